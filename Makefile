@@ -1,0 +1,79 @@
+# The course's commands. `make book` and `make test` each create .venv and install the locked
+# environment on first use, and again whenever requirements.lock or pyproject.toml change.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PIP_VERSION := 25.3
+# nbmake workers: at most the core count.
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
+# Seconds one notebook cell may run (fast and full budgets fit well inside).
+CELL_TIMEOUT ?= 900
+BOOK_FAST := _build/fast
+
+.PHONY: help env book book-fast test test-unit test-notebooks test-book test-full lint lab lock clean distclean
+
+help: ## list the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
+	@[ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	@touch $@
+
+env: $(STAMP) ## create .venv with the locked environment
+
+book: $(STAMP) ## execute every notebook in full mode and build the site into _build/html
+	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
+	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
+
+book-fast: $(STAMP) ## a fresh fast-mode build into _build/fast, failing on any warning
+	rm -rf $(BOOK_FAST)
+	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going
+
+test: test-unit test-notebooks test-book ## unit tests, every notebook (fast), hygiene, and a fresh fast book build
+
+lint: $(STAMP)
+	$(BIN)/ruff check helpers tests notebooks
+	$(BIN)/ruff format --check helpers tests
+
+test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
+	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
+
+test-notebooks: $(STAMP) ## run every notebook in fast mode with nbmake, printing each one's duration
+	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
+	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
+
+test-book: $(STAMP) ## the fresh fast-mode book build and checks of its pages
+	$(BIN)/python -m pytest -m book tests
+
+test-full: $(STAMP) ## every notebook in full mode (slow)
+	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
+	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
+
+lab: $(STAMP) ## open JupyterLab on the notebooks
+	$(BIN)/jupyter lab notebooks
+
+lock: ## re-resolve the environment from pyproject.toml into requirements.lock
+	rm -rf _build/lock-venv && $(PYTHON) -m venv _build/lock-venv
+	_build/lock-venv/bin/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
+	_build/lock-venv/bin/python -m pip install --quiet -e ".[dev]"
+	{ sed -n '1,3p' requirements.lock; _build/lock-venv/bin/python -m pip freeze --all --exclude-editable \
+	  | grep -v '^pip==' | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && rm -rf _build/lock-venv
+	@echo "requirements.lock updated; now update environment.yml to match (make test-unit checks it)"
+
+clean: ## remove built sites, caches and generated notebooks (keeps .venv)
+	rm -rf _build .pytest_cache .hypothesis student notebooks/.ipynb_checkpoints
+	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
+
+distclean: clean ## also remove .venv
+	rm -rf $(VENV)

@@ -1,0 +1,220 @@
+"""The run budget: how much computation a notebook may spend.
+
+Every notebook takes its draws, tuning steps, chains, optimisation steps, epochs and Monte Carlo
+sample sizes from one :class:`Budget`, so that a single switch (the ``COURSE_FAST`` environment
+variable) moves the whole course between the fast setting used by CI and the full setting used by
+learners and the published site.
+
+Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Budget", "get_budget", "is_fast"]
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"", "0", "false", "no", "off"}
+
+
+def _env_flag(name: str) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ValueError(
+        f"environment variable `{name}` must be one of {sorted(_TRUE | _FALSE)}; got {raw!r}"
+    )
+
+
+def is_fast() -> bool:
+    """Return True when the fast (CI) budget is selected with ``COURSE_FAST=1``.
+
+    Raises
+    ------
+    ValueError
+        If ``COURSE_FAST`` holds something other than a yes/no value.
+
+    Examples
+    --------
+    >>> isinstance(is_fast(), bool)
+    True
+    """
+    return _env_flag("COURSE_FAST")
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How much computation a notebook may spend.
+
+    Parameters
+    ----------
+    fast : bool
+        True for the CI setting, False for the full setting.
+    draws, tune, chains, cores : int
+        Arguments for ``pm.sample``.
+    svi_steps : int
+        Optimisation steps for variational inference (ADVI, SVI).
+    epochs : int
+        Passes over the data for neural models (notebook 10).
+    samples : int
+        The default size of a Monte Carlo sample.
+    fraction : float
+        The share of a full-mode size that :meth:`scaled` keeps in fast mode.
+    progressbar : bool
+        Whether samplers and training loops show progress bars.
+    """
+
+    fast: bool
+    draws: int
+    tune: int
+    chains: int
+    cores: int
+    svi_steps: int
+    epochs: int
+    samples: int
+    fraction: float
+    progressbar: bool
+
+    def __post_init__(self) -> None:
+        for name in ("draws", "tune", "chains", "cores", "svi_steps", "epochs", "samples"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
+        if not 0 < self.fraction <= 1:
+            raise ValueError(f"`fraction` must be in (0, 1]; got {self.fraction!r}")
+
+    @property
+    def mode(self) -> str:
+        """``"fast"`` or ``"full"``."""
+        return "fast" if self.fast else "full"
+
+    def sample_kwargs(self, **overrides: Any) -> dict[str, Any]:
+        """Keyword arguments for ``pm.sample`` (draws, tune, chains, cores, progressbar).
+
+        Parameters
+        ----------
+        **overrides
+            Entries that replace the defaults, for example ``target_accept=0.95``.
+
+        Examples
+        --------
+        >>> kwargs = get_budget(fast=True).sample_kwargs(target_accept=0.9)
+        >>> kwargs["target_accept"], kwargs["chains"]
+        (0.9, 4)
+        """
+        kwargs: dict[str, Any] = {
+            "draws": self.draws,
+            "tune": self.tune,
+            "chains": self.chains,
+            "cores": self.cores,
+            "progressbar": self.progressbar,
+        }
+        kwargs.update(overrides)
+        return kwargs
+
+    def scaled(self, full: int, *, minimum: int = 1) -> int:
+        """Scale a full-mode size down to the fast budget.
+
+        Parameters
+        ----------
+        full : int
+            The size used in full mode.
+        minimum : int, default 1
+            The smallest size returned in fast mode.
+
+        Returns
+        -------
+        int
+            ``full`` in full mode; ``max(minimum, round(full * fraction))`` in fast mode.
+
+        Raises
+        ------
+        ValueError
+            If ``full`` or ``minimum`` is not a positive integer.
+
+        Examples
+        --------
+        >>> get_budget(fast=True).scaled(100_000)
+        20000
+        >>> get_budget(fast=False).scaled(100_000)
+        100000
+        """
+        for name, value in (("full", full), ("minimum", minimum)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
+        if not self.fast:
+            return full
+        return max(minimum, round(full * self.fraction))
+
+    def describe(self) -> str:
+        """One line that a notebook prints so readers know which budget ran."""
+        return (
+            f"{self.mode} budget: {self.draws} draws x {self.chains} chains "
+            f"(tune {self.tune}), {self.svi_steps} SVI steps, {self.epochs} epochs, "
+            f"{self.samples:,} Monte Carlo samples"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        """The budget as a plain dictionary."""
+        return asdict(self)
+
+
+def get_budget(fast: bool | None = None) -> Budget:
+    """Return the run budget.
+
+    Parameters
+    ----------
+    fast : bool, optional
+        Force the fast (True) or full (False) budget. By default it is read from the
+        ``COURSE_FAST`` environment variable. Progress bars are off in fast mode and whenever
+        ``COURSE_QUIET=1`` (the site build sets it).
+
+    Returns
+    -------
+    Budget
+
+    Raises
+    ------
+    TypeError
+        If ``fast`` is neither a bool nor None.
+
+    Examples
+    --------
+    >>> get_budget(fast=True).draws < get_budget(fast=False).draws
+    True
+    """
+    if fast is None:
+        fast = is_fast()
+    elif not isinstance(fast, bool):
+        raise TypeError(f"`fast` must be a bool or None; got {type(fast).__name__}")
+    quiet = _env_flag("COURSE_QUIET")
+    if fast:
+        return Budget(
+            fast=True,
+            draws=400,
+            tune=400,
+            chains=4,
+            cores=2,
+            svi_steps=1500,
+            epochs=15,
+            samples=20_000,
+            fraction=0.2,
+            progressbar=False,
+        )
+    return Budget(
+        fast=False,
+        draws=1000,
+        tune=1000,
+        chains=4,
+        cores=2,
+        svi_steps=5000,
+        epochs=60,
+        samples=100_000,
+        fraction=1.0,
+        progressbar=not quiet,
+    )

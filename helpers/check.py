@@ -1,0 +1,335 @@
+"""Checks against known truth, and exercise self-checks.
+
+A notebook proves its own results with one visible line per key number::
+
+    check.close(p_better, exact, atol=3 * mc_se, name="P(T > C)")
+    check.inside(true_beta, hdi, name="coefficients")
+
+Each check prints what it compared when it passes and raises :class:`CheckFailed` (an
+``AssertionError``) saying what was expected and what was got when it does not. When the
+environment variable ``COURSE_RECORD`` names a file, every checked value is also appended to it
+as a JSON line, so tests can compare two runs of a notebook number by number.
+
+Exercise self-checks go through :func:`exercise`, which looks the exercise up in
+:mod:`helpers.exercises`.
+
+Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import math
+import numbers
+import os
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "CheckFailed",
+    "ExerciseIncorrect",
+    "close",
+    "inside",
+    "less",
+    "greater",
+    "holds",
+    "record",
+    "exercise",
+]
+
+_SILENT: contextvars.ContextVar[bool] = contextvars.ContextVar("_SILENT", default=False)
+
+
+class CheckFailed(AssertionError):
+    """A result disagreed with the truth it was checked against."""
+
+
+class ExerciseIncorrect(AssertionError):
+    """An exercise answer did not pass its self-check."""
+
+
+def _name(name: Any) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"`name` must be a non-empty string describing the check; got {name!r}")
+    return name
+
+
+def _array(value: Any, argument: str) -> np.ndarray:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"`{argument}` must be a number or an array of numbers; got a string")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"`{argument}` must be a number or an array of numbers; got {type(value).__name__}"
+        ) from err
+    if np.isnan(arr).any():
+        raise ValueError(f"`{argument}` must not contain NaN; got {value!r}")
+    return arr
+
+
+def _tolerance(value: Any, argument: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{argument}` must be a real number; got {type(value).__name__}")
+    if not math.isfinite(float(value)) or value < 0:
+        raise ValueError(f"`{argument}` must be a finite number >= 0; got {value!r}")
+    return float(value)
+
+
+def _fmt(arr: np.ndarray) -> str:
+    if arr.ndim == 0:
+        return f"{float(arr):.4g}"
+    return np.array2string(arr, precision=4, separator=", ", threshold=12)
+
+
+def record(name: str, value: Any) -> None:
+    """Record a key number without checking it (for the reproducibility test).
+
+    Nothing happens unless the ``COURSE_RECORD`` environment variable names a file; then one JSON
+    line ``{"name": ..., "value": ...}`` is appended to it.
+
+    Parameters
+    ----------
+    name : str
+        What the number is.
+    value : number or array-like
+        Anything :func:`numpy.asarray` turns into numbers.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is empty.
+    """
+    name = _name(name)
+    path = os.environ.get("COURSE_RECORD", "")
+    if not path or _SILENT.get():
+        return
+    values = np.asarray(value, dtype=float).tolist()
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"name": name, "value": values}) + "\n")
+
+
+def _report(name: str, message: str, value: Any) -> None:
+    record(name, value)
+    if not _SILENT.get():
+        print(f"\u2713 {name}: {message}")
+
+
+def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, name: str) -> None:
+    """Check that ``actual`` is within ``atol + rtol * |expected|`` of ``expected``.
+
+    Works element-wise on arrays; every element must pass.
+
+    Parameters
+    ----------
+    actual, expected : number or array-like
+        Broadcastable to a common shape.
+    atol, rtol : float, default 0
+        Absolute and relative tolerance, both >= 0. State why a tolerance is what it is
+        (a few Monte Carlo standard errors, a published rounding).
+    name : str
+        What is checked, shown in the message.
+
+    Raises
+    ------
+    CheckFailed
+        If any element is further away than the tolerance.
+    ValueError, TypeError
+        If an argument is malformed (NaN, negative tolerance, shapes that do not broadcast).
+
+    Examples
+    --------
+    >>> close(0.502, 0.5, atol=0.01, name="mean")
+    ✓ mean: 0.502 is within 0.01 of 0.5 (off by 0.002)
+    """
+    name = _name(name)
+    got, want = _array(actual, "actual"), _array(expected, "expected")
+    atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
+    try:
+        got_b, want_b = np.broadcast_arrays(got, want)
+    except ValueError as err:
+        raise ValueError(
+            f"`actual` and `expected` must have broadcastable shapes; got {got.shape} and {want.shape}"
+        ) from err
+    allowed = atol + rtol * np.abs(want_b)
+    off = np.abs(got_b - want_b)
+    if np.all(off <= allowed):
+        worst = float(np.max(off)) if off.size else 0.0
+        _report(
+            name,
+            f"{_fmt(got)} is within {_fmt(np.max(allowed))} of {_fmt(want)} (off by {worst:.3g})",
+            got,
+        )
+        return
+    bad = np.argmax(off - allowed)
+    index = tuple(int(i) for i in np.unravel_index(bad, off.shape))
+    where = "" if off.ndim == 0 else f" (worst at index {index})"
+    raise CheckFailed(
+        f"\u2717 {name}: expected {_fmt(want)} \u00b1 {_fmt(np.max(allowed))}, got {_fmt(got)}; "
+        f"off by {float(off.flat[bad]):.4g} where {float(allowed.flat[bad]):.4g} is allowed{where}"
+    )
+
+
+def inside(value: Any, interval: Any, *, name: str) -> None:
+    """Check that ``value`` lies inside ``interval`` (bounds included).
+
+    Parameters
+    ----------
+    value : number or array-like
+        For example the true parameters of a simulation.
+    interval : array-like
+        ``(low, high)``, or an array whose last axis has length 2 holding one interval per element
+        of ``value`` (the shape ArviZ's ``hdi`` returns).
+    name : str
+
+    Raises
+    ------
+    CheckFailed
+        If any value lies outside its interval.
+    ValueError
+        If the interval is not of shape (..., 2) or has low > high.
+
+    Examples
+    --------
+    >>> inside(1.0, (0.8, 1.3), name="slope")
+    ✓ slope: 1 lies inside [0.8, 1.3]
+    """
+    name = _name(name)
+    got = _array(value, "value")
+    bounds = _array(interval, "interval")
+    if bounds.ndim == 0 or bounds.shape[-1] != 2:
+        raise ValueError(
+            f"`interval` must have shape (..., 2) of (low, high); got shape {bounds.shape}"
+        )
+    low, high = bounds[..., 0], bounds[..., 1]
+    if np.any(low > high):
+        raise ValueError(f"`interval` must have low <= high; got {_fmt(bounds)}")
+    try:
+        ok = (got >= low) & (got <= high)
+    except ValueError as err:
+        raise ValueError(
+            f"`value` of shape {got.shape} does not match `interval` of shape {bounds.shape}"
+        ) from err
+    shown = f"[{_fmt(low)}, {_fmt(high)}]"
+    if np.all(ok):
+        _report(name, f"{_fmt(got)} lies inside {shown}", got)
+        return
+    raise CheckFailed(f"\u2717 {name}: expected inside {shown}, got {_fmt(got)}")
+
+
+def _compare(a: Any, b: Any, name: str, smaller: bool) -> None:
+    name = _name(name)
+    x, y = _array(a, "a"), _array(b, "b")
+    try:
+        ok = np.all(x < y) if smaller else np.all(x > y)
+    except ValueError as err:
+        raise ValueError(
+            f"`a` and `b` must have broadcastable shapes; got {x.shape} and {y.shape}"
+        ) from err
+    sign = "<" if smaller else ">"
+    if ok:
+        _report(name, f"{_fmt(x)} {sign} {_fmt(y)}", x)
+        return
+    raise CheckFailed(f"\u2717 {name}: expected {_fmt(x)} {sign} {_fmt(y)}, which does not hold")
+
+
+def less(a: Any, b: Any, *, name: str) -> None:
+    """Check that ``a < b`` (element-wise, all elements).
+
+    Examples
+    --------
+    >>> less(0.1, 0.2, name="error of the hierarchical model")
+    ✓ error of the hierarchical model: 0.1 < 0.2
+    """
+    _compare(a, b, name, smaller=True)
+
+
+def greater(a: Any, b: Any, *, name: str) -> None:
+    """Check that ``a > b`` (element-wise, all elements).
+
+    Examples
+    --------
+    >>> greater(3, 2, name="ESS per second")
+    ✓ ESS per second: 3 > 2
+    """
+    _compare(a, b, name, smaller=False)
+
+
+def holds(condition: Any, *, name: str, detail: str = "") -> None:
+    """Check a condition that is not a comparison of numbers.
+
+    Parameters
+    ----------
+    condition : bool
+        A Python or NumPy boolean.
+    name : str
+    detail : str, optional
+        What the condition means, shown either way.
+
+    Raises
+    ------
+    TypeError
+        If ``condition`` is not a boolean (a truthy array or a number is ambiguous).
+    CheckFailed
+        If the condition is False.
+
+    Examples
+    --------
+    >>> holds(True, name="flags the funnel", detail="divergences > 0")
+    ✓ flags the funnel: divergences > 0
+    """
+    name = _name(name)
+    if not isinstance(condition, (bool, np.bool_)):
+        raise TypeError(f"`condition` must be a bool; got {type(condition).__name__}")
+    if condition:
+        _report(name, detail or "holds", 1.0)
+        return
+    raise CheckFailed(f"\u2717 {name}: does not hold{': ' + detail if detail else ''}")
+
+
+def exercise(exercise_id: str, answer: Any, /, **context: Any) -> bool:
+    """Self-check an exercise answer and say whether it is right, and why not.
+
+    Parameters
+    ----------
+    exercise_id : str
+        ``"NN-k"``: notebook number and exercise number, e.g. ``"02-1"``.
+    answer : object
+        The learner's answer. ``...`` (Ellipsis, what student notebooks start with) means
+        "not answered yet": the call prints a reminder and returns False.
+    **context
+        Values from the notebook that the checker needs to judge the answer.
+
+    Returns
+    -------
+    bool
+        True when the answer is right.
+
+    Raises
+    ------
+    ExerciseIncorrect
+        When the answer is wrong; the message says what was expected and gives a hint.
+    ValueError
+        If no exercise has that id.
+    """
+    from helpers.exercises import get_exercise
+
+    spec = get_exercise(exercise_id)
+    if answer is Ellipsis:
+        print(
+            f"Exercise {exercise_id}: no answer yet. Replace the `...` above with your answer and run both cells again."
+        )
+        return False
+    token = _SILENT.set(True)
+    try:
+        spec.checker(answer, **context)
+    except (CheckFailed, TypeError, ValueError) as err:
+        raise ExerciseIncorrect(
+            f"Exercise {exercise_id}: not yet. {err}\nHint: {spec.hint}"
+        ) from None
+    finally:
+        _SILENT.reset(token)
+    print(f"\u2713 Exercise {exercise_id}: correct. {spec.explanation}".rstrip())
+    return True

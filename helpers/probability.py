@@ -1,0 +1,271 @@
+"""Probability basics: Monte Carlo estimates, Bayes' rule, grid and conjugate posteriors.
+
+Introduced in notebook 01; the conjugate Beta posterior is reused by the A/B helpers (notebook 02).
+"""
+
+from __future__ import annotations
+
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+__all__ = [
+    "MCEstimate",
+    "mc_estimate",
+    "positive_predictive_value",
+    "beta_posterior",
+    "grid_posterior",
+    "grid_interval",
+]
+
+
+def _count(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer count; got {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"`{name}` must be a non-negative integer; got {value}")
+    return int(value)
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"`{name}` must be a finite number > 0; got {value}")
+    return float(value)
+
+
+def _probability(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    if not 0 <= value <= 1:
+        raise ValueError(f"`{name}` must be a probability in [0, 1]; got {value}")
+    return float(value)
+
+
+@dataclass(frozen=True)
+class MCEstimate:
+    """A Monte Carlo estimate of an expectation and its standard error.
+
+    Attributes
+    ----------
+    mean : float
+        The sample mean, the estimate of E[f(X)].
+    se : float
+        Its standard error, ``sd / sqrt(n)``: it shrinks like ``1 / sqrt(n)``.
+    n : int
+        The number of draws.
+    """
+
+    mean: float
+    se: float
+    n: int
+
+    def interval(self, z: float = 1.96) -> tuple[float, float]:
+        """The normal-approximation interval ``mean +/- z * se``."""
+        return (self.mean - z * self.se, self.mean + z * self.se)
+
+
+def mc_estimate(values: Any) -> MCEstimate:
+    """Estimate an expectation from Monte Carlo draws, with its standard error.
+
+    Parameters
+    ----------
+    values : array-like of float, 1-D
+        Draws of f(X); booleans estimate a probability.
+
+    Returns
+    -------
+    MCEstimate
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not 1-D, has fewer than two draws, or holds NaN or infinity.
+
+    Examples
+    --------
+    >>> est = mc_estimate([0.0, 1.0, 1.0, 0.0])
+    >>> est.mean, round(est.se, 3)
+    (0.5, 0.289)
+    """
+    arr = np.asarray(values, dtype=float)
+    if arr.ndim != 1:
+        raise ValueError(f"`values` must be 1-D; got shape {arr.shape}")
+    if arr.size < 2:
+        raise ValueError(f"`values` must hold at least 2 draws; got {arr.size}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("`values` must be finite (no NaN or infinity)")
+    return MCEstimate(
+        mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n=int(arr.size)
+    )
+
+
+def positive_predictive_value(prevalence: float, sensitivity: float, specificity: float) -> float:
+    """P(condition | positive test) by Bayes' theorem.
+
+    .. math:: P(D \\mid +) = \\frac{P(+ \\mid D) P(D)}{P(+ \\mid D) P(D) + P(+ \\mid \\neg D) P(\\neg D)}
+
+    Parameters
+    ----------
+    prevalence : float
+        P(D), the base rate, in [0, 1].
+    sensitivity : float
+        P(+ | D), in [0, 1].
+    specificity : float
+        P(- | not D), in [0, 1].
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If an argument is outside [0, 1], or no one could test positive.
+
+    Examples
+    --------
+    >>> round(positive_predictive_value(0.01, 0.99, 0.95), 3)
+    0.167
+    """
+    prior = _probability(prevalence, "prevalence")
+    sens = _probability(sensitivity, "sensitivity")
+    spec = _probability(specificity, "specificity")
+    evidence = sens * prior + (1 - spec) * (1 - prior)
+    if evidence == 0:
+        raise ValueError("a positive test is impossible with these inputs (P(+) = 0)")
+    return sens * prior / evidence
+
+
+def beta_posterior(successes: int, trials: int, *, a: float = 1.0, b: float = 1.0) -> Any:
+    """The conjugate posterior Beta(a + successes, b + trials - successes).
+
+    Parameters
+    ----------
+    successes, trials : int
+        Non-negative counts with ``successes <= trials``.
+    a, b : float, default 1
+        The Beta prior's parameters, both > 0 (1, 1 is uniform).
+
+    Returns
+    -------
+    scipy.stats frozen Beta distribution
+
+    Raises
+    ------
+    ValueError
+        If a count is negative, ``successes > trials``, or a prior parameter is not positive.
+
+    Examples
+    --------
+    >>> float(beta_posterior(3, 10).mean())
+    0.3333333333333333
+    """
+    s, n = _count(successes, "successes"), _count(trials, "trials")
+    if s > n:
+        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
+    a, b = _positive(a, "a"), _positive(b, "b")
+    return stats.beta(a + s, b + n - s)
+
+
+def grid_posterior(
+    successes: int, trials: int, *, prior: Any = None, grid_size: int = 201
+) -> tuple[np.ndarray, np.ndarray]:
+    """Grid approximation of the posterior of a proportion under a Binomial likelihood.
+
+    Parameters
+    ----------
+    successes, trials : int
+        Non-negative counts with ``successes <= trials``.
+    prior : callable, optional
+        Prior density (need not be normalised) evaluated on the grid; uniform by default.
+    grid_size : int, default 201
+        Number of grid points on [0, 1], at least 3.
+
+    Returns
+    -------
+    grid, density : ndarray
+        The grid and the posterior density on it (integrates to 1 by the trapezoid rule).
+
+    Raises
+    ------
+    ValueError
+        For bad counts, a grid smaller than 3, or a prior that is negative or zero everywhere.
+    TypeError
+        If ``prior`` is not callable.
+
+    Examples
+    --------
+    >>> grid, density = grid_posterior(3, 10, grid_size=1001)
+    >>> round(float(np.trapezoid(grid * density, grid)), 3)
+    0.333
+    """
+    s, n = _count(successes, "successes"), _count(trials, "trials")
+    if s > n:
+        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
+    size = _count(grid_size, "grid_size")
+    if size < 3:
+        raise ValueError(f"`grid_size` must be at least 3; got {size}")
+    if prior is not None and not callable(prior):
+        raise TypeError(f"`prior` must be a callable density or None; got {type(prior).__name__}")
+    grid = np.linspace(0.0, 1.0, size)
+    prior_values = np.ones_like(grid) if prior is None else np.asarray(prior(grid), dtype=float)
+    if prior_values.shape != grid.shape or np.any(prior_values < 0) or not np.any(prior_values > 0):
+        raise ValueError(
+            "`prior` must return a non-negative value for every grid point, not all zero"
+        )
+    unnormalised = stats.binom.pmf(s, n, grid) * prior_values  # likelihood x prior
+    area = np.trapezoid(unnormalised, grid)
+    if area <= 0:
+        raise ValueError("the posterior is zero on the whole grid; widen the prior")
+    return grid, unnormalised / area
+
+
+def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, float]:
+    """Equal-tailed credible interval read off a density on a grid.
+
+    Parameters
+    ----------
+    grid : array-like
+        Increasing grid points.
+    density : array-like
+        Density values on the grid (normalised or not).
+    mass : float, default 0.95
+        Probability inside the interval, in (0, 1).
+
+    Returns
+    -------
+    (low, high) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        If shapes differ, the grid is not increasing, the density is negative, or ``mass`` is not
+        in (0, 1).
+
+    Examples
+    --------
+    >>> g = np.linspace(0, 1, 2001)
+    >>> low, high = grid_interval(g, np.ones_like(g), 0.9)
+    >>> round(low, 3), round(high, 3)
+    (0.05, 0.95)
+    """
+    x, y = np.asarray(grid, dtype=float), np.asarray(density, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape or x.size < 3:
+        raise ValueError(
+            f"`grid` and `density` must be 1-D of the same length >= 3; got {x.shape}, {y.shape}"
+        )
+    if np.any(np.diff(x) <= 0):
+        raise ValueError("`grid` must be strictly increasing")
+    if np.any(y < 0) or not np.any(y > 0):
+        raise ValueError("`density` must be non-negative and not all zero")
+    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not 0 < mass < 1:
+        raise ValueError(f"`mass` must be in (0, 1); got {mass!r}")
+    cdf = np.concatenate([[0.0], np.cumsum((y[1:] + y[:-1]) / 2 * np.diff(x))])
+    cdf /= cdf[-1]
+    tail = (1 - mass) / 2
+    return float(np.interp(tail, cdf, x)), float(np.interp(1 - tail, cdf, x))

@@ -1,0 +1,99 @@
+"""Seeds and random number generators, normalised in one place.
+
+The course uses one seed, :data:`SEED`. Every stochastic helper takes a keyword-only ``rng``
+that may be a :class:`numpy.random.Generator`, an integer seed or None (a fresh, unseeded
+generator), and turns it into a Generator with :func:`make_rng`.
+
+Introduced in notebook 01.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = ["SEED", "RngLike", "make_rng", "child_seed", "seed_torch"]
+
+#: The course's one seed. Change it here and every notebook draws different data.
+SEED: int = 20_261_121
+
+RngLike = np.random.Generator | int | None
+
+
+def make_rng(rng: RngLike = SEED) -> np.random.Generator:
+    """Return a :class:`numpy.random.Generator` from a Generator, a seed or None.
+
+    Parameters
+    ----------
+    rng : Generator, int or None, default SEED
+        A Generator is returned unchanged (so draws continue its stream); a non-negative integer
+        seeds a new one; None gives an unseeded one.
+
+    Returns
+    -------
+    numpy.random.Generator
+
+    Raises
+    ------
+    TypeError
+        If ``rng`` is of another type (a float, a string, a legacy ``RandomState``).
+    ValueError
+        If ``rng`` is a negative integer.
+
+    Examples
+    --------
+    >>> make_rng(0).integers(10, size=3).tolist() == make_rng(0).integers(10, size=3).tolist()
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None:
+        return np.random.default_rng()
+    if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
+        raise TypeError(
+            f"`rng` must be a numpy.random.Generator, an int seed or None; got {type(rng).__name__}"
+        )
+    if rng < 0:
+        raise ValueError(f"`rng` seed must be a non-negative integer; got {rng}")
+    return np.random.default_rng(int(rng))
+
+
+def child_seed(rng: RngLike = SEED) -> int:
+    """Draw an integer seed from ``rng`` for libraries that want an int (Pyro, SALib).
+
+    Parameters
+    ----------
+    rng : Generator, int or None, default SEED
+
+    Returns
+    -------
+    int
+        A seed in ``[0, 2**31 - 1)``.
+
+    Examples
+    --------
+    >>> child_seed(1) == child_seed(1)
+    True
+    """
+    return int(make_rng(rng).integers(0, 2**31 - 1))
+
+
+def seed_torch(seed: int = SEED) -> None:
+    """Seed PyTorch and Pyro (and Python's ``random``, which Pyro also uses).
+
+    Parameters
+    ----------
+    seed : int, default SEED
+        A non-negative integer.
+
+    Raises
+    ------
+    ValueError
+        If ``seed`` is not a non-negative integer.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"`seed` must be a non-negative integer; got {seed!r}")
+    import pyro  # imported here: torch is heavy and only the Pyro notebooks need it
+
+    pyro.set_rng_seed(int(seed))

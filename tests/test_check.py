@@ -1,0 +1,131 @@
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from helpers import check
+
+
+def test_close_passes_and_prints(capsys):
+    check.close(1.001, 1.0, atol=0.01, name="x")
+    assert "\u2713 x: 1.001 is within 0.01 of 1" in capsys.readouterr().out
+
+
+def test_close_fails_with_expected_and_got():
+    with pytest.raises(check.CheckFailed, match=r"x: expected 1 \u00b1 0.01, got 1.5; off by 0.5"):
+        check.close(1.5, 1.0, atol=0.01, name="x")
+
+
+def test_close_is_an_assertion_error():
+    assert issubclass(check.CheckFailed, AssertionError)
+
+
+def test_close_on_arrays_names_the_worst_element():
+    check.close([1.0, 2.0], [1.0, 2.05], rtol=0.05, name="vec")
+    with pytest.raises(check.CheckFailed, match=r"worst at index \(1,\)"):
+        check.close([1.0, 3.0], [1.0, 2.0], atol=0.1, name="vec")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"actual": np.nan, "expected": 1.0}, ValueError, "`actual` must not contain NaN"),
+        ({"actual": "1", "expected": 1.0}, TypeError, "`actual` must be a number"),
+        (
+            {"actual": 1.0, "expected": 1.0, "atol": -1},
+            ValueError,
+            "`atol` must be a finite number >= 0",
+        ),
+        (
+            {"actual": 1.0, "expected": 1.0, "rtol": "0.1"},
+            TypeError,
+            "`rtol` must be a real number",
+        ),
+        ({"actual": [1, 2], "expected": [1, 2, 3]}, ValueError, "broadcastable shapes"),
+        (
+            {"actual": 1.0, "expected": 1.0, "name": ""},
+            ValueError,
+            "`name` must be a non-empty string",
+        ),
+    ],
+)
+def test_close_rejects_bad_input(kwargs, error, message):
+    kwargs.setdefault("name", "x")
+    with pytest.raises(error, match=message):
+        check.close(**kwargs)
+
+
+def test_inside_scalar_and_hdi_shape():
+    check.inside(0.5, (0.0, 1.0), name="p")
+    check.inside([1.0, -1.0], np.array([[0.5, 1.5], [-2.0, 0.0]]), name="betas")
+    with pytest.raises(check.CheckFailed, match=r"expected inside"):
+        check.inside([1.0, 1.0], np.array([[0.5, 1.5], [-2.0, 0.0]]), name="betas")
+
+
+def test_inside_bounds_are_inclusive():
+    check.inside(1.0, (1.0, 1.0), name="edge")
+
+
+@pytest.mark.parametrize(
+    ("interval", "message"),
+    [
+        ((0.0, 1.0, 2.0), r"shape \(\.\.\., 2\)"),
+        ((1.0, 0.0), "low <= high"),
+        (3.0, r"shape \(\.\.\., 2\)"),
+    ],
+)
+def test_inside_rejects_bad_intervals(interval, message):
+    with pytest.raises(ValueError, match=message):
+        check.inside(0.5, interval, name="p")
+
+
+def test_inside_rejects_mismatched_shapes():
+    with pytest.raises(ValueError, match="does not match `interval`"):
+        check.inside([1.0, 2.0, 3.0], np.zeros((2, 2)), name="p")
+
+
+def test_less_and_greater():
+    check.less(1, 2, name="a")
+    check.greater([3, 4], [1, 2], name="b")
+    with pytest.raises(check.CheckFailed, match=r"expected 2 < 1"):
+        check.less(2, 1, name="a")
+    with pytest.raises(check.CheckFailed, match=r"expected 1 > 1"):
+        check.greater(1, 1, name="b")
+
+
+def test_holds():
+    check.holds(True, name="c", detail="ok")
+    check.holds(np.bool_(True), name="c")
+    with pytest.raises(check.CheckFailed, match="c: does not hold: why"):
+        check.holds(False, name="c", detail="why")
+    with pytest.raises(TypeError, match="`condition` must be a bool"):
+        check.holds(np.array([True, True]), name="c")
+
+
+def test_record_writes_json_lines(tmp_path, monkeypatch):
+    path = tmp_path / "record.jsonl"
+    monkeypatch.setenv("COURSE_RECORD", str(path))
+    check.close(np.array([1.0, 2.0]), [1.0, 2.0], atol=0.1, name="vec")
+    check.record("plain", 3)
+    lines = [json.loads(line) for line in path.read_text().splitlines()]
+    assert lines == [{"name": "vec", "value": [1.0, 2.0]}, {"name": "plain", "value": 3.0}]
+
+
+def test_record_without_env_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv("COURSE_RECORD", raising=False)
+    monkeypatch.chdir(tmp_path)
+    check.record("x", 1.0)
+    assert list(tmp_path.iterdir()) == []
+
+
+@given(st.floats(-1e6, 1e6), st.floats(0, 10))
+def test_close_accepts_anything_within_tolerance(value, atol):
+    check.close(value + atol / 2, value, atol=atol, name="property")
+
+
+@given(st.floats(-1e6, 1e6), st.floats(1e-3, 10))
+def test_close_rejects_anything_beyond_tolerance(value, atol):
+    with pytest.raises(check.CheckFailed):
+        check.close(value + 2 * atol, value, atol=atol, name="property")

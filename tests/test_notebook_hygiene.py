@@ -1,0 +1,146 @@
+"""Every notebook is stored clean and follows the course anatomy (CURRICULUM.md)."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+import yaml
+
+from helpers.exercises import exercise_ids
+from tests._notebooks import NOTEBOOKS, ROOT, read
+
+LEVELS = {"beginner", "intermediate", "advanced"}
+ids = [p.stem for p in NOTEBOOKS]
+
+
+def _code(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _toc_files() -> set[str]:
+    found: set[str] = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                found.add(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(yaml.safe_load((ROOT / "_toc.yml").read_text()))
+    return found
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_outputs_are_stripped(path):
+    nb = read(path)
+    dirty = [i for i, c in enumerate(_code(nb)) if c.outputs or c.execution_count is not None]
+    assert not dirty, f"{path.name}: code cells {dirty} carry outputs; run nbstripout"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_curriculum_metadata(path):
+    meta = read(path).metadata.get("curriculum")
+    assert meta is not None, f"{path.name}: no `curriculum` metadata"
+    assert meta.get("level") in LEVELS, f"{path.name}: level must be one of {LEVELS}"
+    assert isinstance(meta.get("minutes"), int) and 10 <= meta["minutes"] <= 240
+    prereqs = meta.get("prerequisites")
+    assert isinstance(prereqs, list)
+    number = path.name[:2]
+    for pre in prereqs:
+        assert re.fullmatch(r"\d{2}", str(pre)), f"{path.name}: prerequisite {pre!r} is not 'NN'"
+        assert str(pre) < number, f"{path.name}: prerequisite {pre} does not come earlier"
+        assert any(p.name.startswith(f"{pre}_") for p in NOTEBOOKS), (
+            f"{path.name}: no notebook {pre}"
+        )
+    objectives = meta.get("objectives")
+    assert isinstance(objectives, list) and 3 <= len(objectives) <= 5
+    assert all(isinstance(o, str) and o.strip() for o in objectives)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_header_states_level_time_and_prerequisites(path):
+    nb = read(path)
+    first = nb.cells[0]
+    assert first.cell_type == "markdown" and first.source.startswith("# ")
+    meta = nb.metadata["curriculum"]
+    assert meta["level"] in first.source.lower()
+    assert str(meta["minutes"]) in first.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_listed_in_toc(path):
+    assert f"notebooks/{path.stem}" in _toc_files(), f"{path.name} is not in _toc.yml"
+
+
+def test_toc_files_exist():
+    for entry in _toc_files():
+        assert any((ROOT / f"{entry}{ext}").exists() for ext in (".md", ".ipynb")), entry
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_setup_cell_uses_helpers(path):
+    setup = "\n".join(c.source for c in _code(read(path))[:2])
+    for needle in ("get_budget()", "make_rng(", "use_style()"):
+        assert needle in setup, f"{path.name}: the setup cell should call {needle}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_no_hidden_global_seeding_or_fast_switches(path):
+    source = "\n".join(c.source for c in _code(read(path)))
+    assert "np.random.seed" not in source
+    assert not re.search(r"np\.random\.(rand|randn|normal|uniform|choice)\(", source)
+    assert "COURSE_FAST" not in source, f"{path.name}: take sizes from the budget, not the env"
+    assert not re.search(r"\bif\s+(budget\.)?fast\b", source)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_calls_truth_checks(path):
+    source = "\n".join(c.source for c in _code(read(path)))
+    calls = re.findall(r"check\.(close|inside|less|greater|holds)\(", source)
+    assert len(calls) >= 3, f"{path.name}: only {len(calls)} checks against known truth"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_exercises_have_solutions_and_self_checks(path):
+    cells = read(path).cells
+    number = path.name[:2]
+    seen = []
+    for i, cell in enumerate(cells):
+        if "solution" not in cell.metadata.get("tags", []):
+            continue
+        assert cell.cell_type == "code", f"{path.name}: solution cell {i} is not code"
+        assert "hide-input" in cell.metadata["tags"], f"{path.name}: solution {i} is not hidden"
+        following = cells[i + 1] if i + 1 < len(cells) else None
+        assert following is not None and following.cell_type == "code"
+        match = re.search(r"check\.exercise\(\s*\"(\d{2}-\d+)\"", following.source)
+        assert match, f"{path.name}: the cell after solution {i} must call check.exercise"
+        call = ast.parse(following.source).body[0].value
+        assert all(isinstance(arg, ast.Name) for arg in call.args[1:]), (
+            f"{path.name}: check.exercise arguments must be plain variable names"
+        )
+        seen.append(match.group(1))
+    assert len(seen) >= 3, f"{path.name}: {len(seen)} exercises with solutions; at least 3 needed"
+    assert sorted(seen) == exercise_ids(number), f"{path.name}: exercises {seen} vs defined"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_has_summary_exercises_and_references(path):
+    headings = [
+        line.strip()
+        for c in read(path).cells
+        if c.cell_type == "markdown"
+        for line in c.source.splitlines()
+        if line.startswith("## ")
+    ]
+    for needed in ("## Summary", "## Exercises", "## References"):
+        assert needed in headings, f"{path.name}: missing section {needed!r}"

@@ -1,0 +1,54 @@
+import numpy as np
+import pytest
+
+from helpers.seeding import SEED, child_seed, make_rng, seed_torch
+
+
+def test_same_seed_same_stream():
+    assert np.array_equal(make_rng(7).normal(size=5), make_rng(7).normal(size=5))
+    assert not np.array_equal(make_rng(7).normal(size=5), make_rng(8).normal(size=5))
+
+
+def test_default_is_the_course_seed():
+    assert np.array_equal(make_rng().random(3), np.random.default_rng(SEED).random(3))
+
+
+def test_generator_passes_through(rng):
+    assert make_rng(rng) is rng
+
+
+def test_none_gives_a_generator():
+    assert isinstance(make_rng(None), np.random.Generator)
+
+
+@pytest.mark.parametrize("bad", [1.5, "42", True, np.random.RandomState(0)])
+def test_bad_types_are_rejected(bad):
+    with pytest.raises(
+        TypeError, match="`rng` must be a numpy.random.Generator, an int seed or None"
+    ):
+        make_rng(bad)
+
+
+def test_negative_seed_is_rejected():
+    with pytest.raises(ValueError, match="`rng` seed must be a non-negative integer; got -1"):
+        make_rng(-1)
+
+
+def test_child_seed_is_reproducible_and_in_range():
+    assert child_seed(3) == child_seed(3)
+    assert 0 <= child_seed(3) < 2**31 - 1
+
+
+def test_seed_torch_makes_torch_reproducible():
+    import torch
+
+    seed_torch(5)
+    first = torch.randn(3)
+    seed_torch(5)
+    assert torch.equal(first, torch.randn(3))
+
+
+@pytest.mark.parametrize("bad", [-1, 1.0, "1", True])
+def test_seed_torch_rejects_bad_seeds(bad):
+    with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):
+        seed_torch(bad)
