@@ -8,6 +8,7 @@ light and changes nothing.
 
 from helpers import check
 from helpers.budget import Budget, get_budget, is_fast
+from helpers.known_warnings import silence_known_warnings
 from helpers.seeding import SEED, child_seed, make_rng, seed_torch
 from helpers.style import COLORS, label, use_style
 
@@ -22,6 +23,7 @@ __all__ = [
     "label",
     "make_rng",
     "seed_torch",
+    "silence_known_warnings",
     "use_style",
 ]
 
