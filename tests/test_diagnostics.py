@@ -1,0 +1,90 @@
+"""The diagnostics helper on known-good and known-bad inference data (built without sampling)."""
+
+import arviz as az
+import numpy as np
+import pytest
+
+from helpers.diagnostics import DiagnosticsError, Thresholds, diagnose
+
+
+def _idata(posterior, diverging=None, energy=None):
+    groups = {"posterior": posterior}
+    stats = {}
+    if diverging is not None:
+        stats["diverging"] = diverging
+    if energy is not None:
+        stats["energy"] = energy
+    if stats:
+        groups["sample_stats"] = stats
+    return az.from_dict(**groups)
+
+
+def test_healthy_iid_draws_pass(rng):
+    idata = _idata(
+        {"mu": rng.normal(size=(4, 1000)), "beta": rng.normal(size=(4, 1000, 3))},
+        diverging=np.zeros((4, 1000), dtype=bool),
+        energy=rng.normal(size=(4, 1000)),
+    )
+    report = diagnose(idata)
+    assert report.ok, report.problems
+    assert report.per_parameter.shape == (4, 3)
+    assert bool(report.table()["ok"].all())
+    report.raise_if_bad()
+    assert "healthy" in str(report)
+
+
+def test_chains_stuck_in_different_places_fail_rhat(rng):
+    draws = rng.normal(size=(4, 1000)) + np.array([0.0, 0.0, 3.0, 3.0])[:, None]
+    report = diagnose(_idata({"mu": draws}))
+    assert not report.ok
+    assert any("R-hat" in p for p in report.problems)
+    with pytest.raises(DiagnosticsError, match="R-hat"):
+        report.raise_if_bad()
+
+
+def test_autocorrelated_chains_fail_ess(rng):
+    walk = np.cumsum(rng.normal(size=(4, 1000)), axis=1) * 0.05
+    report = diagnose(_idata({"mu": walk}))
+    assert any("bulk ESS" in p for p in report.problems)
+
+
+def test_divergences_and_bfmi_are_counted(rng):
+    diverging = np.zeros((4, 500), dtype=bool)
+    diverging[0, :7] = True
+    energy = np.cumsum(rng.normal(size=(4, 500)), axis=1)  # slow energy: low BFMI
+    report = diagnose(_idata({"mu": rng.normal(size=(4, 500))}, diverging, energy))
+    assert report.divergences == 7
+    assert any("7 divergent" in p for p in report.problems)
+    assert any("BFMI" in p for p in report.problems)
+
+
+def test_thresholds_can_be_relaxed(rng):
+    diverging = np.zeros((4, 500), dtype=bool)
+    diverging[0, 0] = True
+    idata = _idata({"mu": rng.normal(size=(4, 500))}, diverging)
+    assert diagnose(idata, thresholds=Thresholds(max_divergences=1)).ok
+
+
+def test_bad_input_is_rejected(rng):
+    with pytest.raises(TypeError, match="`idata` must be an arviz.InferenceData"):
+        diagnose({"mu": 1})
+    with pytest.raises(ValueError, match="at least 2 chains"):
+        diagnose(_idata({"mu": rng.normal(size=(1, 100))}))
+    with pytest.raises(TypeError, match="`thresholds` must be a Thresholds"):
+        diagnose(_idata({"mu": rng.normal(size=(2, 100))}), thresholds={"rhat_max": 1.1})
+    with pytest.raises(ValueError, match="log_likelihood"):
+        diagnose(_idata({"mu": rng.normal(size=(2, 100))}), loo=True)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"rhat_max": 0.9}, "`rhat_max` must be >= 1"),
+        ({"ess_per_chain": 0}, "`ess_per_chain` must be a number > 0"),
+        ({"max_divergences": -1}, "`max_divergences` must be a non-negative integer"),
+        ({"bfmi_min": True}, "`bfmi_min` must be a number > 0"),
+    ],
+)
+def test_thresholds_validate(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Thresholds(**kwargs)
