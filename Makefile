@@ -14,8 +14,11 @@ JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$
 # Seconds one notebook cell may run (fast and full budgets fit well inside).
 CELL_TIMEOUT ?= 900
 BOOK_FAST := _build/fast
+# MathJax for offline math: installed from npm into the build folder, never committed.
+MATHJAX_VERSION := 3.2.2
+MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env book book-fast test test-unit test-notebooks test-book test-full lint lab lock clean distclean
+.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-book test-full lint lab student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -31,11 +34,24 @@ $(STAMP): requirements.lock pyproject.toml
 
 env: $(STAMP) ## create .venv with the locked environment
 
-book: $(STAMP) ## execute every notebook in full mode and build the site into _build/html
+$(MATHJAX):
+	@if command -v npm >/dev/null; then \
+	  echo "Installing MathJax $(MATHJAX_VERSION) from npm for offline math"; \
+	  rm -rf _build/mathjax-npm && mkdir -p _build/mathjax-npm && \
+	  npm install --prefix _build/mathjax-npm --no-save --no-audit --no-fund --loglevel=error mathjax@$(MATHJAX_VERSION) && \
+	  rm -rf _build/mathjax-extra && mkdir -p _build/mathjax-extra/_static && \
+	  cp -r _build/mathjax-npm/node_modules/mathjax/es5 _build/mathjax-extra/_static/mathjax; \
+	else \
+	  echo "npm not found: the site will load MathJax from its CDN (math needs a network to render)"; \
+	fi
+
+mathjax: $(MATHJAX) ## install the local MathJax copy the site serves
+
+book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the site into _build/html
 	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
-book-fast: $(STAMP) ## a fresh fast-mode build into _build/fast, failing on any warning
+book-fast: $(STAMP) $(MATHJAX) ## a fresh fast-mode build into _build/fast, failing on any warning
 	rm -rf $(BOOK_FAST)
 	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going
 
@@ -52,7 +68,7 @@ test-notebooks: $(STAMP) ## run every notebook in fast mode with nbmake, printin
 	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
 
-test-book: $(STAMP) ## the fresh fast-mode book build and checks of its pages
+test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build and checks of its pages
 	$(BIN)/python -m pytest -m book tests
 
 test-full: $(STAMP) ## every notebook in full mode (slow)
@@ -61,6 +77,12 @@ test-full: $(STAMP) ## every notebook in full mode (slow)
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks
+
+student: $(STAMP) ## write student copies of the notebooks (solutions removed) into student/
+	$(BIN)/python -m helpers.student notebooks student
+
+doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
+	$(BIN)/python -m helpers.doctor
 
 lock: ## re-resolve the environment from pyproject.toml into requirements.lock
 	rm -rf _build/lock-venv && $(PYTHON) -m venv _build/lock-venv

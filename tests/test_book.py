@@ -65,3 +65,60 @@ def test_landing_and_setup_pages(site):
     assert (site / "index.html").exists()
     assert (site / "book" / "setup.html").exists()
     assert (site / "book" / "references.html").exists()
+
+
+def test_learning_path_is_generated_from_metadata(site):
+    import nbformat
+
+    html = (site / "book" / "intro.html").read_text()
+    html = html.split('id="the-learning-path"', 1)[1].split("</table>", 1)[0]
+    for path in NOTEBOOKS:
+        meta = nbformat.read(path, as_version=4).metadata["curriculum"]
+        assert f"../notebooks/{path.stem}.html" in html, (
+            f"{path.stem} missing from the learning path"
+        )
+        row = html.split(f"../notebooks/{path.stem}.html", 1)[1].split("</tr>", 1)[0]
+        assert f"<p>{meta['level']}</p>" in row and f"<p>{meta['minutes']}</p>" in row
+    assert "prerequisites.png" in (site / "book" / "intro.html").read_text()
+    assert (site / "_images" / "prerequisites.png").stat().st_size > 5000
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_page_footer_has_run_time_and_versions(site, path):
+    html = (site / "notebooks" / f"{path.stem}.html").read_text()
+    footer = re.search(
+        r"This page was executed in (\w+) mode in (\d+) s on [\d-]+, with Python [\d.]+, (.*?)\.</p>",
+        html,
+    )
+    assert footer, f"{path.stem}: no run-information footer"
+    assert footer.group(1) == "fast"
+    assert "pymc 5." in footer.group(3) and "arviz 0." in footer.group(3)
+
+
+def test_workshop_agenda_shows_measured_run_times(site):
+    html = (site / "book" / "workshop.html").read_text()
+    assert "08:00-08:30" in html and "15:45-17:00" in html and "Lunch" in html
+    for path in NOTEBOOKS:
+        number = path.name[:2]
+        if f">{number}</span></a> (" in html:
+            assert re.search(rf">{number}</span></a> \((\d+) s\)", html), f"{number}: no run time"
+    assert "@@RUNTIME" not in html and "not measured" not in html
+
+
+def test_solutions_are_hidden_behind_a_toggle(site):
+    html = (site / "notebooks" / "01_distributions.html").read_text()
+    assert html.count("tag_solution") >= 3
+    assert html.count("tag_hide-input") >= 3
+
+
+def test_math_is_served_locally(site):
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").exists()
+    html = (site / "notebooks" / "01_distributions.html").read_text()
+    assert 'src="../_static/mathjax/tex-chtml.js' in html
+    assert "cdn.jsdelivr.net/npm/mathjax" not in html
+
+
+def test_glossary_and_references(site):
+    assert "Partial pooling" in (site / "book" / "glossary.html").read_text()
+    refs = (site / "book" / "references.html").read_text()
+    assert "Gigerenzer" in refs and "McElreath" in refs
