@@ -68,7 +68,7 @@ test-notebooks: $(STAMP) ## run every notebook in fast mode with nbmake, printin
 	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
 
-test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build and checks of its pages
+test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build, its pages, the browser and link checks
 	$(BIN)/python -m pytest -m book tests
 
 test-full: $(STAMP) ## every notebook in full mode (slow)

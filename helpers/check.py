@@ -289,7 +289,7 @@ def holds(condition: Any, *, name: str, detail: str = "") -> None:
     raise CheckFailed(f"\u2717 {name}: does not hold{': ' + detail if detail else ''}")
 
 
-def exercise(exercise_id: str, answer: Any, /, **context: Any) -> bool:
+def exercise(exercise_id: str, answer: Any, /, **context: Any) -> None:
     """Self-check an exercise answer and say whether it is right, and why not.
 
     Parameters
@@ -298,14 +298,11 @@ def exercise(exercise_id: str, answer: Any, /, **context: Any) -> bool:
         ``"NN-k"``: notebook number and exercise number, e.g. ``"02-1"``.
     answer : object
         The learner's answer. ``...`` (Ellipsis, what student notebooks start with) means
-        "not answered yet": the call prints a reminder and returns False.
+        "not answered yet": the call prints a reminder instead of judging.
     **context
         Values from the notebook that the checker needs to judge the answer.
 
-    Returns
-    -------
-    bool
-        True when the answer is right.
+    Returns nothing (so a notebook cell shows only the printed verdict).
 
     Raises
     ------
@@ -321,7 +318,7 @@ def exercise(exercise_id: str, answer: Any, /, **context: Any) -> bool:
         print(
             f"Exercise {exercise_id}: no answer yet. Replace the `...` above with your answer and run both cells again."
         )
-        return False
+        return
     token = _SILENT.set(True)
     try:
         spec.checker(answer, **context)
@@ -332,4 +329,3 @@ def exercise(exercise_id: str, answer: Any, /, **context: Any) -> bool:
     finally:
         _SILENT.reset(token)
     print(f"\u2713 Exercise {exercise_id}: correct. {spec.explanation}".rstrip())
-    return True

@@ -283,11 +283,52 @@ def local_mathjax(app: Sphinx, config: Any) -> None:
         )
 
 
+def dedupe_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Drop repeated script tags.
+
+    Under Sphinx 7.4 sphinx-thebe's inline configuration (``const THEBE_JS_URL = ...``) is added
+    twice to every page, and the second ``const`` throws "Identifier 'THEBE_JS_URL' has already
+    been declared" in the browser. Identical scripts are never needed twice.
+    """
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen: set[tuple[str, tuple]] = set()
+    unique = []
+    for js in scripts:
+        # the same inline script is added once with filename None and once with ""
+        attributes = getattr(js, "attributes", {})
+        key = (
+            str(getattr(js, "filename", js) or ""),
+            tuple(sorted((k, str(v)) for k, v in attributes.items())),
+        )
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
+def theme_defaults(
+    app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any
+) -> None:
+    """Give the theme a valid colour mode.
+
+    The PyData theme's layout reads ``default_mode`` from the page context; Jupyter Book leaves it
+    empty, and the theme's script then logs "Got invalid theme mode" in every browser.
+    """
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("learning-path", LearningPath)
     app.add_directive("prerequisite-graph", PrerequisiteGraph)
     app.add_directive("workshop-agenda", WorkshopAgenda)
     app.connect("config-inited", local_mathjax)
+    app.connect("html-page-context", theme_defaults)
+    app.connect("html-page-context", dedupe_scripts, priority=900)
     app.connect("source-read", per_notebook_record)
     app.connect("doctree-resolved", fill_runtimes)
     app.connect("doctree-resolved", add_footer)

