@@ -65,15 +65,21 @@ test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment
 	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
 
 test-notebooks: $(STAMP) ## run every notebook in fast mode with nbmake, printing each one's duration
-	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
+	mkdir -p _build/records && rm -rf _build/records/nbmake
+	git status --porcelain --untracked-files=all > _build/records/git-status-before.txt 2>/dev/null || true
+	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \
+	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
 
 test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build, its pages, the browser and link checks
 	$(BIN)/python -m pytest -m book tests
 
-test-full: $(STAMP) ## every notebook in full mode (slow)
-	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/python -m pytest --nbmake -n $(JOBS) \
+test-full: $(STAMP) ## every notebook in full mode (slow), checking the same things as fast mode
+	rm -rf _build/records/full
+	COURSE_FAST=0 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/full \
+	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
+	$(BIN)/python -m pytest -m slow tests
 
 lab: $(STAMP) ## open JupyterLab on the notebooks
 	$(BIN)/jupyter lab notebooks

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.book
 
 OUT = ROOT / "_build" / "fast"
 HTML = OUT / "_build" / "html"
+RECORDS = ROOT / "_build" / "records" / "book"
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,8 @@ def site() -> Path:
     """Build the book from scratch in fast mode (`-W --keep-going`) and return the HTML folder."""
     shutil.rmtree(OUT, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
-    env.update(COURSE_FAST="1", COURSE_QUIET="1")
+    env.update(COURSE_FAST="1", COURSE_QUIET="1", COURSE_RECORD_DIR=str(RECORDS))
+    shutil.rmtree(RECORDS, ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(jb),
