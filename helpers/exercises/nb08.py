@@ -96,7 +96,7 @@ EXERCISES = {
             "its u_star to importance_sampling with n_is runs and rng=rng."
         ),
         explanation=(
-            "Halving the corrosion scale raises beta by about 1: the largest lever in the "
+            "Halving the corrosion scale raises beta by about 0.9: the largest lever in the "
             "recommendation, quantified."
         ),
     ),
