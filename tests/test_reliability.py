@@ -1,0 +1,337 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from SALib.test_functions import Ishigami
+from scipy import stats
+
+from helpers.reliability import (
+    FailureEstimate,
+    bending_stress,
+    bracket_margin,
+    bracket_problem,
+    failure_probability,
+    form,
+    importance_sampling,
+    inputs_from_quantiles,
+    ishigami_indices,
+    plot_sobol,
+    power_of_two,
+    run_sobol,
+    sample_inputs,
+    second_order_table,
+    sobol_table,
+)
+
+NORMAL2 = {
+    "num_vars": 2,
+    "names": ["a", "b"],
+    "dists": ["norm", "norm"],
+    "bounds": [[0, 1], [0, 1]],
+}
+ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
+
+
+def lognormal_problem():
+    """Load, strength and width lognormal, length and height fixed, no wear: ln(R/sigma) is normal."""
+    return {
+        "num_vars": 3,
+        "names": ["load", "strength", "width"],
+        "dists": ["lognorm", "lognorm", "lognorm"],
+        "bounds": [[np.log(1.2), 0.25], [np.log(300.0), 0.1], [np.log(40.0), 0.05]],
+    }
+
+
+def lognormal_margin(x):
+    load, strength, width = np.asarray(x).T
+    return strength - bending_stress(load, 300.0, width, 20.0, 0.0)
+
+
+def lognormal_exact_pf():
+    # ln(R / sigma) = ln R + ln b - ln P - ln(6000 L / h^2): normal, fail when < 0
+    mean = np.log(300.0) + np.log(40.0) - np.log(1.2) - np.log(6000 * 300.0 / 20.0**2)
+    sd = np.sqrt(0.25**2 + 0.1**2 + 0.05**2)
+    return stats.norm.cdf(-mean / sd), mean / sd
+
+
+# ---- physics ---------------------------------------------------------------------------------
+
+
+def test_bending_stress_known_values():
+    assert float(bending_stress(1.0, 300.0, 40.0, 20.0)) == pytest.approx(112.5)
+    # losing half the depth quadruples the stress
+    assert float(bending_stress(1.0, 300.0, 40.0, 20.0, 10.0)) == pytest.approx(450.0)
+    assert np.isinf(bending_stress(1.0, 300.0, 40.0, 20.0, 20.0))
+
+
+@pytest.mark.parametrize("name", ["load", "length", "width", "height", "wear"])
+def test_bending_stress_rejects_negative_inputs(name):
+    kwargs = {"load": 1.0, "length": 300.0, "width": 40.0, "height": 20.0, "wear": 0.0, name: -1.0}
+    with pytest.raises(ValueError, match=f"`{name}` must be >= 0"):
+        bending_stress(**kwargs)
+
+
+@given(
+    st.floats(0.1, 10),
+    st.floats(10, 1000),
+    st.floats(5, 100),
+    st.floats(5, 50),
+    st.floats(0, 4),
+)
+def test_stress_is_monotone_in_load_and_wear(load, length, width, height, wear):
+    s = bending_stress(load, length, width, height, wear)
+    assert s > 0
+    assert bending_stress(2 * load, length, width, height, wear) == pytest.approx(2 * s)
+    assert bending_stress(load, length, width, height, wear + 0.5) > s
+
+
+def test_bracket_margin_shape_and_validation():
+    x = sample_inputs(bracket_problem(), 10, rng=0)
+    assert bracket_margin(x).shape == (10,)
+    with pytest.raises(ValueError, match=r"`x` must have shape \(n, 6\)"):
+        bracket_margin(x[:, :5])
+
+
+def test_problem_is_a_fresh_copy():
+    a = bracket_problem()
+    a["bounds"][0][0] = 99.0
+    assert bracket_problem()["bounds"][0][0] == pytest.approx(np.log(1.1))
+
+
+# ---- sampling ------------------------------------------------------------------------------
+
+
+def test_sample_inputs_match_the_stated_distributions(rng):
+    x = sample_inputs(bracket_problem(), 200_000, rng=rng)
+    assert np.median(x[:, 0]) == pytest.approx(1.1, rel=0.01)
+    assert np.median(x[:, 1]) == pytest.approx(300.0, rel=0.002)
+    assert x[:, 4].std() == pytest.approx(0.3, rel=0.02)
+    assert stats.kstest(x[:, 5], stats.weibull_min(1.5, scale=1.8).cdf).pvalue > 0.001
+
+
+def test_sample_inputs_seed_contract():
+    a = sample_inputs(bracket_problem(), 5, rng=3)
+    b = sample_inputs(bracket_problem(), 5, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, sample_inputs(bracket_problem(), 5, rng=4))
+
+
+@pytest.mark.parametrize(
+    ("problem", "n", "error", "message"),
+    [
+        ([1, 2], 5, TypeError, "`problem` must be a SALib problem dict"),
+        ({"num_vars": 1, "names": ["a"]}, 5, ValueError, "`problem` must have the key 'bounds'"),
+        (NORMAL2, 0, ValueError, "`n` must be >= 1"),
+        (NORMAL2, 2.5, TypeError, "`n` must be an integer"),
+    ],
+)
+def test_sample_inputs_validation(problem, n, error, message):
+    with pytest.raises(error, match=message):
+        sample_inputs(problem, n, rng=0)
+
+
+def test_inputs_from_quantiles_agrees_with_scipy():
+    q = np.array([[0.1, 0.7, 0.5, 0.5, 0.2, 0.9]])
+    x = inputs_from_quantiles(bracket_problem(), q)[0]
+    assert x[0] == pytest.approx(stats.lognorm(s=0.2, scale=1.1).ppf(0.1))
+    assert x[4] == pytest.approx(stats.norm(20, 0.3).ppf(0.2))
+    assert x[5] == pytest.approx(stats.weibull_min(1.5, scale=1.8).ppf(0.9))
+
+
+@pytest.mark.parametrize(
+    ("q", "message"),
+    [([[0.5, 0.5]], r"`q` must have shape \(n, 6\)"), ([[0.0] + [0.5] * 5], "strictly between")],
+)
+def test_inputs_from_quantiles_validation(q, message):
+    with pytest.raises(ValueError, match=message):
+        inputs_from_quantiles(bracket_problem(), q)
+
+
+# ---- failure probability ---------------------------------------------------------------------
+
+
+def test_failure_probability_formula():
+    est = failure_probability(np.array([-1.0, 1.0, 1.0, 1.0, -2.0]))
+    assert est.pf == pytest.approx(0.4)
+    assert est.se == pytest.approx(np.sqrt(0.4 * 0.6 * 5 / 4) / np.sqrt(5))  # ddof=1
+    assert est.beta == pytest.approx(-stats.norm.ppf(0.4))
+    assert est.interval()[0] >= 0
+
+
+def test_no_failures_means_infinite_beta():
+    est = failure_probability(np.ones(10))
+    assert est.pf == 0 and est.beta == np.inf and est.cov == np.inf
+
+
+@pytest.mark.parametrize(
+    ("margin", "weights", "message"),
+    [
+        ([[1.0, 2.0]], None, "`margin` must be 1-D"),
+        ([1.0], None, "at least 2 values"),
+        ([1.0, np.nan], None, "must not contain NaN"),
+        ([1.0, -1.0], [1.0], "`weights` must have the shape"),
+        ([1.0, -1.0], [1.0, -1.0], "`weights` must be finite and >= 0"),
+    ],
+)
+def test_failure_probability_validation(margin, weights, message):
+    with pytest.raises(ValueError, match=message):
+        failure_probability(margin, weights=weights)
+
+
+def test_analytic_case_monte_carlo_form_and_importance_sampling(rng):
+    """All-lognormal inputs, no wear: p_f is exact, FORM is exact, and both samplers agree."""
+    exact_pf, exact_beta = lognormal_exact_pf()
+    problem = lognormal_problem()
+    mc = failure_probability(lognormal_margin(sample_inputs(problem, 400_000, rng=rng)))
+    assert abs(mc.pf - exact_pf) < 4 * mc.se
+    res = form(lognormal_margin, problem)
+    assert res.beta == pytest.approx(exact_beta, rel=1e-4)
+    assert res.pf == pytest.approx(exact_pf, rel=1e-3)
+    assert np.sum(res.alpha**2) == pytest.approx(1.0)
+    is_est = importance_sampling(lognormal_margin, problem, res.u_star, 20_000, rng=rng)
+    assert abs(is_est.pf - exact_pf) < 4 * is_est.se
+    assert is_est.se < mc.se  # 20 times fewer runs, yet more precise
+
+
+def test_form_linear_normal_case_is_exact():
+    res = form(lambda x: 3.0 - x[:, 0] - x[:, 1], NORMAL2)
+    assert res.beta == pytest.approx(3 / np.sqrt(2), rel=1e-6)
+    np.testing.assert_allclose(res.alpha, [1 / np.sqrt(2)] * 2, rtol=1e-5)
+
+
+def test_form_validation():
+    with pytest.raises(ValueError, match="`start` must have length 2"):
+        form(lambda x: 3.0 - x[:, 0], NORMAL2, start=[0.1])
+    with pytest.raises(ValueError, match="the median point already fails"):
+        form(lambda x: -1.0 - x[:, 0], NORMAL2)
+    with pytest.raises(ValueError, match="FORM did not converge"):
+        form(lambda x: 1.0 + 0 * x[:, 0], NORMAL2)  # no failure surface at all
+
+
+def test_importance_sampling_validation_and_seed():
+    g = lambda x: 3.0 - x[:, 0]  # noqa: E731
+    with pytest.raises(ValueError, match="`center` must have length 2"):
+        importance_sampling(g, NORMAL2, [3.0], 100, rng=0)
+    with pytest.raises(ValueError, match="`n` must be >= 2"):
+        importance_sampling(g, NORMAL2, [3.0, 0.0], 1, rng=0)
+    a = importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
+    assert a == importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.floats(-10, 10), min_size=2, max_size=50))
+def test_failure_probability_is_a_probability(values):
+    est = failure_probability(values)
+    assert 0 <= est.pf <= 1 and est.se >= 0
+    assert isinstance(est, FailureEstimate)
+
+
+# ---- Sobol' ----------------------------------------------------------------------------------
+
+
+def test_ishigami_indices_literature_values():
+    table = ishigami_indices()
+    np.testing.assert_allclose(table["S1"], [0.3139, 0.4424, 0.0], atol=1e-4)
+    np.testing.assert_allclose(table["ST"], [0.5576, 0.4424, 0.2437], atol=1e-4)
+    # the variance decomposition is complete: S1 + S2 + S3 + S13 = 1
+    assert table["S1"].sum() + table.attrs["S13"] == pytest.approx(1.0)
+
+
+def test_ishigami_indices_by_brute_force(rng):
+    """Var(E[f | x2]) from a direct conditional-mean computation matches S2 = a^2/8 / V."""
+    a, b = 5.0, 0.2
+    x = rng.uniform(-np.pi, np.pi, size=(400_000, 3))
+    total_var = Ishigami.evaluate(x, A=a, B=b).var()
+    # E[f | x2] = a sin^2 x2 + const, so its variance is a^2 Var(sin^2 x2) = a^2 / 8
+    assert ishigami_indices(a, b).loc["x2", "S1"] == pytest.approx(a**2 / 8 / total_var, rel=0.02)
+
+
+def test_ishigami_indices_validation():
+    with pytest.raises(TypeError, match="`a` must be a real number"):
+        ishigami_indices("7")
+    with pytest.raises(TypeError, match="`b` must be a real number"):
+        ishigami_indices(7.0, True)
+
+
+@given(st.floats(0, 20), st.floats(0, 1))
+def test_ishigami_indices_properties(a, b):
+    table = ishigami_indices(a, b)
+    assert np.all(table["S1"] >= 0) and np.all(table["S1"] <= table["ST"] + 1e-12)
+    assert table["S1"].sum() <= 1 + 1e-12
+
+
+def test_run_sobol_recovers_ishigami_and_is_reproducible():
+    si = run_sobol(ISHIGAMI, Ishigami.evaluate, 2048, rng=11)
+    table = sobol_table(si, ISHIGAMI)
+    exact = ishigami_indices()
+    assert np.all(np.abs(table["S1"] - exact["S1"]) <= 2 * table["S1_conf"] + 1e-9)
+    assert np.all(np.abs(table["ST"] - exact["ST"]) <= 2 * table["ST_conf"] + 1e-9)
+    again = sobol_table(run_sobol(ISHIGAMI, Ishigami.evaluate, 2048, rng=11), ISHIGAMI)
+    pd.testing.assert_frame_equal(table, again)
+    assert "groups" not in ISHIGAMI  # the caller's problem is not modified
+
+
+def test_run_sobol_without_second_order():
+    si = run_sobol(ISHIGAMI, Ishigami.evaluate, 256, rng=1, second_order=False)
+    assert "S2" not in si and si["n_runs"] == 256 * 5
+    with pytest.raises(ValueError, match="has no 'S2'"):
+        second_order_table(si, ISHIGAMI)
+
+
+def test_run_sobol_validation():
+    with pytest.raises(ValueError, match="`n` must be a power of two; got 1000"):
+        run_sobol(ISHIGAMI, Ishigami.evaluate, 1000, rng=0)
+    with pytest.raises(ValueError, match=r"`model` must return shape \(40,\)"):
+        run_sobol(ISHIGAMI, lambda x: x, 8, rng=0, second_order=False)
+
+
+def test_additive_model_has_no_interactions():
+    problem = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [0, 1]]}
+    si = run_sobol(problem, lambda x: x[:, 0] + 2 * x[:, 1], 1024, rng=2)
+    table = sobol_table(si, problem)
+    np.testing.assert_allclose(table["S1"], [0.2, 0.8], atol=0.03)
+    np.testing.assert_allclose(table["interaction"], 0, atol=0.03)
+    assert abs(second_order_table(si, problem)["S2"].iloc[0]) < 0.05
+
+
+@pytest.mark.parametrize(
+    ("result", "message"),
+    [
+        ({"S1": [0.1, 0.2]}, "must have the key 'S1_conf'"),
+        (
+            {"S1": [0.1], "S1_conf": [0.1], "ST": [0.1], "ST_conf": [0.1]},
+            r"`result\['S1'\]` must have length 2",
+        ),
+    ],
+)
+def test_sobol_table_validation(result, message):
+    with pytest.raises(ValueError, match=message):
+        sobol_table(result, NORMAL2)
+
+
+def test_second_order_table_shape_validation():
+    with pytest.raises(ValueError, match=r"`result\['S2'\]` must have shape \(2, 2\)"):
+        second_order_table({"S2": np.zeros((3, 3)), "S2_conf": np.zeros((3, 3))}, NORMAL2)
+
+
+def test_power_of_two():
+    assert [power_of_two(n) for n in (1, 2, 3, 1023, 1024, 20_000)] == [1, 2, 2, 512, 1024, 16384]
+    with pytest.raises(ValueError, match="`n` must be >= 1"):
+        power_of_two(0)
+
+
+@given(st.integers(1, 2**40))
+def test_power_of_two_property(n):
+    p = power_of_two(n)
+    assert p <= n < 2 * p and p & (p - 1) == 0
+
+
+def test_plot_sobol_returns_labelled_axes():
+    table = sobol_table(
+        {"S1": [0.5, 0.2], "S1_conf": [0.1, 0.1], "ST": [0.6, 0.3], "ST_conf": [0.1, 0.1]}, NORMAL2
+    )
+    ax = plot_sobol(table, title="t")
+    assert ax.get_title() == "t" and ax.get_ylabel()
+    with pytest.raises(ValueError, match="missing columns"):
+        plot_sobol(table.drop(columns="ST"), title="t")
