@@ -23,10 +23,12 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import integrate, stats
+from scipy import integrate, special, stats
 
 from helpers.probability import beta_posterior
 from helpers.seeding import RngLike, make_rng
+
+_TAIL = 1e-15  # probability mass of X left out at each end of the integration range
 
 __all__ = [
     "posteriors",
@@ -38,8 +40,6 @@ __all__ = [
     "compare",
     "diff_confidence_interval",
 ]
-
-_TAIL = 1e-14  # probability mass left out at each end of an integration range
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,24 +153,38 @@ def _reference(reference: Any, size: int) -> int:
 # ---------------------------------------------------------------------------------------------
 # exact quantities by quadrature
 # ---------------------------------------------------------------------------------------------
-def _prob_top(a: float, b: float, others: list[tuple[float, float]]) -> float:
-    """P(X > Y_j for all j) = int f_X(x) prod_j F_{Y_j}(x) dx, X ~ Beta(a, b)."""
-    density = stats.beta(a, b)
-    cdfs = [stats.beta(aj, bj) for aj, bj in others]
-    low, high = float(density.ppf(_TAIL)), float(density.isf(_TAIL))
+def _half(a: float, b: float, others: list[tuple[float, float]], upper: bool) -> float:
+    """One half of int f_X(x) prod_j F_j(x) dx, split at the median of X ~ Beta(a, b).
+
+    The upper half is integrated in t = 1 - x, where X's density is the Beta(b, a) density of t
+    and F_j(1 - t) = 1 - I_t(b_j, a_j): both stay accurate even when x is within 1e-16 of 1.
+    """
+    if upper:
+        a, b = b, a
+        others = [(bj, aj) for aj, bj in others]
+    log_norm = special.betaln(a, b)
+    start = max(float(special.betaincinv(a, b, _TAIL)), np.finfo(float).tiny)
+    stop = float(special.betaincinv(a, b, 0.5))
+    cdf = special.betaincc if upper else special.betainc
 
     def integrand(x: float) -> float:
-        value = density.pdf(x)
-        for cdf in cdfs:
-            value *= cdf.cdf(x)
+        value = np.exp((a - 1) * np.log(x) + (b - 1) * np.log1p(-x) - log_norm)
+        for aj, bj in others:
+            value *= cdf(aj, bj, x)
         return float(value)
 
     # the other variants' cdfs change fastest around their means: tell quad where they are
-    points = [m for m in (aj / (aj + bj) for aj, bj in others) if low < m < high]
+    points = sorted(m for m in (aj / (aj + bj) for aj, bj in others) if start < m < stop)
     value, _ = integrate.quad(
-        integrand, low, high, points=points or None, epsabs=1e-13, epsrel=1e-10, limit=400
+        integrand, start, stop, points=points or None, epsabs=1e-13, epsrel=1e-10, limit=400
     )
-    return float(min(max(value, 0.0), 1.0))
+    return value
+
+
+def _prob_top(a: float, b: float, others: list[tuple[float, float]]) -> float:
+    """P(X > Y_j for all j) = int f_X(x) prod_j F_{Y_j}(x) dx, X ~ Beta(a, b), by quadrature."""
+    total = _half(a, b, others, upper=False) + _half(a, b, others, upper=True)
+    return float(min(max(total, 0.0), 1.0))
 
 
 def prob_greater(first: Any, second: Any) -> float:
