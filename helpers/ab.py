@@ -12,7 +12,7 @@ exact answer exists:
 * :func:`summarize` and :func:`compare` -- the tables notebooks print;
 * :func:`diff_confidence_interval` -- the frequentist interval shown beside the credible one.
 
-Introduced in notebook 02; notebook 05 reuses it for tests run across segments.
+Introduced in notebook 02. Notebook 05 reuses it for tests run across user segments.
 """
 
 from __future__ import annotations
