@@ -1,0 +1,156 @@
+"""Self-checks for notebook 02 (Bayesian A/B testing).
+
+Each checker recomputes the answer independently of :mod:`helpers.ab` (a closed-form sum, a
+different one-dimensional integral, a property of the answer, or a large seeded simulation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import integrate, special, stats
+
+from helpers import check
+from helpers.exercises import Exercise
+
+CHECKOUT = {"successes": (118, 141), "trials": (2450, 2380)}
+THREE_WAY = {
+    "names": ("control", "covers", "reviews"),
+    "successes": (212, 236, 251),
+    "trials": (5230, 5105, 5180),
+    "prior": (40.0, 960.0),
+}
+
+
+def _flat(successes: int, trials: int) -> tuple[int, int]:
+    return 1 + successes, 1 + trials - successes
+
+
+def prob_greater_closed_form(a1: int, b1: float, a2: float, b2: float) -> float:
+    """P(X1 > X2) for X_i ~ Beta(a_i, b_i) with integer ``a1``, as a finite sum.
+
+    The sum (E. Miller, "Formulas for Bayesian A/B testing", 2015) follows from expanding the
+    Beta(a1, b1) cdf; it is independent of the quadrature in :mod:`helpers.ab`.
+    """
+    i = np.arange(int(a1))
+    log_terms = (
+        special.betaln(a2 + i, b1 + b2)
+        - np.log(b1 + i)
+        - special.betaln(1 + i, b1)
+        - special.betaln(a2, b2)
+    )
+    return float(np.exp(special.logsumexp(log_terms)))
+
+
+def positive_part_mean(first: Any, second: Any) -> float:
+    """E[max(X1 - X2, 0)] = int P(X1 > t) P(X2 < t) dt, for frozen distributions on [0, 1]."""
+    low = min(first.ppf(1e-12), second.ppf(1e-12))
+    high = max(first.isf(1e-12), second.isf(1e-12))
+    value, _ = integrate.quad(
+        lambda t: first.sf(t) * second.cdf(t), low, high, epsabs=1e-13, limit=400
+    )
+    return float(value)
+
+
+def _p_checkout(answer: Any) -> None:
+    (yc, yt), (nc, nt) = CHECKOUT["successes"], CHECKOUT["trials"]
+    expected = prob_greater_closed_form(*_flat(yt, nt), *_flat(yc, nc))
+    check.close(answer, expected, atol=1e-6, name="P(new button > old button)")
+
+
+def _checkout_loss(answer: Any) -> None:
+    (yc, yt), (nc, nt) = CHECKOUT["successes"], CHECKOUT["trials"]
+    old, new = stats.beta(*_flat(yc, nc)), stats.beta(*_flat(yt, nt))
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (2,):
+        raise ValueError(f"the answer must hold 2 losses [old, new]; got shape {got.shape}")
+    expected = [positive_part_mean(new, old), positive_part_mean(old, new)]
+    check.close(got, expected, atol=1e-7, name="expected losses [keep old, ship new]")
+
+
+def _visitors_needed(answer: Any, *, clicks: Any, visitors: Any) -> None:
+    y, n = np.asarray(clicks, dtype=float), np.asarray(visitors, dtype=float)
+    growth = float(answer) / n.sum()
+
+    def sd(m: float) -> float:
+        return float(
+            np.sqrt(
+                sum(
+                    stats.beta(1 + m * yk, 1 + m * (nk - yk)).var()
+                    for yk, nk in zip(y, n, strict=True)
+                )
+            )
+        )
+
+    # the property asked for: the width at the answer is half today's width (to within 1%)
+    check.close(sd(growth) / sd(1.0), 0.5, atol=0.005, name="width ratio at the answer")
+
+
+def _three_way(answer: Any) -> None:
+    if not isinstance(answer, pd.DataFrame):
+        raise TypeError(f"the answer must be a pandas DataFrame; got {type(answer).__name__}")
+    names = list(THREE_WAY["names"])
+    missing = {"P(best)", "expected loss"} - set(answer.columns)
+    if missing or sorted(map(str, answer.index)) != sorted(names):
+        raise ValueError(
+            f"`three_way` must have columns 'P(best)' and 'expected loss' and index {names}"
+        )
+    a, b = THREE_WAY["prior"]
+    generator = np.random.default_rng(20_260_202)  # the checker's own stream, fixed
+    size = 2_000_000
+    draws = np.column_stack(
+        [
+            generator.beta(a + y, b + n - y, size=size)
+            for y, n in zip(THREE_WAY["successes"], THREE_WAY["trials"], strict=True)
+        ]
+    )
+    share = np.bincount(draws.argmax(axis=1), minlength=3) / size
+    regret = draws.max(axis=1, keepdims=True) - draws
+    loss, loss_sd = regret.mean(axis=0), regret.std(axis=0)
+    # 4 standard errors of the checker's simulation plus one of 200,000 learner draws
+    per_draw = 1 / size + 1 / 200_000
+    got = answer.loc[names]
+    check.close(
+        got["P(best)"].to_numpy(dtype=float),
+        share,
+        atol=float(np.max(4 * np.sqrt(share * (1 - share) * per_draw))),
+        name="P(best)",
+    )
+    check.close(
+        got["expected loss"].to_numpy(dtype=float),
+        loss,
+        atol=float(np.max(4 * loss_sd * np.sqrt(per_draw))),
+        name="expected loss",
+    )
+
+
+EXERCISES = {
+    "02-1": Exercise(
+        _p_checkout,
+        hint="Build both flat-prior posteriors with posteriors([...], [...]) and pass the new "
+        "button's posterior first to prob_greater.",
+        explanation="The checker used a closed-form sum instead of quadrature and got the same number.",
+    ),
+    "02-2": Exercise(
+        _checkout_loss,
+        hint="expected_loss(checkout_posteriors) returns [loss of the old, loss of the new], as "
+        "proportions; do not multiply by 100.",
+        explanation="The loss of shipping the new button is far below 0.001: ship it. The loss rule "
+        "weighs how much you could lose, not only how often you would be wrong.",
+    ),
+    "02-3": Exercise(
+        _visitors_needed,
+        hint="The width shrinks like 1/sqrt(visitors): halving it takes about four times the "
+        "traffic, not twice. Solve width(m) = width(1) / 2 for m, then multiply by the visitors so far.",
+        explanation="Precision is expensive: each halving of the interval costs four times the traffic.",
+    ),
+    "02-4": Exercise(
+        _three_way,
+        hint="posteriors(successes, trials, a=40, b=960) gives the three posteriors; summarize(..., "
+        "names=...) has both columns (or use helpers.ab.prob_best and expected_loss).",
+        explanation="With three versions, P(best) splits between the two close leaders; the expected "
+        "loss tells you whether the difference between them is worth more testing.",
+    ),
+}
