@@ -70,12 +70,24 @@ def _array(value: Any, argument: str) -> np.ndarray:
     return arr
 
 
-def _tolerance(value: Any, argument: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{argument}` must be a real number; got {type(value).__name__}")
-    if not math.isfinite(float(value)) or value < 0:
-        raise ValueError(f"`{argument}` must be a finite number >= 0; got {value!r}")
-    return float(value)
+def _tolerance(value: Any, argument: str) -> float | np.ndarray:
+    if isinstance(value, bool) or isinstance(value, (str, bytes)):
+        raise TypeError(
+            f"`{argument}` must be a real number or an array of them; got {type(value).__name__}"
+        )
+    if isinstance(value, numbers.Real):
+        if not math.isfinite(float(value)) or value < 0:
+            raise ValueError(f"`{argument}` must be a finite number >= 0; got {value!r}")
+        return float(value)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"`{argument}` must be a real number or an array of them; got {type(value).__name__}"
+        ) from err
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise ValueError(f"`{argument}` must hold finite numbers >= 0; got {value!r}")
+    return arr
 
 
 def _fmt(arr: np.ndarray) -> str:
@@ -126,9 +138,9 @@ def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, n
     ----------
     actual, expected : number or array-like
         Broadcastable to a common shape.
-    atol, rtol : float, default 0
-        Absolute and relative tolerance, both >= 0. State why a tolerance is what it is
-        (a few Monte Carlo standard errors, a published rounding).
+    atol, rtol : float or array-like, default 0
+        Absolute and relative tolerance, >= 0; arrays give each element its own (for example a
+        few Monte Carlo standard errors per parameter). State why a tolerance is what it is.
     name : str
         What is checked, shown in the message.
 
@@ -148,12 +160,13 @@ def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, n
     got, want = _array(actual, "actual"), _array(expected, "expected")
     atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
     try:
-        got_b, want_b = np.broadcast_arrays(got, want)
+        got_b, want_b, atol_b, rtol_b = np.broadcast_arrays(got, want, atol, rtol)
     except ValueError as err:
         raise ValueError(
-            f"`actual` and `expected` must have broadcastable shapes; got {got.shape} and {want.shape}"
+            f"`actual`, `expected`, `atol` and `rtol` must have broadcastable shapes; "
+            f"got {got.shape}, {want.shape}, {np.shape(atol)} and {np.shape(rtol)}"
         ) from err
-    allowed = atol + rtol * np.abs(want_b)
+    allowed = atol_b + rtol_b * np.abs(want_b)
     off = np.abs(got_b - want_b)
     if np.all(off <= allowed):
         worst = float(np.max(off)) if off.size else 0.0

@@ -46,9 +46,14 @@ def use_style() -> None:
     --------
     >>> use_style()
     """
+    import logging
+
     import matplotlib as mpl
     from cycler import cycler
 
+    # ArviZ's plots ask for a "semibold" font weight that DejaVu Sans lacks; matplotlib then logs
+    # "findfont: Failed to find font weight semibold" (and uses bold) into every notebook output.
+    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     mpl.rcParams.update(_RC)
     mpl.rcParams["axes.prop_cycle"] = cycler(color=list(COLORS))
 

@@ -129,3 +129,13 @@ def test_close_accepts_anything_within_tolerance(value, atol):
 def test_close_rejects_anything_beyond_tolerance(value, atol):
     with pytest.raises(check.CheckFailed):
         check.close(value + 2 * atol, value, atol=atol, name="property")
+
+
+def test_close_takes_a_tolerance_per_element():
+    check.close([1.0, 2.0], [1.05, 2.5], atol=[0.1, 0.6], name="vec")
+    with pytest.raises(check.CheckFailed, match=r"worst at index \(1,\)"):
+        check.close([1.0, 2.0], [1.05, 2.5], atol=[0.1, 0.4], name="vec")
+    with pytest.raises(ValueError, match="`atol` must hold finite numbers >= 0"):
+        check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, -1.0], name="vec")
+    with pytest.raises(ValueError, match="broadcastable shapes"):
+        check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, 0.1, 0.1], name="vec")
