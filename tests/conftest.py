@@ -11,7 +11,13 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import SEED  # noqa: E402
+from helpers import SEED, silence_known_warnings  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _known_warnings():
+    """The narrow third-party filters notebooks install, inside each test's warning context."""
+    silence_known_warnings()
 
 
 @pytest.fixture

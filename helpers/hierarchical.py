@@ -1,0 +1,627 @@
+"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage, ESS/s.
+
+Introduced in notebook 05.
+
+The eight-schools data are the coaching-effect estimates of Rubin (1981), as tabulated in
+Gelman et al. (2013, section 5.5). The quadrature in :func:`normal_hierarchical_posterior`
+integrates the normal hierarchical model exactly over its one awkward dimension (the
+population scale ``tau``), which gives reference answers to check MCMC against.
+"""
+
+from __future__ import annotations
+
+import numbers
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from helpers.seeding import RngLike, make_rng
+
+__all__ = [
+    "EIGHT_SCHOOLS_EFFECTS",
+    "EIGHT_SCHOOLS_SE",
+    "eight_schools",
+    "precision_weighted_mean",
+    "HierarchicalQuadrature",
+    "normal_hierarchical_posterior",
+    "SegmentExperiment",
+    "simulate_segments",
+    "separate_lift_draws",
+    "shrinkage_plot",
+    "Stopwatch",
+    "ess_per_second_table",
+]
+
+#: Estimated coaching effects (SAT-V points) in the eight schools (Rubin, 1981).
+EIGHT_SCHOOLS_EFFECTS: tuple[float, ...] = (28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.0, 12.0)
+#: Their standard errors (Rubin, 1981).
+EIGHT_SCHOOLS_SE: tuple[float, ...] = (15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0)
+
+
+def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"`{name}` must be an array of numbers; got a string")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"`{name}` must be an array of numbers; got {type(value).__name__}"
+        ) from err
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite; got {arr}")
+    if positive and np.any(arr <= 0):
+        raise ValueError(f"`{name}` must be > 0 everywhere; got {arr}")
+    return arr
+
+
+def _positive(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"`{name}` must be a finite number > 0; got {value}")
+    return float(value)
+
+
+def _pair(y: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray]:
+    y_arr = _vector(y, "y")
+    s_arr = _vector(sigma, "sigma", positive=True)
+    if y_arr.shape != s_arr.shape:
+        raise ValueError(
+            f"`y` and `sigma` must have the same length; got {y_arr.size} and {s_arr.size}"
+        )
+    return y_arr, s_arr
+
+
+def eight_schools() -> pd.DataFrame:
+    """The eight-schools data as a table: one row per school, effect and standard error.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``school`` (A to H), columns ``effect`` and ``se`` (SAT-V points).
+
+    References
+    ----------
+    Rubin, D. B. (1981). Estimation in parallel randomized experiments. *Journal of Educational
+    Statistics*, 6(4), 377-401.
+
+    Examples
+    --------
+    >>> eight_schools().loc["A"].tolist()
+    [28.0, 15.0]
+    """
+    index = pd.Index(list("ABCDEFGH"), name="school")
+    return pd.DataFrame(
+        {"effect": EIGHT_SCHOOLS_EFFECTS, "se": EIGHT_SCHOOLS_SE}, index=index, dtype=float
+    )
+
+
+def precision_weighted_mean(y: Any, sigma: Any) -> tuple[float, float]:
+    """Complete pooling: the precision-weighted mean of estimates and its standard error.
+
+    If every group measures the same effect ``mu`` with known standard errors ``sigma_j``, the
+    posterior of ``mu`` under a flat prior is Normal with mean
+    ``sum(y_j / sigma_j**2) / sum(1 / sigma_j**2)`` and variance ``1 / sum(1 / sigma_j**2)``.
+
+    Parameters
+    ----------
+    y : array-like, 1-D
+        Estimates, one per group.
+    sigma : array-like, 1-D
+        Their standard errors, all > 0.
+
+    Returns
+    -------
+    (float, float)
+        The pooled estimate and its standard error.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not numeric.
+    ValueError
+        If the arrays are empty, not 1-D, non-finite, of different lengths, or ``sigma <= 0``.
+
+    Examples
+    --------
+    >>> est, se = precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE)
+    >>> round(est, 2), round(se, 2)
+    (7.69, 4.07)
+    """
+    y_arr, s_arr = _pair(y, sigma)
+    precision = 1.0 / s_arr**2
+    return float(np.sum(precision * y_arr) / np.sum(precision)), float(
+        np.sqrt(1.0 / np.sum(precision))
+    )
+
+
+@dataclass(frozen=True)
+class HierarchicalQuadrature:
+    """The exact posterior of the normal hierarchical model, on a grid over ``tau``.
+
+    Conditional on ``tau`` everything is Normal, so the posterior is a weighted mixture of
+    Normals, one per grid point.
+
+    Attributes
+    ----------
+    tau : numpy.ndarray, shape (G,)
+        Grid of population standard deviations.
+    weights : numpy.ndarray, shape (G,)
+        Posterior probabilities of the grid points (they sum to 1).
+    mu_mean, mu_var : numpy.ndarray, shape (G,)
+        Mean and variance of ``mu | tau, y``.
+    theta_mean, theta_var : numpy.ndarray, shape (G, J)
+        Mean and variance of ``theta_j | tau, y`` (``mu`` integrated out).
+    """
+
+    tau: np.ndarray
+    weights: np.ndarray
+    mu_mean: np.ndarray
+    mu_var: np.ndarray
+    theta_mean: np.ndarray
+    theta_var: np.ndarray
+
+    def mean(self, name: str) -> Any:
+        """Posterior mean of ``"mu"``, ``"tau"`` or ``"theta"`` (an array over groups).
+
+        Raises
+        ------
+        ValueError
+            If ``name`` is none of these.
+        """
+        if name == "mu":
+            return float(self.weights @ self.mu_mean)
+        if name == "tau":
+            return float(self.weights @ self.tau)
+        if name == "theta":
+            return self.weights @ self.theta_mean
+        raise ValueError(f"`name` must be 'mu', 'tau' or 'theta'; got {name!r}")
+
+    def prob_theta_above(self, group: int, threshold: float) -> float:
+        """``P(theta_group > threshold | y)``.
+
+        Raises
+        ------
+        ValueError
+            If ``group`` is not a valid index.
+        """
+        groups = self.theta_mean.shape[1]
+        if isinstance(group, bool) or not isinstance(group, numbers.Integral):
+            raise ValueError(f"`group` must be an integer in [0, {groups}); got {group!r}")
+        if not 0 <= group < groups:
+            raise ValueError(f"`group` must be an integer in [0, {groups}); got {group!r}")
+        sd = np.sqrt(self.theta_var[:, group])
+        prob = self.weights @ stats.norm.sf(threshold, self.theta_mean[:, group], sd)
+        return float(np.clip(prob, 0.0, 1.0))  # clip rounding error in the weighted sum
+
+    def prob_new_above(self, threshold: float) -> float:
+        """``P(theta_new > threshold | y)`` for a new group from the same population."""
+        sd = np.sqrt(self.mu_var + self.tau**2)
+        return float(np.clip(self.weights @ stats.norm.sf(threshold, self.mu_mean, sd), 0.0, 1.0))
+
+
+def normal_hierarchical_posterior(
+    y: Any,
+    sigma: Any,
+    *,
+    mu_sd: float = 20.0,
+    tau_scale: float = 5.0,
+    grid_size: int = 4000,
+) -> HierarchicalQuadrature:
+    """Exact posterior of ``y_j ~ N(theta_j, sigma_j)``, ``theta_j ~ N(mu, tau)`` by quadrature.
+
+    Priors: ``mu ~ Normal(0, mu_sd)`` and ``tau ~ HalfCauchy(tau_scale)``. Integrating out
+    ``theta`` and ``mu`` analytically leaves ``p(y | tau)``, a multivariate Normal with
+    covariance ``diag(sigma**2 + tau**2) + mu_sd**2``; the one remaining dimension is
+    integrated on a grid. With ``tau = tau_scale * tan(pi * u / 2)`` the half-Cauchy prior is
+    uniform in ``u``, so a midpoint grid in ``u`` covers the heavy tail (Gelman et al., 2013,
+    section 5.4).
+
+    Parameters
+    ----------
+    y, sigma : array-like, 1-D
+        Group estimates and their known standard errors (> 0).
+    mu_sd : float, default 20
+        Prior standard deviation of ``mu`` (> 0).
+    tau_scale : float, default 5
+        Prior scale of ``tau`` (> 0).
+    grid_size : int, default 4000
+        Number of grid points (>= 100).
+
+    Returns
+    -------
+    HierarchicalQuadrature
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the data or the prior scales are malformed, or ``grid_size`` is not an integer >= 100.
+
+    Examples
+    --------
+    With the priors of the classic PyMC and Stan example, ``mu ~ Normal(0, 5)``, the posterior
+    means are the familiar 4.4 and 3.6:
+
+    >>> post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
+    >>> round(post.mean("mu"), 1), round(post.mean("tau"), 1)
+    (4.4, 3.6)
+    """
+    y_arr, s_arr = _pair(y, sigma)
+    mu_sd = _positive(mu_sd, "mu_sd")
+    tau_scale = _positive(tau_scale, "tau_scale")
+    if (
+        isinstance(grid_size, bool)
+        or not isinstance(grid_size, numbers.Integral)
+        or grid_size < 100
+    ):
+        raise ValueError(f"`grid_size` must be an integer >= 100; got {grid_size!r}")
+    u = (np.arange(grid_size) + 0.5) / grid_size
+    tau = tau_scale * np.tan(np.pi * u / 2)
+    var = s_arr**2 + tau[:, None] ** 2  # (G, J): Var(y_j | mu, tau)
+    # mu | tau, y: combine the prior N(0, mu_sd) with the J "measurements" y_j of variance var
+    precision = 1.0 / mu_sd**2 + np.sum(1.0 / var, axis=1)
+    mu_var = 1.0 / precision
+    mu_mean = mu_var * np.sum(y_arr / var, axis=1)
+    # log p(y | tau) = log MVN(y; 0, D + mu_sd^2 11'), via the matrix determinant lemma
+    log_det = np.sum(np.log(var), axis=1) + np.log(mu_sd**2 * precision)
+    quad = np.sum(y_arr**2 / var, axis=1) - mu_mean**2 * precision
+    log_like = -0.5 * (log_det + quad)
+    weights = np.exp(log_like - special.logsumexp(log_like))
+    # theta_j | mu, tau, y = (1 - w_j) y_j + w_j mu with w_j = sigma_j^2 / (sigma_j^2 + tau^2)
+    shrink = s_arr**2 / var
+    theta_mean = (1 - shrink) * y_arr + shrink * mu_mean[:, None]
+    theta_var = s_arr**2 * tau[:, None] ** 2 / var + shrink**2 * mu_var[:, None]
+    return HierarchicalQuadrature(tau, weights, mu_mean, mu_var, theta_mean, theta_var)
+
+
+@dataclass(frozen=True)
+class SegmentExperiment:
+    """A simulated A/B test run in several user segments, with the truth kept aside.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        One row per segment: ``users_control``, ``conversions_control``, ``users_treatment``,
+        ``conversions_treatment`` (what an analyst would see).
+    true_lift : numpy.ndarray
+        Each segment's true lift as a log odds ratio (treatment vs control).
+    true_baseline : numpy.ndarray
+        Each segment's true control conversion rate.
+    lift_mean, lift_sd : float
+        The population the segment lifts were drawn from: ``Normal(lift_mean, lift_sd)``.
+    """
+
+    data: pd.DataFrame
+    true_lift: np.ndarray
+    true_baseline: np.ndarray
+    lift_mean: float
+    lift_sd: float
+
+
+def simulate_segments(
+    users: Sequence[int],
+    *,
+    lift_mean: float = 0.1,
+    lift_sd: float = 0.1,
+    baseline_range: tuple[float, float] = (0.04, 0.12),
+    names: Sequence[str] | None = None,
+    rng: RngLike = None,
+) -> SegmentExperiment:
+    """Simulate an A/B test in segments of unequal size with different true lifts.
+
+    Each segment ``k`` gets a control conversion rate ``p_k ~ Uniform(baseline_range)`` and a
+    lift on the log-odds scale ``delta_k ~ Normal(lift_mean, lift_sd)``; its treatment rate is
+    ``logistic(logit(p_k) + delta_k)``. Each arm of segment ``k`` has ``users[k]`` users, and
+    conversions are Binomial.
+
+    Parameters
+    ----------
+    users : sequence of int
+        Users per arm in each segment (>= 1 each, at least two segments).
+    lift_mean : float, default 0.1
+        Population mean of the log odds ratios.
+    lift_sd : float, default 0.1
+        Population standard deviation of the log odds ratios (>= 0).
+    baseline_range : (float, float), default (0.04, 0.12)
+        Range of control conversion rates, inside (0, 1).
+    names : sequence of str, optional
+        Segment names; by default ``"S1"``, ``"S2"``, ...
+    rng : Generator, int or None, keyword-only
+
+    Returns
+    -------
+    SegmentExperiment
+
+    Raises
+    ------
+    TypeError
+        If ``users`` holds non-integers.
+    ValueError
+        If fewer than two segments, a size < 1, ``lift_sd < 0``, a bad ``baseline_range`` or
+        ``names`` of the wrong length.
+
+    Examples
+    --------
+    >>> exp = simulate_segments([1000, 100], rng=0)
+    >>> exp.data.columns.tolist()
+    ['users_control', 'conversions_control', 'users_treatment', 'conversions_treatment']
+    >>> exp.true_lift.shape
+    (2,)
+    """
+    sizes = list(users) if not isinstance(users, (str, bytes)) else None
+    if sizes is None or not all(
+        isinstance(u, numbers.Integral) and not isinstance(u, bool) for u in sizes
+    ):
+        raise TypeError(f"`users` must be a sequence of integers; got {users!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"`users` must list at least two segments; got {len(sizes)}")
+    if min(sizes) < 1:
+        raise ValueError(f"`users` must be >= 1 in every segment; got {sizes}")
+    for name, value in (("lift_mean", lift_mean), ("lift_sd", lift_sd)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
+            raise ValueError(f"`{name}` must be a finite number; got {value!r}")
+    if lift_sd < 0:
+        raise ValueError(f"`lift_sd` must be >= 0; got {lift_sd}")
+    low, high = (float(b) for b in baseline_range)
+    if not 0 < low <= high < 1:
+        raise ValueError(f"`baseline_range` must satisfy 0 < low <= high < 1; got {baseline_range}")
+    k = len(sizes)
+    labels = [f"S{i + 1}" for i in range(k)] if names is None else [str(n) for n in names]
+    if len(labels) != k:
+        raise ValueError(f"`names` must have one name per segment ({k}); got {len(labels)}")
+    gen = make_rng(rng)
+    baseline = gen.uniform(low, high, size=k)
+    lift = gen.normal(lift_mean, lift_sd, size=k)
+    treated = special.expit(special.logit(baseline) + lift)
+    n = np.asarray(sizes, dtype=np.int64)
+    data = pd.DataFrame(
+        {
+            "users_control": n,
+            "conversions_control": gen.binomial(n, baseline),
+            "users_treatment": n,
+            "conversions_treatment": gen.binomial(n, treated),
+        },
+        index=pd.Index(labels, name="segment"),
+    )
+    return SegmentExperiment(data, lift, baseline, float(lift_mean), float(lift_sd))
+
+
+def separate_lift_draws(
+    data: pd.DataFrame, *, draws: int, a: float = 1.0, b: float = 1.0, rng: RngLike = None
+) -> np.ndarray:
+    """Posterior draws of each segment's log odds ratio, every segment analysed on its own.
+
+    Each arm of each segment gets its own conjugate ``Beta(a + conversions, b + failures)``
+    posterior (notebook 02's model); the draws of ``logit(p_treatment) - logit(p_control)``
+    are returned. No information is shared between segments: this is "no pooling".
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        With the columns :func:`simulate_segments` produces.
+    draws : int
+        Number of draws per segment (>= 1).
+    a, b : float, default 1
+        Beta prior parameters (> 0).
+    rng : Generator, int or None, keyword-only
+
+    Returns
+    -------
+    numpy.ndarray, shape (draws, segments)
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a DataFrame.
+    ValueError
+        If a column is missing, counts are inconsistent, or ``draws``, ``a``, ``b`` are invalid.
+
+    Examples
+    --------
+    >>> exp = simulate_segments([5000, 50], rng=1)
+    >>> lifts = separate_lift_draws(exp.data, draws=2000, rng=2)
+    >>> lifts.shape
+    (2000, 2)
+    >>> bool(lifts[:, 1].std() > lifts[:, 0].std())  # the small segment is far less certain
+    True
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"`data` must be a pandas DataFrame; got {type(data).__name__}")
+    columns = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(f"`data` must have the columns {columns}; missing {missing}")
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
+        raise ValueError(f"`draws` must be a positive integer; got {draws!r}")
+    a, b = _positive(a, "a"), _positive(b, "b")
+    gen = make_rng(rng)
+    log_odds = []
+    for arm in ("control", "treatment"):
+        n = data[f"users_{arm}"].to_numpy(dtype=float)
+        y = data[f"conversions_{arm}"].to_numpy(dtype=float)
+        if np.any(y < 0) or np.any(y > n):
+            raise ValueError(f"`data` must have 0 <= conversions_{arm} <= users_{arm}")
+        p = gen.beta(a + y, b + n - y, size=(draws, len(data)))
+        log_odds.append(special.logit(p))
+    return log_odds[1] - log_odds[0]
+
+
+def shrinkage_plot(
+    separate: Any,
+    pooled: Any,
+    *,
+    complete: float | None = None,
+    labels: Sequence[str] | None = None,
+    sizes: Any = None,
+    ax: Any = None,
+) -> Any:
+    """Draw how partial pooling moves each group's estimate from its own toward the pool.
+
+    Parameters
+    ----------
+    separate : array-like, 1-D
+        No-pooling estimates (left column).
+    pooled : array-like, 1-D
+        Partial-pooling estimates (right column), same length.
+    complete : float, optional
+        The complete-pooling estimate, drawn as a dashed line.
+    labels : sequence of str, optional
+        Group names written next to the left points.
+    sizes : array-like, optional
+        Marker sizes per group (e.g. proportional to precision).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If the inputs have different lengths.
+
+    Examples
+    --------
+    >>> ax = shrinkage_plot([28, 8, -3], [9, 7, 6], complete=7.7, labels=["A", "B", "C"])
+    >>> ax.get_xticks().tolist()
+    [0.0, 1.0]
+    """
+    import matplotlib.pyplot as plt
+
+    left = _vector(separate, "separate")
+    right = _vector(pooled, "pooled")
+    if left.shape != right.shape:
+        raise ValueError(
+            f"`separate` and `pooled` must have the same length; got {left.size} and {right.size}"
+        )
+    names = [str(i) for i in range(left.size)] if labels is None else [str(x) for x in labels]
+    if len(names) != left.size:
+        raise ValueError(f"`labels` must have {left.size} entries; got {len(names)}")
+    marker = np.full(left.size, 40.0) if sizes is None else _vector(sizes, "sizes", positive=True)
+    if marker.shape != left.shape:
+        raise ValueError(f"`sizes` must have {left.size} entries; got {marker.size}")
+    if ax is None:
+        _, ax = plt.subplots()
+    for i in range(left.size):
+        ax.plot([0, 1], [left[i], right[i]], color="0.5", lw=1, zorder=1)
+        ax.annotate(
+            names[i],
+            (0, left[i]),
+            xytext=(-8, 0),
+            textcoords="offset points",
+            ha="right",
+            va="center",
+            fontsize=9,
+        )
+    ax.scatter(np.zeros(left.size), left, s=marker, color="C0", zorder=2, label="no pooling")
+    ax.scatter(np.ones(right.size), right, s=marker, color="C1", zorder=2, label="partial pooling")
+    if complete is not None:
+        ax.axhline(float(complete), color="C2", ls="--", label="complete pooling")
+    ax.set_xticks([0.0, 1.0], ["no pooling", "partial pooling"])
+    ax.set_xlim(-0.4, 1.2)
+    return ax
+
+
+class Stopwatch:
+    """Wall-clock time of a block: ``with Stopwatch() as clock: ...``; then ``clock.seconds``.
+
+    Examples
+    --------
+    >>> with Stopwatch() as clock:
+    ...     _ = sum(range(1000))
+    >>> clock.seconds >= 0
+    True
+    """
+
+    def __init__(self) -> None:
+        self.seconds: float = float("nan")
+        self._start: float | None = None
+
+    def __enter__(self) -> Stopwatch:
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._start is None:
+            raise RuntimeError("Stopwatch must be used as a context manager (`with Stopwatch()`)")
+        self.seconds = time.perf_counter() - self._start
+
+
+def ess_per_second_table(
+    idatas: Mapping[str, Any],
+    seconds: Mapping[str, float],
+    *,
+    var_names: list[str] | None = None,
+) -> pd.DataFrame:
+    """Compare MCMC fits by divergences, bulk ESS and bulk ESS per second of wall clock.
+
+    The ESS of a fit is its worst parameter's (the minimum over ``var_names``): a fit is only as
+    useful as its least-explored direction.
+
+    Parameters
+    ----------
+    idatas : mapping of str to arviz.InferenceData
+        The fits, by name.
+    seconds : mapping of str to float
+        Wall-clock seconds each fit took (same keys, > 0).
+    var_names : list of str, optional
+        Parameters to take the ESS over; by default all in the posterior.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fit: ``divergences``, ``max R-hat``, ``min bulk ESS``, ``seconds``,
+        ``bulk ESS / s``; and, when the sampler recorded its own ``sampling_time`` (PyMC does;
+        it leaves out compilation and process start-up), ``sampler seconds`` and
+        ``bulk ESS / sampler s``.
+
+    Raises
+    ------
+    TypeError
+        If ``idatas`` or ``seconds`` is not a mapping, or a value is not InferenceData-like.
+    ValueError
+        If the keys differ, the mapping is empty, or a time is not > 0.
+    """
+    import arviz as az
+
+    if not isinstance(idatas, Mapping) or not isinstance(seconds, Mapping):
+        raise TypeError("`idatas` and `seconds` must be mappings from fit name to value")
+    if not idatas:
+        raise ValueError("`idatas` must hold at least one fit")
+    if set(idatas) != set(seconds):
+        raise ValueError(
+            f"`seconds` must have the same keys as `idatas`; got {sorted(seconds)} vs {sorted(idatas)}"
+        )
+    rows = {}
+    for name, idata in idatas.items():
+        if not hasattr(idata, "posterior"):
+            raise TypeError(f"`idatas[{name!r}]` must be an InferenceData with a posterior group")
+        secs = _positive(seconds[name], f"seconds[{name!r}]")
+        ess = az.ess(idata, var_names=var_names, method="bulk")
+        rhat = az.rhat(idata, var_names=var_names)
+        ess_min = min(float(np.min(ess[v].values)) for v in ess.data_vars)
+        rhat_max = max(float(np.max(rhat[v].values)) for v in rhat.data_vars)
+        stats_group = getattr(idata, "sample_stats", None)
+        div = 0
+        if stats_group is not None and "diverging" in stats_group:
+            div = int(stats_group["diverging"].values.sum())
+        row = {
+            "divergences": div,
+            "max R-hat": rhat_max,
+            "min bulk ESS": ess_min,
+            "seconds": secs,
+            "bulk ESS / s": ess_min / secs,
+        }
+        sampler = idata.posterior.attrs.get("sampling_time")
+        if sampler is not None:
+            row["sampler seconds"] = float(sampler)
+            row["bulk ESS / sampler s"] = ess_min / max(float(sampler), 1e-9)
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fit")

@@ -1,0 +1,286 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import integrate, stats
+
+from helpers.hierarchical import (
+    EIGHT_SCHOOLS_EFFECTS,
+    EIGHT_SCHOOLS_SE,
+    Stopwatch,
+    eight_schools,
+    ess_per_second_table,
+    normal_hierarchical_posterior,
+    precision_weighted_mean,
+    separate_lift_draws,
+    shrinkage_plot,
+    simulate_segments,
+)
+
+finite = st.floats(-100, 100, allow_nan=False)
+positive = st.floats(0.1, 50, allow_nan=False)
+
+
+# --- eight schools and complete pooling ---------------------------------------------------
+def test_eight_schools_are_the_published_numbers():
+    table = eight_schools()
+    assert table.index.tolist() == list("ABCDEFGH")
+    assert table["effect"].tolist() == [28, 8, -3, 7, -1, 1, 18, 12]
+    assert table["se"].tolist() == [15, 10, 16, 11, 9, 11, 10, 18]
+
+
+def test_precision_weighted_mean_known_value():
+    est, se = precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE)
+    assert est == pytest.approx(7.6856, abs=1e-3)  # Gelman et al. (2013), section 5.5: 7.7
+    assert se == pytest.approx(4.0722, abs=1e-3)  # and 4.1
+
+
+@given(st.lists(st.tuples(finite, positive), min_size=1, max_size=10))
+def test_precision_weighted_mean_is_between_extremes_and_more_precise(pairs):
+    y, s = np.array(pairs).T
+    est, se = precision_weighted_mean(y, s)
+    assert y.min() - 1e-9 <= est <= y.max() + 1e-9
+    assert se <= s.min() + 1e-12
+
+
+@given(finite, positive)
+def test_equal_errors_give_the_plain_mean(shift, sd):
+    y = np.array([1.0, 2.0, 6.0]) + shift
+    est, se = precision_weighted_mean(y, [sd] * 3)
+    assert est == pytest.approx(y.mean())
+    assert se == pytest.approx(sd / np.sqrt(3))
+
+
+@pytest.mark.parametrize(
+    ("y", "sigma", "error", "message"),
+    [
+        ("abc", [1.0], TypeError, "`y` must be an array of numbers; got a string"),
+        ([object()], [1.0], TypeError, "`y` must be an array of numbers"),
+        ([], [], ValueError, "`y` must be a non-empty 1-D array"),
+        ([[1.0]], [[1.0]], ValueError, "`y` must be a non-empty 1-D array"),
+        ([np.nan], [1.0], ValueError, "`y` must be finite"),
+        ([1.0], [0.0], ValueError, "`sigma` must be > 0"),
+        ([1.0, 2.0], [1.0], ValueError, "same length"),
+    ],
+)
+def test_precision_weighted_mean_rejects_bad_input(y, sigma, error, message):
+    with pytest.raises(error, match=message):
+        precision_weighted_mean(y, sigma)
+
+
+# --- exact quadrature ---------------------------------------------------------------------
+def test_quadrature_matches_published_classic_values():
+    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
+    assert post.mean("mu") == pytest.approx(4.40, abs=0.01)
+    assert post.mean("tau") == pytest.approx(3.60, abs=0.01)
+
+
+def test_quadrature_matches_brute_force_two_dimensional_integral():
+    """Integrate mu and tau numerically (theta analytically) and compare E[mu | y]."""
+    y, s = np.array(EIGHT_SCHOOLS_EFFECTS), np.array(EIGHT_SCHOOLS_SE)
+
+    def joint(mu, tau):
+        like = np.prod(stats.norm.pdf(y, mu, np.sqrt(s**2 + tau**2)))
+        return like * stats.norm.pdf(mu, 0, 20) * stats.halfcauchy.pdf(tau, scale=5)
+
+    opts = {"epsabs": 1e-14}
+    z, _ = integrate.dblquad(joint, 0, 200, -80, 80, **opts)
+    m, _ = integrate.dblquad(lambda mu, tau: mu * joint(mu, tau), 0, 200, -80, 80, **opts)
+    t, _ = integrate.dblquad(lambda mu, tau: tau * joint(mu, tau), 0, 200, -80, 80, **opts)
+    post = normal_hierarchical_posterior(y, s, mu_sd=20, tau_scale=5)
+    assert post.mean("mu") == pytest.approx(m / z, abs=0.01)
+    # tau's tail beyond 200 is cut in the brute force integral; it holds little mass
+    assert post.mean("tau") == pytest.approx(t / z, abs=0.05)
+
+
+def test_quadrature_weights_and_limits():
+    post = normal_hierarchical_posterior([1.0, -1.0], [1.0, 1.0], grid_size=500)
+    assert post.weights.sum() == pytest.approx(1.0)
+    assert np.all(post.weights >= 0)
+    # theta_j | y lies between y_j and the pooled mean: shrinkage, never beyond
+    theta = post.mean("theta")
+    assert -1 < theta[1] < 0 < theta[0] < 1
+    assert 0 <= post.prob_theta_above(0, 0.0) <= 1
+    assert post.prob_new_above(-1e6) == pytest.approx(1.0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(finite, positive), min_size=2, max_size=8))
+def test_quadrature_probabilities_and_shrinkage_properties(pairs):
+    y, s = np.array(pairs).T
+    post = normal_hierarchical_posterior(y, s, grid_size=200)
+    assert np.isfinite(post.weights).all() and post.weights.sum() == pytest.approx(1.0)
+    for j in range(len(y)):
+        assert 0 <= post.prob_theta_above(j, 0.0) <= 1
+    assert post.mean("tau") > 0
+    theta = post.mean("theta")
+    assert theta.min() >= min(y.min(), 0) - 1e-6 and theta.max() <= max(y.max(), 0) + 1e-6
+
+
+def test_quadrature_rejects_bad_input():
+    y, s = EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
+    with pytest.raises(ValueError, match="`mu_sd` must be a finite number > 0"):
+        normal_hierarchical_posterior(y, s, mu_sd=0)
+    with pytest.raises(TypeError, match="`tau_scale` must be a real number"):
+        normal_hierarchical_posterior(y, s, tau_scale="5")
+    with pytest.raises(ValueError, match="`grid_size` must be an integer >= 100"):
+        normal_hierarchical_posterior(y, s, grid_size=10)
+    post = normal_hierarchical_posterior(y, s, grid_size=100)
+    with pytest.raises(ValueError, match="`name` must be 'mu', 'tau' or 'theta'"):
+        post.mean("sigma")
+    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+        post.prob_theta_above(8, 0.0)
+    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+        post.prob_theta_above(1.5, 0.0)
+
+
+# --- segments -----------------------------------------------------------------------------
+def test_simulate_segments_shapes_and_truth():
+    exp = simulate_segments(
+        [5000, 500, 50], lift_mean=0.2, lift_sd=0.0, names=["a", "b", "c"], rng=3
+    )
+    assert exp.data.index.tolist() == ["a", "b", "c"]
+    assert exp.data["users_treatment"].tolist() == [5000, 500, 50]
+    assert np.allclose(exp.true_lift, 0.2)
+    assert np.all((exp.true_baseline >= 0.04) & (exp.true_baseline <= 0.12))
+    assert np.all(exp.data["conversions_control"] <= exp.data["users_control"])
+    assert (exp.lift_mean, exp.lift_sd) == (0.2, 0.0)
+
+
+def test_simulate_segments_recovers_rates_in_a_huge_segment():
+    exp = simulate_segments([2_000_000, 10], lift_mean=0.3, lift_sd=0.0, rng=0)
+    row = exp.data.iloc[0]
+    observed = np.log(row.conversions_treatment / (row.users_treatment - row.conversions_treatment))
+    observed -= np.log(row.conversions_control / (row.users_control - row.conversions_control))
+    assert observed == pytest.approx(0.3, abs=0.03)
+
+
+def test_simulate_segments_seed_contract():
+    a = simulate_segments([100, 200, 300], rng=7)
+    b = simulate_segments([100, 200, 300], rng=np.random.default_rng(7))
+    pd.testing.assert_frame_equal(a.data, b.data)
+    assert np.array_equal(a.true_lift, b.true_lift)
+    c = simulate_segments([100, 200, 300], rng=8)
+    assert not np.array_equal(a.true_lift, c.true_lift)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"users": [1.5, 2]}, TypeError, "`users` must be a sequence of integers"),
+        ({"users": "ab"}, TypeError, "`users` must be a sequence of integers"),
+        ({"users": [10]}, ValueError, "at least two segments"),
+        ({"users": [10, 0]}, ValueError, "`users` must be >= 1"),
+        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be >= 0"),
+        ({"users": [10, 10], "lift_mean": np.inf}, ValueError, "`lift_mean` must be a finite"),
+        ({"users": [10, 10], "baseline_range": (0.2, 0.1)}, ValueError, "`baseline_range`"),
+        ({"users": [10, 10], "names": ["a"]}, ValueError, "`names` must have one name"),
+    ],
+)
+def test_simulate_segments_rejects_bad_input(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        simulate_segments(**kwargs, rng=0)
+
+
+def test_separate_lift_draws_match_the_conjugate_posterior(rng):
+    data = pd.DataFrame(
+        {
+            "users_control": [1000],
+            "conversions_control": [100],
+            "users_treatment": [1000],
+            "conversions_treatment": [150],
+        }
+    )
+    draws = separate_lift_draws(data, draws=50_000, rng=rng)[:, 0]
+    # delta method: var(logit p) ~ 1 / (n p (1 - p)) for each Beta(1 + y, 1 + n - y) posterior
+    expected_sd = np.sqrt(
+        1 / (1002 * (101 / 1002) * (901 / 1002)) + 1 / (1002 * (151 / 1002) * (851 / 1002))
+    )
+    assert draws.mean() == pytest.approx(np.log(151 / 851) - np.log(101 / 901), abs=0.01)
+    assert draws.std() == pytest.approx(expected_sd, rel=0.03)
+
+
+def test_separate_lift_draws_seed_contract():
+    data = simulate_segments([100, 100], rng=1).data
+    assert np.array_equal(
+        separate_lift_draws(data, draws=10, rng=5), separate_lift_draws(data, draws=10, rng=5)
+    )
+
+
+def test_separate_lift_draws_rejects_bad_input():
+    data = simulate_segments([100, 100], rng=1).data
+    with pytest.raises(TypeError, match="`data` must be a pandas DataFrame"):
+        separate_lift_draws(data.to_numpy(), draws=10)
+    with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
+        separate_lift_draws(data.drop(columns="users_control"), draws=10)
+    with pytest.raises(ValueError, match="`draws` must be a positive integer"):
+        separate_lift_draws(data, draws=0)
+    with pytest.raises(ValueError, match="`a` must be a finite number > 0"):
+        separate_lift_draws(data, draws=10, a=-1.0)
+    bad = data.assign(conversions_treatment=data["users_treatment"] + 1)
+    with pytest.raises(ValueError, match="0 <= conversions_treatment <= users_treatment"):
+        separate_lift_draws(bad, draws=10)
+
+
+# --- plots and tables ---------------------------------------------------------------------
+def test_shrinkage_plot_draws_points_and_line():
+    ax = shrinkage_plot([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
+    assert len(ax.collections) == 2  # the two columns of points
+    assert any(line.get_ydata()[0] == 0.7 for line in ax.get_lines())
+    assert [t.get_text() for t in ax.texts] == ["x", "y"]
+
+
+def test_shrinkage_plot_rejects_bad_input():
+    with pytest.raises(ValueError, match="`separate` and `pooled` must have the same length"):
+        shrinkage_plot([1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="`labels` must have 2 entries"):
+        shrinkage_plot([1.0, 2.0], [1.0, 2.0], labels=["a"])
+    with pytest.raises(ValueError, match="`sizes` must have 2 entries"):
+        shrinkage_plot([1.0, 2.0], [1.0, 2.0], sizes=[1.0])
+
+
+def test_stopwatch_measures_and_requires_with():
+    with Stopwatch() as clock:
+        sum(range(10))
+    assert 0 <= clock.seconds < 5
+    with pytest.raises(RuntimeError, match="must be used as a context manager"):
+        Stopwatch().__exit__(None, None, None)
+
+
+def _fake_idata(rng, scale, diverging):
+    import arviz as az
+
+    draws = rng.normal(size=(2, 200))
+    slow = np.cumsum(draws, axis=1) * scale if scale else draws  # a random walk mixes badly
+    idata = az.from_dict(
+        posterior={"a": slow, "b": rng.normal(size=(2, 200))},
+        sample_stats={"diverging": np.arange(400).reshape(2, 200) < diverging},
+    )
+    idata.posterior.attrs["sampling_time"] = 2.0
+    return idata
+
+
+def test_ess_per_second_table(rng):
+    good, bad = _fake_idata(rng, 0, 0), _fake_idata(rng, 1.0, 3)
+    table = ess_per_second_table({"good": good, "bad": bad}, {"good": 1.0, "bad": 4.0})
+    assert table.loc["bad", "divergences"] == 3 and table.loc["good", "divergences"] == 0
+    assert table.loc["good", "bulk ESS / s"] > table.loc["bad", "bulk ESS / s"]
+    assert table.loc["good", "bulk ESS / s"] == pytest.approx(table.loc["good", "min bulk ESS"])
+    assert table.loc["good", "sampler seconds"] == 2.0
+    only_b = ess_per_second_table({"bad": bad}, {"bad": 1.0}, var_names=["b"])
+    assert only_b.loc["bad", "min bulk ESS"] > table.loc["bad", "min bulk ESS"]
+
+
+def test_ess_per_second_table_rejects_bad_input(rng):
+    idata = _fake_idata(rng, 0, 0)
+    with pytest.raises(TypeError, match="must be mappings"):
+        ess_per_second_table([idata], [1.0])
+    with pytest.raises(ValueError, match="at least one fit"):
+        ess_per_second_table({}, {})
+    with pytest.raises(ValueError, match="same keys"):
+        ess_per_second_table({"a": idata}, {"b": 1.0})
+    with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be an InferenceData"):
+        ess_per_second_table({"a": 1}, {"a": 1.0})
+    with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a finite number > 0"):
+        ess_per_second_table({"a": idata}, {"a": 0.0})
