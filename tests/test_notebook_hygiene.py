@@ -144,3 +144,14 @@ def test_has_summary_exercises_and_references(path):
     ]
     for needed in ("## Summary", "## Exercises", "## References"):
         assert needed in headings, f"{path.name}: missing section {needed!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_readme_learning_path_lists_the_notebook(path):
+    readme = (ROOT / "README.md").read_text()
+    row = next((line for line in readme.splitlines() if f"`{path.name}`" in line), None)
+    assert row is not None, f"README's learning path does not list {path.name}"
+    level = read(path).metadata["curriculum"]["level"]
+    assert f"| {level} |" in row, (
+        f"README gives {path.name} another level than its metadata ({level})"
+    )
