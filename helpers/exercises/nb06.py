@@ -1,0 +1,135 @@
+"""Self-checks for notebook 06 (customer lifetime value).
+
+Each checker recomputes the answer independently of the notebook's solution: P(alive) and the
+conditional expectation from the closed forms of Fader, Hardie and Lee (2005) written out here
+with SciPy, the 78-week MLE with ``lifetimes`` on a summary the checker builds itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import special
+
+from helpers import check
+from helpers.exercises import Exercise
+from helpers.probability import MCEstimate
+
+QUIET = {"frequency": 4, "recency": 10.0, "T": 38.86}
+CUSTOMER_1 = {"frequency": 2, "recency": 30.43, "T": 38.86}
+HORIZON_WEEKS = 52.0
+THRESHOLD = 65_000.0
+
+
+def _params(params: Any) -> tuple[float, float, float, float]:
+    if not isinstance(params, dict) or not {"r", "alpha", "a", "b"} <= set(params):
+        raise TypeError("`params` must be the dict of BG/NBD parameters r, alpha, a, b")
+    return tuple(float(params[k]) for k in ("r", "alpha", "a", "b"))  # type: ignore[return-value]
+
+
+def p_alive(x: float, t_x: float, T: float, params: dict[str, float]) -> float:
+    """P(alive | x, t_x, T), eq. (A.10) of Fader, Hardie and Lee (2005), written out."""
+    r, alpha, a, b = _params(params)
+    if x == 0:
+        return 1.0
+    return float(1.0 / (1.0 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)))
+
+
+def conditional_expected_purchases(
+    t: float, x: float, t_x: float, T: float, params: dict[str, float]
+) -> float:
+    """E[X(T, T + t) | x, t_x, T], eq. (10) of Fader, Hardie and Lee (2005), written out."""
+    r, alpha, a, b = _params(params)
+    hyp = special.hyp2f1(r + x, b + x, a + b + x - 1, t / (alpha + T + t))
+    numerator = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+    denominator = 1 + (x > 0) * a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)
+    return float(numerator / denominator)
+
+
+def _p_alive_quiet(answer: Any, *, params: Any) -> None:
+    expected = p_alive(QUIET["frequency"], QUIET["recency"], QUIET["T"], params)
+    check.close(float(answer), expected, atol=1e-6, name="P(alive) of the quiet customer")
+
+
+def _customer_1(answer: Any, *, params: Any) -> None:
+    if not isinstance(answer, MCEstimate):
+        raise TypeError("the answer must be the MCEstimate that mc_estimate(...) returns")
+    exact = conditional_expected_purchases(
+        HORIZON_WEEKS, CUSTOMER_1["frequency"], CUSTOMER_1["recency"], CUSTOMER_1["T"], params
+    )
+    check.close(answer.mean, exact, atol=4 * answer.se, name="simulated purchases (4 SE)")
+    if answer.n < 10_000:
+        raise ValueError(f"use at least 10,000 simulated futures; got {answer.n}")
+
+
+def _below_threshold(answer: Any, *, values: Any, se: Any) -> None:
+    draws = np.asarray(values, dtype=float)
+    if draws.ndim != 1 or draws.size < 100:
+        raise ValueError("`values` must be the 1-D array of simulated cohort values")
+    expected = float(np.mean(draws < THRESHOLD))
+    check.close(float(answer), expected, atol=1e-12, name="P(value < $65,000)")
+    expected_se = np.sqrt(expected * (1 - expected) / draws.size)
+    check.close(float(se), expected_se, rtol=0.01, atol=1e-12, name="its standard error")
+
+
+def mle_78_weeks() -> np.ndarray:
+    """(r, alpha, a, b) fitted by lifetimes to the 78-week CDNOW summary built from the raw log."""
+    from lifetimes import BetaGeoFitter
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    from helpers.clv import load_cdnow_transactions
+
+    full = summary_data_from_transaction_data(
+        load_cdnow_transactions(),
+        "customer_id",
+        "date",
+        observation_period_end="1998-06-30",
+        freq="D",
+        freq_multiplier=7,
+    )
+    fit = BetaGeoFitter().fit(full["frequency"], full["recency"], full["T"])
+    return fit.params_[["r", "alpha", "a", "b"]].to_numpy()
+
+
+def _mle(answer: Any) -> None:
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (4,):
+        raise ValueError(f"the answer must hold 4 numbers (r, alpha, a, b); got shape {got.shape}")
+    # both optimisers stop near the same maximum; 0.5% covers their stopping rules
+    check.close(got, mle_78_weeks(), rtol=0.005, name="78-week MLE (r, alpha, a, b)")
+
+
+EXERCISES = {
+    "06-1": Exercise(
+        _p_alive_quiet,
+        hint=(
+            "P(alive) = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)) "
+            "with x = 4, t_x = 10, T = 38.86."
+        ),
+        explanation="Four purchases in ten weeks and then seven months of silence: probably gone.",
+    ),
+    "06-2": Exercise(
+        _customer_1,
+        hint=(
+            "simulate_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, period_length=52.0, "
+            "n_sims=budget.samples, rng=rng) has shape (n_sims, 1, 1); pass its .ravel() to "
+            "mc_estimate."
+        ),
+        explanation="The simulation reproduces equation (10) of the paper, and also gives the spread.",
+    ),
+    "06-3": Exercise(
+        _below_threshold,
+        hint="The probability is the share of simulated futures below the line: mc_estimate(values < 65_000).",
+        explanation="A budget line is a quantile question; the mean alone cannot answer it.",
+    ),
+    "06-4": Exercise(
+        _mle,
+        hint=(
+            "Build the summary with observation_period_end='1998-06-30', freq='D', "
+            "freq_multiplier=7; minimise -sum(bgnbd_loglik(..., r=exp(z0), alpha=exp(z1), ...)) "
+            "over z with Nelder-Mead and tight tolerances, then exponentiate."
+        ),
+        explanation="Your few lines of likelihood and optimiser reproduce what lifetimes does.",
+    ),
+}

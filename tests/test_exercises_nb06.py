@@ -1,0 +1,108 @@
+"""Notebook 06 exercise checkers: the reference answers pass, plausible wrong answers fail."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers import check
+from helpers.clv import simulate_purchases
+from helpers.exercises import exercise_ids, nb06
+from helpers.probability import mc_estimate
+
+MLE = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
+
+
+def test_ids():
+    assert exercise_ids("06") == ["06-1", "06-2", "06-3", "06-4"]
+
+
+def test_closed_forms_match_lifetimes():
+    import pandas as pd
+    from lifetimes import BetaGeoFitter
+
+    fitter = BetaGeoFitter()
+    fitter.params_ = pd.Series(MLE)
+    for x, t_x in [(0, 0.0), (1, 5.0), (4, 10.0), (10, 38.0)]:
+        assert nb06.p_alive(x, t_x, 38.86, MLE) == pytest.approx(
+            float(fitter.conditional_probability_alive(x, t_x, 38.86)[0]), rel=1e-10
+        )
+        assert nb06.conditional_expected_purchases(52.0, x, t_x, 38.86, MLE) == pytest.approx(
+            float(fitter.conditional_expected_number_of_purchases_up_to_time(52.0, x, t_x, 38.86)),
+            rel=1e-10,
+        )
+
+
+def test_p_alive_quiet():
+    right = nb06.p_alive(4, 10.0, 38.86, MLE)
+    assert check.exercise("06-1", right, params=MLE)
+    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
+        check.exercise("06-1", 1.0 - right, params=MLE)  # P(dead) instead of P(alive)
+    with pytest.raises(check.ExerciseIncorrect, match="dict of BG/NBD parameters"):
+        check.exercise("06-1", right, params=[0.2, 4.0, 0.8, 2.4])
+
+
+def test_customer_1_simulation(rng):
+    counts = simulate_purchases(
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_sims=20_000, rng=rng
+    )
+    assert check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
+    wrong = simulate_purchases(  # a 39-week horizon instead of 52
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_sims=20_000, rng=rng
+    )
+    with pytest.raises(check.ExerciseIncorrect, match="4 SE"):
+        check.exercise("06-2", mc_estimate(wrong.ravel()), params=MLE)
+    with pytest.raises(check.ExerciseIncorrect, match="MCEstimate"):
+        check.exercise("06-2", 1.56, params=MLE)
+    with pytest.raises(check.ExerciseIncorrect, match="at least 10,000"):
+        check.exercise("06-2", mc_estimate(counts.ravel()[:500]), params=MLE)
+
+
+def test_below_threshold(rng):
+    values = rng.normal(71_000, 5_000, size=2_000)
+    est = mc_estimate(values < 65_000)
+    assert check.exercise("06-3", est.mean, values=values, se=est.se)
+    with pytest.raises(check.ExerciseIncorrect, match="P\\(value < \\$65,000\\)"):
+        check.exercise("06-3", float(np.mean(values > 65_000)), values=values, se=est.se)
+    with pytest.raises(check.ExerciseIncorrect, match="its standard error"):
+        check.exercise("06-3", est.mean, values=values, se=est.se * 10)
+    with pytest.raises(check.ExerciseIncorrect, match="1-D array"):
+        check.exercise("06-3", est.mean, values=values[:10], se=est.se)
+
+
+def test_own_mle_reference_answer():
+    from lifetimes.utils import summary_data_from_transaction_data
+    from scipy import optimize
+
+    from helpers.clv import bgnbd_loglik, load_cdnow_transactions
+
+    full = summary_data_from_transaction_data(
+        load_cdnow_transactions(),
+        "customer_id",
+        "date",
+        observation_period_end="1998-06-30",
+        freq="D",
+        freq_multiplier=7,
+    )
+
+    def nll(z):
+        r, alpha, a, b = np.exp(z)
+        return -bgnbd_loglik(
+            full["frequency"], full["recency"], full["T"], r=r, alpha=alpha, a=a, b=b
+        ).sum()
+
+    fit = optimize.minimize(
+        nll,
+        np.zeros(4),
+        method="Nelder-Mead",
+        options={"xatol": 1e-8, "fatol": 1e-8, "maxiter": 10_000},
+    )
+    assert check.exercise("06-4", np.exp(fit.x))
+
+
+def test_own_mle_wrong_answers():
+    calibration_mle = np.array(list(MLE.values()))  # fitted to 39 weeks, not 78
+    with pytest.raises(check.ExerciseIncorrect, match="78-week MLE"):
+        check.exercise("06-4", calibration_mle)
+    with pytest.raises(check.ExerciseIncorrect, match="4 numbers"):
+        check.exercise("06-4", calibration_mle[:3])
