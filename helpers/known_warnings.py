@@ -31,6 +31,14 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         "option has no effect on pandas 3 and lifetimes cannot be patched.",
     ),
     (
+        r"PyTensor could not link to a BLAS installation",
+        UserWarning,
+        r"pytensor\.link\.c\.cmodule",
+        "pip-installed PyTensor does not find a system BLAS (its own advice is to install it with "
+        "conda); models still compile and sample, only dense linear algebra is slower. "
+        "book/setup.md says how to point it at OpenBLAS.",
+    ),
+    (
         r"pkg_resources is deprecated as an API",
         UserWarning,
         r"lifetimes\.datasets",
