@@ -194,12 +194,14 @@ def get_budget(fast: bool | None = None) -> Budget:
         raise TypeError(f"`fast` must be a bool or None; got {type(fast).__name__}")
     quiet = _env_flag("COURSE_QUIET")
     if fast:
+        # cores=1: in fast mode the tests already run two notebooks at once on the two cores, and
+        # starting sampler worker processes costs more than sampling a small model's short chains.
         return Budget(
             fast=True,
             draws=400,
             tune=400,
             chains=4,
-            cores=2,
+            cores=1,
             svi_steps=1500,
             epochs=15,
             samples=20_000,
