@@ -39,6 +39,13 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         "book/setup.md says how to point it at OpenBLAS.",
     ),
     (
+        r"QuadPotentialFullAdapt is an experimental feature",
+        UserWarning,
+        r"pymc\.step_methods\.hmc\.quadpotential",
+        "notebook 07 uses dense mass-matrix adaptation (init='jitter+adapt_full') on purpose, to "
+        "show what it buys on a correlated posterior; PyMC flags the feature as experimental.",
+    ),
+    (
         r"pkg_resources is deprecated as an API",
         UserWarning,
         r"lifetimes\.datasets",

@@ -1,0 +1,112 @@
+"""Self-checks for notebook 07 (HMC, mean-field VI, the reparameterisation trick).
+
+Each checker recomputes the answer independently of the notebook's solution: by a different
+formula, by quadrature, or from the known moments of the target.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import integrate, stats
+
+from helpers import check
+from helpers.exercises import Exercise
+from helpers.inference import GaussianTarget, moments_with_mcse
+from helpers.probability import MCEstimate
+
+EXERCISE_COV = np.array([[1.0, 0.8, 0.3], [0.8, 2.0, 0.5], [0.3, 0.5, 0.5]])
+COS_MU, COS_SIGMA = 0.5, 0.8
+RHO_HARD = 0.99
+MIN_ESS = 200.0
+
+
+def mean_field_sds_by_conditioning(cov: np.ndarray) -> np.ndarray:
+    """sd of each coordinate given all others, from the Schur complement (no matrix inverse)."""
+    cov = np.asarray(cov, dtype=float)
+    sds = []
+    for i in range(cov.shape[0]):
+        rest = [j for j in range(cov.shape[0]) if j != i]
+        s_ir = cov[i, rest]
+        conditional_var = cov[i, i] - s_ir @ np.linalg.solve(cov[np.ix_(rest, rest)], s_ir)
+        sds.append(np.sqrt(conditional_var))
+    return np.array(sds)
+
+
+def _mean_field(answer: Any) -> None:
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (3,):
+        raise ValueError(f"`mf_sds` must hold 3 numbers; got shape {got.shape}")
+    check.close(got, mean_field_sds_by_conditioning(EXERCISE_COV), atol=1e-6, name="mean-field sds")
+
+
+def exact_cos_gradient(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
+    """d/d sigma E[cos(theta)], theta ~ Normal(mu, sigma), by differentiating a quadrature."""
+
+    def expectation(s: float) -> float:
+        value, _ = integrate.quad(lambda t: np.cos(t) * stats.norm(mu, s).pdf(t), -np.inf, np.inf)
+        return value
+
+    h = 1e-4
+    return (expectation(sigma + h) - expectation(sigma - h)) / (2 * h)
+
+
+def reparam_cos_sd(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
+    """Per-draw sd of the pathwise gradient -sin(mu + sigma eps) eps, by quadrature."""
+
+    def moment(power: int) -> float:
+        value, _ = integrate.quad(
+            lambda e: (-np.sin(mu + sigma * e) * e) ** power * stats.norm.pdf(e), -np.inf, np.inf
+        )
+        return value
+
+    return float(np.sqrt(moment(2) - moment(1) ** 2))
+
+
+def _cos_gradient(answer: Any) -> None:
+    if not isinstance(answer, MCEstimate):
+        raise TypeError("the answer must be the MCEstimate that mc_estimate(...) returns")
+    exact = exact_cos_gradient()
+    check.close(answer.mean, exact, atol=4 * answer.se, name="gradient estimate (4 SE)")
+    expected_se = reparam_cos_sd() / np.sqrt(answer.n)
+    check.close(answer.se, expected_se, rtol=0.1, name="its standard error (reparameterised)")
+
+
+def _hmc_hard(answer: Any) -> None:
+    import arviz as az
+
+    draws = np.asarray(answer, dtype=float)
+    if draws.ndim != 2 or draws.shape[1] != 2:
+        raise ValueError(f"`draws_99` must have shape (n, 2); got {draws.shape}")
+    ess = np.array([float(az.ess(draws[None, :, i])) for i in range(2)])
+    check.greater(ess, MIN_ESS, name="effective sample size")
+    truth = GaussianTarget.correlated(rho=RHO_HARD)
+    mean, mean_se, cov, cov_se = moments_with_mcse(draws, truth.mean)
+    check.close(mean, truth.mean, atol=4 * mean_se.max(), name="mean")
+    check.close(cov, truth.cov, atol=4 * cov_se.max(), name="covariance")
+
+
+EXERCISES = {
+    "07-1": Exercise(
+        _mean_field,
+        hint="Invert the covariance to get the precision matrix; the mean-field sd of each "
+        "coordinate is 1 / sqrt of the precision's diagonal entry.",
+        explanation="These are the conditional sds of each parameter given the others; the "
+        "checker computed them by conditioning (Schur complements) instead of inverting.",
+    ),
+    "07-2": Exercise(
+        _cos_gradient,
+        hint="With theta = mu + sigma * eps, d cos(theta) / d sigma = -sin(theta) * eps. "
+        "Average that over the draws with mc_estimate.",
+        explanation="The exact value is -sigma cos(mu) exp(-sigma^2 / 2); the checker found it by "
+        "differentiating a numerical integral.",
+    ),
+    "07-3": Exercise(
+        _hmc_hard,
+        hint="The narrow direction's sd is sqrt(1 - 0.99) = 0.1, so the step must stay well below "
+        "0.2; then use enough steps that step_size x n_steps is about 2 (the wide sd is 1.41).",
+        explanation="With rho = 0.99 the target is 14 times longer than wide: HMC still works, "
+        "but needs about twice as many gradients per draw as at rho = 0.95.",
+    ),
+}

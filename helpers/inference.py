@@ -1,0 +1,608 @@
+"""Hand-written samplers and a method-comparison table. Introduced in notebook 07.
+
+Two small, readable MCMC samplers in NumPy, written to teach rather than to compete with PyMC or
+Pyro: a random-walk Metropolis sampler and Hamiltonian Monte Carlo with a leapfrog integrator
+and a unit mass matrix. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
+notebook check them against the truth, and :func:`compare_methods` builds the table that sets
+approximate methods (ADVI, SVI) against a reference posterior (NUTS).
+
+References
+----------
+Neal, R. M. (2011). MCMC using Hamiltonian dynamics. In *Handbook of Markov Chain Monte Carlo*.
+Betancourt, M. (2017). A conceptual introduction to Hamiltonian Monte Carlo. arXiv:1701.02434.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.seeding import RngLike, make_rng
+
+__all__ = [
+    "GaussianTarget",
+    "SamplerResult",
+    "leapfrog",
+    "hmc",
+    "random_walk_metropolis",
+    "mean_field_sd",
+    "stack_draws",
+    "compare_methods",
+    "plot_target",
+    "moments_with_mcse",
+]
+
+LogDensity = Callable[[np.ndarray], float]
+Gradient = Callable[[np.ndarray], np.ndarray]
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
+    return int(value)
+
+
+def _positive_real(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"`{name}` must be a finite number > 0; got {value!r}")
+    return float(value)
+
+
+def _vector(value: Any, name: str) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must be finite; got {arr}")
+    return arr
+
+
+def _callable(value: Any, name: str) -> None:
+    if not callable(value):
+        raise TypeError(f"`{name}` must be callable; got {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class GaussianTarget:
+    """A multivariate Normal target density with known moments, for testing samplers.
+
+    Parameters
+    ----------
+    mean : array-like, shape (d,)
+    cov : array-like, shape (d, d)
+        Symmetric positive definite.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree or ``cov`` is not symmetric positive definite.
+
+    Examples
+    --------
+    >>> target = GaussianTarget.correlated(rho=0.9)
+    >>> target.sd.tolist()
+    [1.0, 1.0]
+    >>> target.grad(np.array([1.0, 0.0])).round(2).tolist()
+    [-5.26, 4.74]
+    """
+
+    mean: np.ndarray
+    cov: np.ndarray
+
+    def __post_init__(self) -> None:
+        mean = _vector(self.mean, "mean")
+        cov = np.asarray(self.cov, dtype=float)
+        if cov.shape != (mean.size, mean.size):
+            raise ValueError(
+                f"`cov` must have shape ({mean.size}, {mean.size}) to match `mean`; got {cov.shape}"
+            )
+        if not np.allclose(cov, cov.T):
+            raise ValueError("`cov` must be symmetric")
+        if np.any(np.linalg.eigvalsh(cov) <= 0):
+            raise ValueError("`cov` must be positive definite")
+        object.__setattr__(self, "mean", mean)
+        object.__setattr__(self, "cov", cov)
+        object.__setattr__(self, "_precision", np.linalg.inv(cov))
+        sign, logdet = np.linalg.slogdet(cov)
+        object.__setattr__(self, "_norm", -0.5 * (mean.size * np.log(2 * np.pi) + logdet))
+
+    @classmethod
+    def correlated(
+        cls, rho: float, sds: tuple[float, float] = (1.0, 1.0), mean: tuple[float, float] = (0, 0)
+    ) -> GaussianTarget:
+        """A 2-D Normal with correlation ``rho`` (in (-1, 1)) and standard deviations ``sds``.
+
+        Raises
+        ------
+        ValueError
+            If ``rho`` is not strictly between -1 and 1.
+        """
+        if isinstance(rho, bool) or not isinstance(rho, numbers.Real) or not -1 < rho < 1:
+            raise ValueError(f"`rho` must be a number strictly between -1 and 1; got {rho!r}")
+        s = np.asarray(sds, dtype=float)
+        cov = np.array([[s[0] ** 2, rho * s[0] * s[1]], [rho * s[0] * s[1], s[1] ** 2]])
+        return cls(np.asarray(mean, dtype=float), cov)
+
+    @property
+    def precision(self) -> np.ndarray:
+        """The inverse covariance matrix."""
+        return self._precision  # type: ignore[attr-defined]
+
+    @property
+    def sd(self) -> np.ndarray:
+        """Marginal standard deviations."""
+        return np.sqrt(np.diag(self.cov))
+
+    def logp(self, x: np.ndarray) -> np.ndarray:
+        """Log density at ``x`` (shape (d,) or (..., d))."""
+        z = np.asarray(x, dtype=float) - self.mean
+        return self._norm - 0.5 * np.einsum("...i,ij,...j->...", z, self.precision, z)  # type: ignore[attr-defined]
+
+    def grad(self, x: np.ndarray) -> np.ndarray:
+        """Gradient of the log density at ``x``: ``-Sigma^{-1} (x - mu)``."""
+        return -(np.asarray(x, dtype=float) - self.mean) @ self.precision
+
+
+@dataclass(frozen=True)
+class SamplerResult:
+    """What a hand-written sampler returns.
+
+    Attributes
+    ----------
+    draws : numpy.ndarray, shape (n_samples, d)
+    accept_rate : float
+        Share of proposals accepted.
+    n_grad : int
+        Gradient evaluations spent (0 for random-walk Metropolis).
+    n_logp : int
+        Log-density evaluations spent.
+    """
+
+    draws: np.ndarray
+    accept_rate: float
+    n_grad: int
+    n_logp: int
+
+
+def leapfrog(
+    grad_logp: Gradient, q: Any, p: Any, *, step_size: float, n_steps: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integrate Hamilton's equations with the leapfrog scheme (unit mass matrix).
+
+    With potential energy ``U(q) = -log p(q)`` and kinetic energy ``|p|^2 / 2``, each step is a
+    half step in momentum, a full step in position and another half step in momentum.
+
+    Parameters
+    ----------
+    grad_logp : callable
+        ``grad_logp(q)``, the gradient of the log density.
+    q, p : array-like, shape (d,)
+        Start position and momentum.
+    step_size : float
+        The step size epsilon, > 0.
+    n_steps : int
+        Number of leapfrog steps L, >= 1.
+
+    Returns
+    -------
+    positions, momenta : numpy.ndarray, shape (n_steps + 1, d)
+        The whole trajectory, start included; the last rows are the proposal.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an argument is malformed.
+
+    Examples
+    --------
+    >>> target = GaussianTarget(np.zeros(1), np.eye(1))
+    >>> qs, ps = leapfrog(target.grad, [1.0], [0.0], step_size=0.1, n_steps=3)
+    >>> qs.shape
+    (4, 1)
+    """
+    _callable(grad_logp, "grad_logp")
+    q = _vector(q, "q").copy()
+    p = _vector(p, "p").copy()
+    if q.shape != p.shape:
+        raise ValueError(f"`q` and `p` must have the same shape; got {q.shape} and {p.shape}")
+    eps = _positive_real(step_size, "step_size")
+    n_steps = _positive_int(n_steps, "n_steps")
+    positions, momenta = [q.copy()], [p.copy()]
+    p = p + 0.5 * eps * grad_logp(q)  # half step in momentum
+    for step in range(n_steps):
+        q = q + eps * p  # full step in position
+        g = grad_logp(q)
+        last = step == n_steps - 1
+        p = p + (0.5 if last else 1.0) * eps * g  # full step, or the final half step
+        positions.append(q.copy())
+        # between full steps the momentum is half a step ahead; report it synchronised
+        momenta.append(p.copy() if last else p - 0.5 * eps * g)
+    return np.array(positions), np.array(momenta)
+
+
+def hmc(
+    logp: LogDensity,
+    grad_logp: Gradient,
+    x0: Any,
+    *,
+    n_samples: int,
+    step_size: float,
+    n_steps: int,
+    jitter: float = 0.2,
+    rng: RngLike = None,
+) -> SamplerResult:
+    """Hamiltonian Monte Carlo with a unit mass matrix and a Metropolis correction.
+
+    Each iteration draws a momentum ``p ~ Normal(0, I)``, runs ``n_steps`` leapfrog steps and
+    accepts the end point with probability ``min(1, exp(H_start - H_end))`` where
+    ``H(q, p) = -log p(q) + |p|^2 / 2``.
+
+    Parameters
+    ----------
+    logp, grad_logp : callable
+        Log density and its gradient.
+    x0 : array-like, shape (d,)
+        Starting point.
+    n_samples : int
+        Number of iterations (draws returned).
+    step_size : float
+        Leapfrog step size epsilon.
+    n_steps : int
+        Leapfrog steps per iteration L; the path length is ``step_size * n_steps``.
+    jitter : float, default 0.2
+        Each iteration uses a step size drawn uniformly from ``step_size * (1 +/- jitter)``,
+        which breaks the periodic orbits a fixed path length can fall into. In [0, 1).
+    rng : Generator, int or None, keyword-only
+
+    Returns
+    -------
+    SamplerResult
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an argument is malformed.
+
+    Examples
+    --------
+    >>> target = GaussianTarget(np.zeros(2), np.eye(2))
+    >>> res = hmc(target.logp, target.grad, [0.0, 0.0], n_samples=50, step_size=0.3, n_steps=5, rng=0)
+    >>> res.draws.shape, res.n_grad
+    ((50, 2), 250)
+    """
+    _callable(logp, "logp")
+    _callable(grad_logp, "grad_logp")
+    q = _vector(x0, "x0").copy()
+    n_samples = _positive_int(n_samples, "n_samples")
+    eps = _positive_real(step_size, "step_size")
+    n_steps = _positive_int(n_steps, "n_steps")
+    if isinstance(jitter, bool) or not isinstance(jitter, numbers.Real) or not 0 <= jitter < 1:
+        raise ValueError(f"`jitter` must be a number in [0, 1); got {jitter!r}")
+    gen = make_rng(rng)
+    draws = np.empty((n_samples, q.size))
+    accepted = 0
+    current_logp = float(logp(q))
+    for i in range(n_samples):
+        p0 = gen.standard_normal(q.size)
+        eps_i = eps * (1 + jitter * gen.uniform(-1, 1))
+        qs, ps = leapfrog(grad_logp, q, p0, step_size=eps_i, n_steps=n_steps)
+        q_new, p_new = qs[-1], ps[-1]
+        new_logp = float(logp(q_new))
+        # H = U + K with U = -log p: accept with probability exp(H_start - H_end)
+        log_ratio = (new_logp - 0.5 * p_new @ p_new) - (current_logp - 0.5 * p0 @ p0)
+        if np.log(gen.uniform()) < log_ratio:
+            q, current_logp = q_new, new_logp
+            accepted += 1
+        draws[i] = q
+    return SamplerResult(draws, accepted / n_samples, n_samples * n_steps, n_samples + 1)
+
+
+def random_walk_metropolis(
+    logp: LogDensity, x0: Any, *, n_samples: int, step_size: float, rng: RngLike = None
+) -> SamplerResult:
+    """Random-walk Metropolis with an isotropic Normal proposal.
+
+    Proposes ``x' = x + step_size * z`` with ``z ~ Normal(0, I)`` and accepts with probability
+    ``min(1, p(x') / p(x))``.
+
+    Parameters
+    ----------
+    logp : callable
+        Log density.
+    x0 : array-like, shape (d,)
+    n_samples : int
+    step_size : float
+        Proposal standard deviation, > 0.
+    rng : Generator, int or None, keyword-only
+
+    Returns
+    -------
+    SamplerResult
+        With ``n_grad = 0``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If an argument is malformed.
+
+    Examples
+    --------
+    >>> target = GaussianTarget(np.zeros(2), np.eye(2))
+    >>> res = random_walk_metropolis(target.logp, [0.0, 0.0], n_samples=100, step_size=1.0, rng=0)
+    >>> res.draws.shape, 0 < res.accept_rate < 1
+    ((100, 2), True)
+    """
+    _callable(logp, "logp")
+    x = _vector(x0, "x0").copy()
+    n_samples = _positive_int(n_samples, "n_samples")
+    step = _positive_real(step_size, "step_size")
+    gen = make_rng(rng)
+    draws = np.empty((n_samples, x.size))
+    noise = gen.standard_normal((n_samples, x.size)) * step
+    log_u = np.log(gen.uniform(size=n_samples))
+    current = float(logp(x))
+    accepted = 0
+    for i in range(n_samples):
+        proposal = x + noise[i]
+        proposed = float(logp(proposal))
+        if log_u[i] < proposed - current:
+            x, current = proposal, proposed
+            accepted += 1
+        draws[i] = x
+    return SamplerResult(draws, accepted / n_samples, 0, n_samples + 1)
+
+
+def mean_field_sd(cov: Any) -> np.ndarray:
+    """Standard deviations of the best mean-field Normal approximation to a Normal target.
+
+    Minimising KL(q || p) over fully factorised Normals q for a Normal target p with covariance
+    Sigma gives ``sd_i = 1 / sqrt((Sigma^{-1})_{ii})`` (Bishop 2006, section 10.1.2): the
+    conditional, not the marginal, spread, so too small whenever parameters are correlated.
+
+    Parameters
+    ----------
+    cov : array-like, shape (d, d)
+        Symmetric positive definite.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d,)
+
+    Raises
+    ------
+    ValueError
+        If ``cov`` is not a symmetric positive definite square matrix.
+
+    Examples
+    --------
+    >>> mean_field_sd([[1.0, 0.8], [0.8, 1.0]]).round(3).tolist()
+    [0.6, 0.6]
+    """
+    c = np.asarray(cov, dtype=float)
+    if c.ndim != 2 or c.shape[0] != c.shape[1]:
+        raise ValueError(f"`cov` must be a square matrix; got shape {c.shape}")
+    if not np.allclose(c, c.T) or np.any(np.linalg.eigvalsh(c) <= 0):
+        raise ValueError("`cov` must be symmetric positive definite")
+    return 1.0 / np.sqrt(np.diag(np.linalg.inv(c)))
+
+
+def stack_draws(idata: Any, var_names: list[str]) -> np.ndarray:
+    """Posterior draws of ``var_names`` as one matrix, chains and draws stacked.
+
+    Parameters
+    ----------
+    idata : arviz.InferenceData
+        With a posterior group.
+    var_names : list of str
+        Variables to take, in order; vector variables contribute one column per element.
+
+    Returns
+    -------
+    numpy.ndarray, shape (chains * draws, n_columns)
+
+    Raises
+    ------
+    TypeError
+        If ``idata`` has no posterior group.
+    ValueError
+        If ``var_names`` is empty or names a variable that is not in the posterior.
+
+    Examples
+    --------
+    >>> import arviz as az
+    >>> idata = az.from_dict(posterior={"a": np.zeros((2, 5)), "b": np.ones((2, 5, 3))})
+    >>> stack_draws(idata, ["a", "b"]).shape
+    (10, 4)
+    """
+    if not hasattr(idata, "posterior"):
+        raise TypeError(
+            f"`idata` must be an arviz.InferenceData with a posterior group; got {type(idata).__name__}"
+        )
+    if not var_names:
+        raise ValueError("`var_names` must name at least one variable")
+    post = idata.posterior
+    columns = []
+    for name in var_names:
+        if name not in post:
+            raise ValueError(f"`var_names` entry {name!r} is not in the posterior {list(post)}")
+        values = np.asarray(post[name].values, dtype=float)
+        n = values.shape[0] * values.shape[1]
+        columns.append(values.reshape(n, -1))
+    return np.concatenate(columns, axis=1)
+
+
+def compare_methods(reference: Any, candidates: Mapping[str, tuple[Any, float]]) -> pd.DataFrame:
+    """Compare approximate posteriors with a reference posterior, one row per method.
+
+    Parameters
+    ----------
+    reference : array-like, shape (n, d)
+        Draws from the reference posterior (for example NUTS).
+    candidates : mapping of str to (draws, seconds)
+        For each method its draws, shape (m, d), and its wall time in seconds. Include the
+        reference itself to show its time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by method, with columns ``time (s)``, ``max |mean error| / sd`` (the largest
+        error in a posterior mean, in reference posterior SDs), ``min sd ratio`` and
+        ``max sd ratio`` (posterior SD divided by the reference SD; 1 is perfect, below 1 means
+        overconfident).
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, a time is negative or there are no candidates.
+    TypeError
+        If a candidate is not a (draws, seconds) pair.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> ref = rng.normal(size=(4000, 2))
+    >>> table = compare_methods(ref, {"half": (0.5 * rng.normal(size=(4000, 2)), 1.0)})
+    >>> round(float(table.loc["half", "max sd ratio"]), 1)
+    0.5
+    """
+    ref = np.asarray(reference, dtype=float)
+    if ref.ndim != 2 or ref.shape[0] < 2:
+        raise ValueError(f"`reference` must have shape (n >= 2, d); got {ref.shape}")
+    if not candidates:
+        raise ValueError("`candidates` must hold at least one method")
+    ref_mean, ref_sd = ref.mean(axis=0), ref.std(axis=0, ddof=1)
+    rows = {}
+    for method, entry in candidates.items():
+        if not isinstance(entry, tuple) or len(entry) != 2:
+            raise TypeError(f"`candidates[{method!r}]` must be a (draws, seconds) tuple")
+        draws, seconds = np.asarray(entry[0], dtype=float), entry[1]
+        if draws.ndim != 2 or draws.shape[1] != ref.shape[1] or draws.shape[0] < 2:
+            raise ValueError(
+                f"`candidates[{method!r}]` draws must have shape (m >= 2, {ref.shape[1]}); got {draws.shape}"
+            )
+        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or seconds < 0:
+            raise ValueError(
+                f"`candidates[{method!r}]` time must be a number >= 0; got {seconds!r}"
+            )
+        ratio = draws.std(axis=0, ddof=1) / ref_sd
+        rows[method] = {
+            "time (s)": float(seconds),
+            "max |mean error| / sd": float(np.max(np.abs(draws.mean(axis=0) - ref_mean) / ref_sd)),
+            "min sd ratio": float(ratio.min()),
+            "max sd ratio": float(ratio.max()),
+        }
+    table = pd.DataFrame.from_dict(rows, orient="index")
+    table.index.name = "method"
+    return table
+
+
+def plot_target(
+    logp: Callable[[np.ndarray], Any], *, extent: float = 3.5, ax: Any = None, levels: int = 8
+) -> Any:
+    """Draw the contours of a 2-D log density (on a square grid) and return the axes.
+
+    Parameters
+    ----------
+    logp : callable
+        Vectorised log density: ``logp(points)`` with points of shape (..., 2).
+    extent : float, default 3.5
+        The grid spans ``[-extent, extent]`` on both axes.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    levels : int, default 8
+        Number of contour levels.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``logp`` is not callable or ``extent``/``levels`` are not positive.
+
+    Examples
+    --------
+    >>> ax = plot_target(GaussianTarget.correlated(rho=0.5).logp)
+    >>> ax.get_aspect()
+    1.0
+    """
+    import matplotlib.pyplot as plt
+
+    _callable(logp, "logp")
+    half = _positive_real(extent, "extent")
+    levels = _positive_int(levels, "levels")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    grid = np.linspace(-half, half, 201)
+    xx, yy = np.meshgrid(grid, grid)
+    density = np.exp(logp(np.stack([xx, yy], axis=-1)))
+    ax.contour(xx, yy, density, levels=levels, colors="0.6", linewidths=0.8)
+    ax.set_aspect("equal")
+    return ax
+
+
+def moments_with_mcse(
+    draws: Any, center: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Means and covariances of MCMC draws with their Monte Carlo standard errors.
+
+    The covariance is taken about a known ``center`` (the true mean when checking a sampler),
+    ``C_ij = mean((x_i - c_i)(x_j - c_j))``, so every entry is a plain average and its MCSE comes
+    from ArviZ's autocorrelation-aware estimate (:func:`arviz.mcse`).
+
+    Parameters
+    ----------
+    draws : array-like, shape (n, d) or (chains, n, d)
+        One chain, or several chains of equal length; n >= 4.
+    center : array-like, shape (d,)
+
+    Returns
+    -------
+    mean, mean_mcse : numpy.ndarray, shape (d,)
+    cov, cov_mcse : numpy.ndarray, shape (d, d)
+
+    Raises
+    ------
+    ValueError
+        If the shapes are wrong or the draws are not finite.
+
+    Examples
+    --------
+    >>> x = np.random.default_rng(0).normal(size=(4000, 2))
+    >>> mean, mean_se, cov, cov_se = moments_with_mcse(x, [0.0, 0.0])
+    >>> bool(np.all(np.abs(cov - np.eye(2)) < 4 * cov_se))
+    True
+    """
+    import arviz as az
+
+    x = np.asarray(draws, dtype=float)
+    if x.ndim == 2:
+        x = x[None, ...]
+    if x.ndim != 3 or x.shape[1] < 4:
+        raise ValueError(
+            f"`draws` must have shape (n >= 4, d) or (chains, n >= 4, d); got {np.shape(draws)}"
+        )
+    if not np.all(np.isfinite(x)):
+        raise ValueError("`draws` must be finite")
+    c = _vector(center, "center")
+    if c.size != x.shape[2]:
+        raise ValueError(f"`center` must have {x.shape[2]} entries; got {c.size}")
+
+    def se(values: np.ndarray) -> float:
+        return float(np.asarray(az.mcse(values)).ravel()[0])
+
+    d = x.shape[2]
+    z = x - c
+    mean = x.mean(axis=(0, 1))
+    mean_se = np.array([se(x[..., i]) for i in range(d)])
+    cov = np.einsum("cni,cnj->ij", z, z) / (x.shape[0] * x.shape[1])
+    cov_se = np.array([[se(z[..., i] * z[..., j]) for j in range(d)] for i in range(d)])
+    return mean, mean_se, cov, cov_se
