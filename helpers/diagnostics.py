@@ -10,6 +10,7 @@ Introduced in notebook 03; notebook 04 is about what each diagnostic catches.
 from __future__ import annotations
 
 import numbers
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -220,10 +221,20 @@ def diagnose(
         bfmi_min = float(np.min(az.bfmi(idata)))
 
     pareto_k_max = None
+    n_high_k = 0
     if loo:
         if not hasattr(idata, "log_likelihood"):
             raise ValueError("`loo=True` needs a log_likelihood group in `idata`")
-        pareto_k_max = float(np.max(az.loo(idata, pointwise=True).pareto_k.values))
+        # ArviZ warns when a k is large; the report says so itself (a problem naming the count).
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore",
+                message="Estimated shape parameter of Pareto distribution",
+                category=UserWarning,
+            )
+            ks = np.asarray(az.loo(idata, pointwise=True).pareto_k.values)
+        pareto_k_max = float(np.max(ks))
+        n_high_k = int(np.sum(ks > thresholds.pareto_k_max))
 
     report = DiagnosticsReport(
         rhat_max=float(per["r_hat"].max()),
@@ -252,5 +263,8 @@ def diagnose(
     if bfmi_min is not None and bfmi_min < thresholds.bfmi_min:
         report.problems.append(f"BFMI {bfmi_min:.2f} < {thresholds.bfmi_min}")
     if pareto_k_max is not None and pareto_k_max > thresholds.pareto_k_max:
-        report.problems.append(f"Pareto k {pareto_k_max:.2f} > {thresholds.pareto_k_max}")
+        report.problems.append(
+            f"Pareto k {pareto_k_max:.2f} > {thresholds.pareto_k_max} "
+            f"({n_high_k} observation{'s' if n_high_k != 1 else ''}): LOO unreliable there"
+        )
     return report

@@ -46,6 +46,13 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         "show what it buys on a correlated posterior; PyMC flags the feature as experimental.",
     ),
     (
+        r"overflow encountered in dot",
+        RuntimeWarning,
+        r"pymc\.step_methods\.hmc\.quadpotential",
+        "early in NUTS tuning a wild proposal can overflow the mass-matrix product; PyMC rejects "
+        "that step and adapts. The fits it happens in pass their diagnostics (notebook 04).",
+    ),
+    (
         r"pkg_resources is deprecated as an API",
         UserWarning,
         r"lifetimes\.datasets",

@@ -88,3 +88,33 @@ def test_bad_input_is_rejected(rng):
 def test_thresholds_validate(kwargs, message):
     with pytest.raises(ValueError, match=message):
         Thresholds(**kwargs)
+
+
+def _with_loglik(rng, influential: bool):
+    """Posterior and log-likelihood without sampling; one observation can be made influential."""
+    n = 30
+    y = rng.normal(size=n)
+    mu = 0.05 * rng.normal(size=(4, 500, 1))
+    loglik = -0.5 * (y - mu) ** 2
+    if influential:
+        # observation 0 is explained by a few draws only: importance weights with a heavy tail
+        loglik[..., 0] = -0.5 * (40 * rng.normal(size=(4, 500))) ** 2
+    return az.from_dict(posterior={"mu": mu[..., 0]}, log_likelihood={"y": loglik})
+
+
+def test_pareto_k_passes_a_well_behaved_fit_quietly(rng, recwarn):
+    report = diagnose(_with_loglik(rng, influential=False), loo=True)
+    assert report.ok, report.problems
+    assert report.pareto_k_max < 0.7
+    assert "max Pareto k" in report.table().index
+    assert not [w for w in recwarn if "Pareto" in str(w.message)]
+
+
+def test_pareto_k_flags_an_influential_observation(rng, recwarn):
+    report = diagnose(_with_loglik(rng, influential=True), loo=True)
+    assert report.pareto_k_max > 0.7
+    assert any("Pareto k" in p and "(1 observation)" in p for p in report.problems)
+    assert not bool(report.table().loc["max Pareto k", "ok"])
+    with pytest.raises(DiagnosticsError, match="LOO unreliable"):
+        report.raise_if_bad()
+    assert not [w for w in recwarn if "Pareto" in str(w.message)]

@@ -1,0 +1,66 @@
+"""Self-checks of notebook 04: reference answers pass, plausible wrong answers fail."""
+
+import arviz as az
+import numpy as np
+import pytest
+from scipy import stats
+
+from helpers import check
+from helpers.exercises import exercise_ids, nb04
+
+
+def test_ids():
+    assert exercise_ids("04") == ["04-1", "04-2", "04-3"]
+
+
+def test_04_1_min_pvalue(rng):
+    observed = rng.normal(10, 1, size=40)
+    replicated = rng.normal(10, 3, size=(4, 200, 40))
+    right = float(np.mean(replicated.reshape(-1, 40).min(axis=1) >= observed.min()))
+    assert check.exercise("04-1", right, observed=observed, replicated=replicated)
+    with pytest.raises(check.ExerciseIncorrect, match="Hint: .*np.min"):
+        check.exercise("04-1", 1 - right, observed=observed, replicated=replicated)
+
+
+def test_04_2_closed_form_matches_simulation(rng):
+    exact = nb04.exact_week_probability()
+    alpha, beta = rng.normal(0, 100, size=(2, 400_000))
+    assert abs(np.mean(alpha + 30 * beta > 168) - exact) < 0.004
+    assert 0.47 < exact < 0.49
+
+
+def test_04_2_answers(rng):
+    draws = 2000
+    alpha, beta = rng.normal(0, 100, size=(2, draws))
+    assert check.exercise("04-2", float(np.mean(alpha + 30 * beta > 168)), draws=draws)
+    wrong = float(np.mean(alpha > 168))  # forgot the slope
+    with pytest.raises(check.ExerciseIncorrect, match="not yet"):
+        check.exercise("04-2", wrong, draws=draws)
+
+
+def test_04_3_quadrature_matches_simulation(rng):
+    v = rng.normal(0, 3, size=1_000_000)
+    x = np.exp(v / 2) * rng.normal(size=v.size)
+    assert abs(np.mean(np.abs(x) > 10) - nb04.exact_funnel_wide()) < 0.001
+
+
+def _funnel_idata(rng, v_shift=0.0):
+    v = rng.normal(v_shift, 3, size=(4, 1000))
+    x = np.exp(v / 2)[..., None] * rng.normal(size=(4, 1000, 9))
+    return az.from_dict(posterior={"v": v, "x": x}, dims={"x": ["group"]})
+
+
+def test_04_3_answers(rng):
+    idata = _funnel_idata(rng)
+    right = float((np.abs(idata.posterior["x"].sel(group=0)) > 10).mean())
+    assert check.exercise("04-3", right, idata=idata)
+    biased = _funnel_idata(rng, v_shift=2.0)  # draws of v that sit too high, like the centred fit
+    wrong = float((np.abs(biased.posterior["x"].sel(group=0)) > 10).mean())
+    assert wrong > 2 * nb04.exact_funnel_wide()
+    with pytest.raises(check.ExerciseIncorrect, match="non-centred"):
+        check.exercise("04-3", wrong, idata=idata)
+
+
+def test_exact_values_agree_with_scipy():
+    sd = 100 * np.sqrt(901)
+    assert nb04.exact_week_probability() == pytest.approx(stats.norm.sf(168 / sd))
