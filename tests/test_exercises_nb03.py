@@ -33,7 +33,7 @@ def test_ids():
 
 def test_03_1():
     p = 13 / 82
-    assert check.exercise("03-1", np.sqrt(p * (1 - p) / 80))
+    check.exercise("03-1", np.sqrt(p * (1 - p) / 80))
     with pytest.raises(check.ExerciseIncorrect, match="Hint"):
         check.exercise("03-1", np.sqrt(0.15 * 0.85 / 80))  # unsmoothed share
     with pytest.raises(check.ExerciseIncorrect, match="single number"):
@@ -42,7 +42,7 @@ def test_03_1():
 
 def test_03_2(idata):
     draws = idata.posterior["beta"].sel(feature="burstiness")
-    assert check.exercise("03-2", float((draws > 0.04).mean()), idata=idata)
+    check.exercise("03-2", float((draws > 0.04).mean()), idata=idata)
     with pytest.raises(check.ExerciseIncorrect):
         check.exercise("03-2", float((draws > 0.03).mean()), idata=idata)
 
@@ -53,7 +53,7 @@ def test_03_3(rng):
     few = rows["messages"] < 50
     inside = (rows["share"] >= table["2.5%"]) & (rows["share"] <= table["97.5%"])
     right = float(inside[few].mean())
-    assert check.exercise("03-3", right, table=table, rows=rows)
+    check.exercise("03-3", right, table=table, rows=rows)
     with pytest.raises(check.ExerciseIncorrect):
         check.exercise("03-3", float(inside.mean()), table=table, rows=rows)  # all rows
 
@@ -77,7 +77,7 @@ def test_03_4(idata, rng):
         + rng.normal(0, post["sigma"].values)
     )
     answer = float(np.mean(rng.binomial(50, np.clip(theta, 0.001, 0.999)) >= 18))
-    assert check.exercise("03-4", answer, idata=idata)
+    check.exercise("03-4", answer, idata=idata)
     # forgetting the account-to-account scatter sigma and the binomial noise: P(mu > 0.36)
     mu = post["alpha"].values + nb03.NEW_ACCOUNT @ post["beta"].values
     wrong = float(np.mean(stats.binom.sf(17, 50, mu) > 0.5))

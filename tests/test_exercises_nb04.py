@@ -17,7 +17,7 @@ def test_04_1_min_pvalue(rng):
     observed = rng.normal(10, 1, size=40)
     replicated = rng.normal(10, 3, size=(4, 200, 40))
     right = float(np.mean(replicated.reshape(-1, 40).min(axis=1) >= observed.min()))
-    assert check.exercise("04-1", right, observed=observed, replicated=replicated)
+    check.exercise("04-1", right, observed=observed, replicated=replicated)
     with pytest.raises(check.ExerciseIncorrect, match="Hint: .*np.min"):
         check.exercise("04-1", 1 - right, observed=observed, replicated=replicated)
 
@@ -32,7 +32,7 @@ def test_04_2_closed_form_matches_simulation(rng):
 def test_04_2_answers(rng):
     draws = 2000
     alpha, beta = rng.normal(0, 100, size=(2, draws))
-    assert check.exercise("04-2", float(np.mean(alpha + 30 * beta > 168)), draws=draws)
+    check.exercise("04-2", float(np.mean(alpha + 30 * beta > 168)), draws=draws)
     wrong = float(np.mean(alpha > 168))  # forgot the slope
     with pytest.raises(check.ExerciseIncorrect, match="not yet"):
         check.exercise("04-2", wrong, draws=draws)
@@ -53,7 +53,7 @@ def _funnel_idata(rng, v_shift=0.0):
 def test_04_3_answers(rng):
     idata = _funnel_idata(rng)
     right = float((np.abs(idata.posterior["x"].sel(group=0)) > 10).mean())
-    assert check.exercise("04-3", right, idata=idata)
+    check.exercise("04-3", right, idata=idata)
     biased = _funnel_idata(rng, v_shift=2.0)  # draws of v that sit too high, like the centred fit
     wrong = float((np.abs(biased.posterior["x"].sel(group=0)) > 10).mean())
     assert wrong > 2 * nb04.exact_funnel_wide()

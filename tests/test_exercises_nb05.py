@@ -33,9 +33,7 @@ def test_ids():
 def test_05_1():
     from helpers.hierarchical import precision_weighted_mean
 
-    assert check.exercise(
-        "05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS[1:], EIGHT_SCHOOLS_SE[1:])
-    )
+    check.exercise("05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS[1:], EIGHT_SCHOOLS_SE[1:]))
     with pytest.raises(check.ExerciseIncorrect, match="Hint: Drop the first"):
         check.exercise("05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE))
     with pytest.raises(check.ExerciseIncorrect, match="tuple"):
@@ -50,9 +48,7 @@ def test_05_2():
     pooled = special.logit(d.conversions_treatment / d.users_treatment) - special.logit(
         d.conversions_control / d.users_control
     )
-    assert check.exercise(
-        "05-2", float(np.sqrt(np.mean((pooled - exp.true_lift) ** 2))), experiment=exp
-    )
+    check.exercise("05-2", float(np.sqrt(np.mean((pooled - exp.true_lift) ** 2))), experiment=exp)
     wrong = float(np.sqrt(np.mean((exp.lift_mean - exp.true_lift) ** 2)))  # uses the hidden truth
     with pytest.raises(check.ExerciseIncorrect, match="complete-pooling RMSE"):
         check.exercise("05-2", wrong, experiment=exp)
@@ -63,7 +59,7 @@ def test_05_2():
 def test_05_3_reference_passes_and_no_pooling_answer_fails(rng):
     idata = _posterior_draws(rng)
     answer = float((idata.posterior["theta"][..., 0] > 10).mean())
-    assert check.exercise("05-3", answer, idata=idata)
+    check.exercise("05-3", answer, idata=idata)
     from scipy import stats
 
     with pytest.raises(check.ExerciseIncorrect, match="theta_A > 10"):
@@ -77,6 +73,6 @@ def test_05_4_reference_passes_and_mu_alone_fails(rng):
     mu = idata.posterior["mu"].values.ravel()
     tau = idata.posterior["tau"].values.ravel()
     answer = float((mu + tau * rng.standard_normal(mu.size) > 0).mean())
-    assert check.exercise("05-4", answer, idata=idata)
+    check.exercise("05-4", answer, idata=idata)
     with pytest.raises(check.ExerciseIncorrect, match="theta_new > 0"):
         check.exercise("05-4", float((mu > 0).mean()), idata=idata)

@@ -35,7 +35,7 @@ def test_closed_forms_match_lifetimes():
 
 def test_p_alive_quiet():
     right = nb06.p_alive(4, 10.0, 38.86, MLE)
-    assert check.exercise("06-1", right, params=MLE)
+    check.exercise("06-1", right, params=MLE)
     with pytest.raises(check.ExerciseIncorrect, match="Hint"):
         check.exercise("06-1", 1.0 - right, params=MLE)  # P(dead) instead of P(alive)
     with pytest.raises(check.ExerciseIncorrect, match="dict of BG/NBD parameters"):
@@ -46,7 +46,7 @@ def test_customer_1_simulation(rng):
     counts = simulate_purchases(
         2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_sims=20_000, rng=rng
     )
-    assert check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
+    check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
     wrong = simulate_purchases(  # a 39-week horizon instead of 52
         2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_sims=20_000, rng=rng
     )
@@ -61,7 +61,7 @@ def test_customer_1_simulation(rng):
 def test_below_threshold(rng):
     values = rng.normal(71_000, 5_000, size=2_000)
     est = mc_estimate(values < 65_000)
-    assert check.exercise("06-3", est.mean, values=values, se=est.se)
+    check.exercise("06-3", est.mean, values=values, se=est.se)
     with pytest.raises(check.ExerciseIncorrect, match="P\\(value < \\$65,000\\)"):
         check.exercise("06-3", float(np.mean(values > 65_000)), values=values, se=est.se)
     with pytest.raises(check.ExerciseIncorrect, match="its standard error"):
@@ -97,7 +97,7 @@ def test_own_mle_reference_answer():
         method="Nelder-Mead",
         options={"xatol": 1e-8, "fatol": 1e-8, "maxiter": 10_000},
     )
-    assert check.exercise("06-4", np.exp(fit.x))
+    check.exercise("06-4", np.exp(fit.x))
 
 
 def test_own_mle_wrong_answers():

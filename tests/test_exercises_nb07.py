@@ -15,7 +15,7 @@ def test_ids():
 
 def test_07_1_mean_field_sds():
     right = 1 / np.sqrt(np.diag(np.linalg.inv(nb07.EXERCISE_COV)))
-    assert check.exercise("07-1", right)
+    check.exercise("07-1", right)
     with pytest.raises(check.ExerciseIncorrect, match="Hint: Invert the covariance"):
         check.exercise("07-1", np.sqrt(np.diag(nb07.EXERCISE_COV)))  # the marginal sds: wrong
     with pytest.raises(check.ExerciseIncorrect, match="must hold 3 numbers"):
@@ -25,7 +25,7 @@ def test_07_1_mean_field_sds():
 def test_07_2_reparameterised_gradient(rng):
     eps = rng.standard_normal(50_000)
     theta = nb07.COS_MU + nb07.COS_SIGMA * eps
-    assert check.exercise("07-2", mc_estimate(-np.sin(theta) * eps))
+    check.exercise("07-2", mc_estimate(-np.sin(theta) * eps))
     # the score-function estimator is unbiased but noisier: its standard error gives it away
     score = np.cos(theta) * (eps**2 - 1) / nb07.COS_SIGMA
     with pytest.raises(check.ExerciseIncorrect, match="standard error"):
@@ -48,7 +48,7 @@ def test_07_3_hmc_on_the_harder_target():
     good = hmc(
         target.logp, target.grad, np.zeros(2), n_samples=1000, step_size=0.09, n_steps=25, rng=1
     )
-    assert check.exercise("07-3", good.draws)
+    check.exercise("07-3", good.draws)
     # a random walk of the same length mixes far too slowly
     bad = random_walk_metropolis(target.logp, np.zeros(2), n_samples=1000, step_size=0.2, rng=1)
     with pytest.raises(check.ExerciseIncorrect, match="effective sample size"):
