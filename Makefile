@@ -34,6 +34,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 env: $(STAMP) ## create .venv with the locked environment
 
+# The IPython profile whose startup file guards every notebook kernel (tests/guards.py).
+$(BIN)/.guards: tests/guards.py $(STAMP)
+	$(BIN)/python -c "from pathlib import Path; from tests.guards import ipython_dir; ipython_dir(Path('.'))"
+	@touch $@
+
 $(MATHJAX):
 	@if command -v npm >/dev/null; then \
 	  echo "Installing MathJax $(MATHJAX_VERSION) from npm for offline math"; \
@@ -51,11 +56,16 @@ book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the s
 	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
-book-fast: $(STAMP) $(MATHJAX) ## a fresh fast-mode build into _build/fast, failing on any warning
-	rm -rf $(BOOK_FAST)
-	COURSE_FAST=1 COURSE_QUIET=1 $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going
+book-fast: $(STAMP) $(MATHJAX) $(BIN)/.guards ## a fresh fast-mode build into _build/fast, failing on any warning
+	rm -rf $(BOOK_FAST) _build/records/book && mkdir -p $(BOOK_FAST)
+	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
+	  IPYTHONDIR=$(CURDIR)/_build/ipython \
+	  $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going 2>&1 | tee $(BOOK_FAST)/build.log
 
-test: test-unit test-notebooks test-book ## unit tests, every notebook (fast), hygiene, and a fresh fast book build
+test: ## unit tests and hygiene; every notebook with nbmake and a fresh fast book build (side by side); site checks
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks book-fast
+	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks
@@ -64,7 +74,7 @@ lint: $(STAMP)
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
 	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
 
-test-notebooks: $(STAMP) ## run every notebook in fast mode with nbmake, printing each one's duration
+test-notebooks: $(STAMP) $(BIN)/.guards ## run every notebook in fast mode with nbmake, printing each one's duration
 	mkdir -p _build/records && rm -rf _build/records/nbmake
 	git status --porcelain --untracked-files=all > _build/records/git-status-before.txt 2>/dev/null || true
 	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \

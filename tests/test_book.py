@@ -22,11 +22,24 @@ RECORDS = ROOT / "_build" / "records" / "book"
 
 @pytest.fixture(scope="module")
 def site() -> Path:
-    """Build the book from scratch in fast mode (`-W --keep-going`) and return the HTML folder."""
+    """The fresh fast-mode build (`-W --keep-going`) of the book; return its HTML folder.
+
+    `make test` builds it beside the nbmake run and sets COURSE_BOOK_BUILT=1; run alone, this
+    fixture builds it from scratch itself.
+    """
+    if os.environ.get("COURSE_BOOK_BUILT") == "1":
+        log = OUT / "build.log"
+        assert log.exists() and HTML.is_dir(), (
+            "COURSE_BOOK_BUILT=1 but no fast build in _build/fast"
+        )
+        assert "build succeeded" in log.read_text(), (
+            f"the fast book build failed:\n{log.read_text()[-6000:]}"
+        )
+        return HTML
     shutil.rmtree(OUT, ignore_errors=True)
+    shutil.rmtree(RECORDS, ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env.update(COURSE_FAST="1", COURSE_QUIET="1", COURSE_RECORD_DIR=str(RECORDS))
-    shutil.rmtree(RECORDS, ignore_errors=True)
     jb = Path(sys.executable).with_name("jupyter-book")
     cmd = [
         str(jb),
@@ -41,7 +54,7 @@ def site() -> Path:
     ]
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=3600)
     log = result.stdout + result.stderr
-    (OUT / "build.log").parent.mkdir(parents=True, exist_ok=True)
+    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "build.log").write_text(log)
     assert result.returncode == 0, f"jupyter-book build failed:\n{log[-6000:]}"
     return HTML

@@ -155,3 +155,17 @@ def test_readme_learning_path_lists_the_notebook(path):
     assert f"| {level} |" in row, (
         f"README gives {path.name} another level than its metadata ({level})"
     )
+
+
+def test_bibliography_parses_and_every_citation_resolves():
+    from pybtex.database import parse_file
+
+    keys = set(parse_file(ROOT / "book" / "references.bib").entries)
+    cited: set[str] = set()
+    for path in NOTEBOOKS:
+        for cell in read(path).cells:
+            if cell.cell_type == "markdown":
+                for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", cell.source):
+                    cited |= {k.strip() for k in group.split(",")}
+    missing = sorted(cited - keys)
+    assert not missing, f"cited but not in book/references.bib: {missing}"
