@@ -1,0 +1,465 @@
+"""Latent-variable models: simulators that return the truth, label alignment, subspace distances.
+
+Introduced in notebook 09.
+
+A mixture model's likelihood does not change when its components are renamed, so two fits (two
+chains, or PyMC and Pyro) may call the same group "component 0" and "component 2".
+:func:`align_labels` and :func:`relabel_chains` find the renaming. A factor model's loadings are
+identified only up to a rotation, so the thing to compare with the truth is the *subspace* the
+loadings span: :func:`principal_angles` and :func:`subspace_distance` measure it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import linalg, optimize, special
+
+from helpers.seeding import RngLike, make_rng
+
+__all__ = [
+    "MixtureData",
+    "FactorData",
+    "simulate_mixture",
+    "simulate_factors",
+    "membership_probabilities",
+    "align_labels",
+    "relabel_chains",
+    "principal_angles",
+    "subspace_distance",
+]
+
+
+def _count(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value}")
+    return int(value)
+
+
+def _finite(value: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"`{name}` must be an array of numbers; got {type(value).__name__}"
+        ) from err
+    allowed = (ndim,) if isinstance(ndim, int) else ndim
+    if arr.ndim not in allowed:
+        raise ValueError(
+            f"`{name}` must have {' or '.join(map(str, allowed))} dimension(s); got shape {arr.shape}"
+        )
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"`{name}` must contain only finite numbers")
+    return arr
+
+
+def _weights(value: Any, name: str = "weights") -> np.ndarray:
+    w = _finite(value, name, (1, 2))
+    if np.any(w < 0) or not np.allclose(w.sum(axis=-1), 1.0, atol=1e-6):
+        raise ValueError(
+            f"`{name}` must be non-negative and sum to 1 over the last axis; got {value!r}"
+        )
+    return w
+
+
+@dataclass(frozen=True)
+class MixtureData:
+    """A sample from a one-dimensional Gaussian mixture, with the truth that made it.
+
+    Attributes
+    ----------
+    y : numpy.ndarray, shape (n,)
+        The observations.
+    z : numpy.ndarray of int, shape (n,)
+        The component each observation came from (the latent label).
+    weights, means, sds : numpy.ndarray, shape (K,)
+        The true mixture weights, component means and component standard deviations.
+    """
+
+    y: np.ndarray
+    z: np.ndarray
+    weights: np.ndarray
+    means: np.ndarray
+    sds: np.ndarray
+
+
+@dataclass(frozen=True)
+class FactorData:
+    """A sample from a linear-Gaussian factor model, with the truth that made it.
+
+    Attributes
+    ----------
+    x : numpy.ndarray, shape (n, p)
+        The observed variables.
+    factors : numpy.ndarray, shape (n, k)
+        The latent factor scores, standard Normal.
+    loadings : numpy.ndarray, shape (p, k)
+        The true loading matrix W.
+    noise_sd : numpy.ndarray, shape (p,)
+        The true standard deviation of each variable's own noise.
+    """
+
+    x: np.ndarray
+    factors: np.ndarray
+    loadings: np.ndarray
+    noise_sd: np.ndarray
+
+
+def simulate_mixture(
+    n: int, *, weights: Any, means: Any, sds: Any, rng: RngLike = None
+) -> MixtureData:
+    r"""Draw ``n`` points from a one-dimensional Gaussian mixture.
+
+    .. math:: z_i \sim \text{Categorical}(w), \qquad y_i \mid z_i \sim \text{Normal}(\mu_{z_i}, \sigma_{z_i})
+
+    Parameters
+    ----------
+    n : int
+        Number of observations, >= 1.
+    weights : array-like, shape (K,)
+        Mixture weights, non-negative, summing to 1.
+    means, sds : array-like, shape (K,)
+        Component means and (positive) standard deviations.
+    rng : Generator, int or None
+        Source of randomness.
+
+    Returns
+    -------
+    MixtureData
+        The observations, the latent labels and the true parameters.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n < 1``, the weights are not a probability vector, a standard deviation is not
+        positive, or the three parameter arrays differ in length.
+
+    Examples
+    --------
+    >>> data = simulate_mixture(5, weights=[0.5, 0.5], means=[0, 10], sds=[1, 1], rng=1)
+    >>> data.y.shape, sorted(set(data.z.tolist())) <= [0, 1]
+    ((5,), True)
+    """
+    n = _count(n, "n")
+    w = _weights(weights)
+    mu = _finite(means, "means", 1)
+    sd = _finite(sds, "sds", 1)
+    if w.ndim != 1 or not (w.size == mu.size == sd.size):
+        raise ValueError(
+            f"`weights`, `means` and `sds` must be 1-D of the same length; got {w.shape}, {mu.shape}, {sd.shape}"
+        )
+    if np.any(sd <= 0):
+        raise ValueError(f"`sds` must be > 0; got {sds!r}")
+    gen = make_rng(rng)
+    z = gen.choice(w.size, size=n, p=w)
+    y = gen.normal(mu[z], sd[z])
+    return MixtureData(y=y, z=z, weights=w, means=mu, sds=sd)
+
+
+def simulate_factors(n: int, *, loadings: Any, noise_sd: Any, rng: RngLike = None) -> FactorData:
+    r"""Draw ``n`` rows from the factor model :math:`x_i = W f_i + \varepsilon_i`.
+
+    .. math:: f_i \sim \text{Normal}(0, I_k), \qquad
+              \varepsilon_{ij} \sim \text{Normal}(0, \psi_j), \qquad
+              x_i \sim \text{Normal}(0, W W^\top + \operatorname{diag}(\psi))
+
+    Parameters
+    ----------
+    n : int
+        Number of rows, >= 1.
+    loadings : array-like, shape (p, k)
+        The loading matrix W (k < p).
+    noise_sd : float or array-like, shape (p,)
+        Standard deviation :math:`\sqrt{\psi_j}` of each variable's own noise, > 0. One number
+        means the same for every variable (probabilistic PCA).
+    rng : Generator, int or None
+
+    Returns
+    -------
+    FactorData
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``loadings`` is not 2-D with fewer columns than rows, or ``noise_sd`` is not positive
+        or has the wrong length.
+
+    Examples
+    --------
+    >>> data = simulate_factors(4, loadings=[[1.0], [0.5], [0.0]], noise_sd=0.1, rng=0)
+    >>> data.x.shape, data.factors.shape
+    ((4, 3), (4, 1))
+    """
+    n = _count(n, "n")
+    w = _finite(loadings, "loadings", 2)
+    p, k = w.shape
+    if not 1 <= k < p:
+        raise ValueError(f"`loadings` must have shape (p, k) with 1 <= k < p; got {w.shape}")
+    psi = _finite(noise_sd, "noise_sd", (0, 1))
+    if psi.ndim == 0:
+        psi = np.full(p, float(psi))
+    if psi.shape != (p,):
+        raise ValueError(f"`noise_sd` must be a number or have length p={p}; got shape {psi.shape}")
+    if np.any(psi <= 0):
+        raise ValueError(f"`noise_sd` must be > 0; got {noise_sd!r}")
+    gen = make_rng(rng)
+    f = gen.standard_normal((n, k))
+    x = f @ w.T + gen.standard_normal((n, p)) * psi
+    return FactorData(x=x, factors=f, loadings=w, noise_sd=np.array(psi, dtype=float))
+
+
+def membership_probabilities(y: Any, weights: Any, means: Any, sds: Any) -> np.ndarray:
+    r"""Each observation's probability of belonging to each component, given the parameters.
+
+    Bayes' rule for the latent label:
+
+    .. math:: P(z_i = k \mid y_i) = \frac{w_k\, \mathcal N(y_i \mid \mu_k, \sigma_k)}
+              {\sum_j w_j\, \mathcal N(y_i \mid \mu_j, \sigma_j)}
+
+    computed on the log scale. Pass posterior draws of the parameters (shape ``(S, K)``) to get
+    one table per draw; averaging over draws gives the posterior membership probabilities.
+
+    Parameters
+    ----------
+    y : array-like, shape (n,)
+        Observations.
+    weights, means, sds : array-like, shape (K,) or (S, K)
+        Parameters (one set, or S draws).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n, K) or (S, n, K)
+        Rows sum to 1.
+
+    Raises
+    ------
+    ValueError
+        If shapes disagree, weights are not probability vectors or a standard deviation is not
+        positive.
+
+    Examples
+    --------
+    >>> membership_probabilities([0.0, 5.0], [0.5, 0.5], [0.0, 5.0], [1.0, 1.0]).round(3)
+    array([[1., 0.],
+           [0., 1.]])
+    """
+    y = _finite(y, "y", 1)
+    w = _weights(weights)
+    mu = _finite(means, "means", (1, 2))
+    sd = _finite(sds, "sds", (1, 2))
+    if not (w.shape == mu.shape == sd.shape):
+        raise ValueError(
+            f"`weights`, `means` and `sds` must have the same shape; got {w.shape}, {mu.shape}, {sd.shape}"
+        )
+    if np.any(sd <= 0):
+        raise ValueError("`sds` must be > 0")
+    yy = y[:, None]  # (n, 1) against (..., 1, K)
+    w_, mu_, sd_ = (a[..., None, :] for a in (w, mu, sd))
+    with np.errstate(divide="ignore"):
+        log_w = np.log(w_)
+    log_joint = log_w - 0.5 * ((yy - mu_) / sd_) ** 2 - np.log(sd_) - 0.5 * np.log(2 * np.pi)
+    return np.exp(log_joint - special.logsumexp(log_joint, axis=-1, keepdims=True))
+
+
+def align_labels(estimate: Any, reference: Any) -> np.ndarray:
+    """The relabelling of ``estimate``'s components that best matches ``reference``.
+
+    Solves the assignment problem (Hungarian algorithm, :func:`scipy.optimize.linear_sum_assignment`)
+    on squared distances between component summaries, so it stays right when a greedy
+    nearest-match would give two components the same label.
+
+    Parameters
+    ----------
+    estimate, reference : array-like, shape (K,) or (K, d)
+        One summary per component (a mean, or a vector of means).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (K,)
+        A permutation ``perm`` such that ``estimate[perm]`` lines up with ``reference``.
+
+    Raises
+    ------
+    ValueError
+        If the two inputs differ in shape or are not 1-D or 2-D.
+
+    Examples
+    --------
+    >>> perm = align_labels([5.1, -0.2, 2.0], [0.0, 2.0, 5.0])
+    >>> perm.tolist(), [[5.1, -0.2, 2.0][i] for i in perm]
+    ([1, 2, 0], [-0.2, 2.0, 5.1])
+    """
+    est = _finite(estimate, "estimate", (1, 2))
+    ref = _finite(reference, "reference", (1, 2))
+    if est.shape != ref.shape:
+        raise ValueError(
+            f"`estimate` and `reference` must have the same shape; got {est.shape} and {ref.shape}"
+        )
+    est2, ref2 = est.reshape(est.shape[0], -1), ref.reshape(ref.shape[0], -1)
+    cost = ((ref2[:, None, :] - est2[None, :, :]) ** 2).sum(
+        axis=-1
+    )  # cost[reference k, estimate j]
+    _, perm = optimize.linear_sum_assignment(cost)
+    return perm.astype(int)
+
+
+def relabel_chains(
+    draws: Mapping[str, Any], *, by: str, reference: Any
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Undo label switching between MCMC chains by relabelling each chain to a reference.
+
+    Each chain's posterior mean of ``draws[by]`` is aligned to ``reference`` with
+    :func:`align_labels`, and the same permutation is applied to every array in ``draws``
+    (weights, means and scales must move together). This fixes switching *between* chains,
+    the common case; a chain that switches labels *within* itself needs an ordering constraint
+    or draw-by-draw relabelling.
+
+    Parameters
+    ----------
+    draws : mapping of str to array-like, each of shape (chains, draws, K)
+        Posterior draws of the component-indexed parameters.
+    by : str
+        The key whose chain means decide the relabelling (usually the component means).
+    reference : array-like, shape (K,)
+        The labelling to align to (for example one chain's means, sorted).
+
+    Returns
+    -------
+    relabelled : dict of str to numpy.ndarray
+        The same arrays with components permuted chain by chain.
+    perms : numpy.ndarray of int, shape (chains, K)
+        The permutation applied to each chain.
+
+    Raises
+    ------
+    KeyError
+        If ``by`` is not in ``draws``.
+    ValueError
+        If an array is not 3-D or the shapes disagree.
+
+    Examples
+    --------
+    >>> mu = np.array([[[0.0, 5.0]] * 3, [[5.0, 0.0]] * 3])  # chain 1 has the labels swapped
+    >>> out, perms = relabel_chains({"mu": mu}, by="mu", reference=[0.0, 5.0])
+    >>> perms.tolist(), out["mu"][1, 0].tolist()
+    ([[0, 1], [1, 0]], [0.0, 5.0])
+    """
+    if by not in draws:
+        raise KeyError(f"`by`={by!r} is not one of the keys of `draws`: {sorted(draws)}")
+    arrays = {name: _finite(value, f"draws[{name!r}]", 3) for name, value in draws.items()}
+    shape = arrays[by].shape
+    for name, arr in arrays.items():
+        if arr.shape != shape:
+            raise ValueError(
+                f"every array in `draws` must have shape {shape}; `{name}` has {arr.shape}"
+            )
+    perms = np.array([align_labels(arrays[by][c].mean(axis=0), reference) for c in range(shape[0])])
+    relabelled = {
+        name: np.stack([arr[c][:, perms[c]] for c in range(shape[0])])
+        for name, arr in arrays.items()
+    }
+    return relabelled, perms
+
+
+def _basis(value: Any, name: str) -> np.ndarray:
+    arr = _finite(value, name, (1, 2))
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[1] > arr.shape[0]:
+        raise ValueError(
+            f"`{name}` must have shape (p, k) with k <= p (columns span the subspace); got {arr.shape}"
+        )
+    if np.linalg.matrix_rank(arr) < arr.shape[1]:
+        raise ValueError(f"`{name}` must have linearly independent columns")
+    return arr
+
+
+def principal_angles(a: Any, b: Any, *, degrees: bool = True) -> np.ndarray:
+    r"""The principal angles between the column spaces of ``a`` and ``b``, smallest first.
+
+    If :math:`Q_a, Q_b` are orthonormal bases, the cosines of the angles are the singular
+    values of :math:`Q_a^\top Q_b`. They do not change when the columns are rotated, rescaled or
+    mixed, which is exactly the freedom a factor model's loadings have. Computed by
+    :func:`scipy.linalg.subspace_angles` (numerically stable for small angles).
+
+    Parameters
+    ----------
+    a, b : array-like, shape (p, k_a) and (p, k_b)
+        Matrices whose columns span the two subspaces (a 1-D array is one column).
+    degrees : bool, default True
+        Return degrees (True) or radians (False).
+
+    Returns
+    -------
+    numpy.ndarray, shape (min(k_a, k_b),)
+        Angles in ascending order, in [0, 90] degrees.
+
+    Raises
+    ------
+    ValueError
+        If the row counts differ, or a matrix has more columns than rows or dependent columns.
+
+    References
+    ----------
+    Bjorck, A. and Golub, G. H. (1973). Numerical methods for computing angles between linear
+    subspaces. *Mathematics of Computation*, 27(123), 579-594.
+
+    Examples
+    --------
+    >>> principal_angles([[1, 0], [0, 1], [0, 0]], [[1, 1], [1, -1], [0, 0]]).round(6)
+    array([0., 0.])
+    >>> principal_angles([1, 0], [1, 1]).round(6)
+    array([45.])
+    """
+    qa, qb = _basis(a, "a"), _basis(b, "b")
+    if qa.shape[0] != qb.shape[0]:
+        raise ValueError(
+            f"`a` and `b` must have the same number of rows; got {qa.shape[0]} and {qb.shape[0]}"
+        )
+    angles = np.sort(linalg.subspace_angles(qa, qb))
+    return np.degrees(angles) if degrees else angles
+
+
+def subspace_distance(a: Any, b: Any) -> float:
+    r"""The distance between two subspaces of equal dimension: the sine of the largest principal angle.
+
+    Equal to :math:`\lVert P_a - P_b \rVert_2`, the spectral norm of the difference of the two
+    orthogonal projections; 0 for the same subspace, 1 when some direction of one is orthogonal
+    to the other.
+
+    Parameters
+    ----------
+    a, b : array-like, shape (p, k)
+        Matrices whose columns span the two subspaces.
+
+    Returns
+    -------
+    float
+        In [0, 1].
+
+    Raises
+    ------
+    ValueError
+        If the subspaces have different dimensions (see also :func:`principal_angles`).
+
+    Examples
+    --------
+    >>> round(subspace_distance([[1.0], [0.0]], [[1.0], [1.0]]), 6)
+    0.707107
+    """
+    qa, qb = _basis(a, "a"), _basis(b, "b")
+    if qa.shape != qb.shape:
+        raise ValueError(
+            f"`a` and `b` must span subspaces of the same dimension; got shapes {qa.shape} and {qb.shape}"
+        )
+    return float(np.sin(np.max(principal_angles(qa, qb, degrees=False))))

@@ -1,0 +1,72 @@
+import arviz as az
+import numpy as np
+import pytest
+from scipy import linalg
+
+from helpers import check
+from helpers.exercises import exercise_ids
+from helpers.exercises.nb09 import NEW_SESSION_MINUTES
+from helpers.latent import membership_probabilities, simulate_factors
+
+LOADINGS = np.array([[0.9, 0.0], [0.7, 0.1], [0.9, 0.2], [0.1, 0.9], [0.2, 0.8], [0.5, 0.4]])
+
+
+def test_ids():
+    assert exercise_ids("09") == ["09-1", "09-2", "09-3", "09-4"]
+
+
+def test_09_1_principal_angles(rng):
+    a, b = LOADINGS, LOADINGS + 0.1 * rng.normal(size=LOADINGS.shape)
+    right = np.sort(np.degrees(linalg.subspace_angles(a, b)))
+    assert check.exercise("09-1", right, a=a, b=b)
+    with pytest.raises(check.ExerciseIncorrect, match="principal angles"):
+        check.exercise("09-1", np.radians(right), a=a, b=b)  # radians, not degrees
+    with pytest.raises(check.ExerciseIncorrect, match="expected 2 angles"):
+        check.exercise("09-1", right[:1], a=a, b=b)
+
+
+def _idata(rng):
+    chains, draws = 2, 50
+    w = rng.dirichlet([35, 45, 20], size=(chains, draws))
+    mu = np.array([0.5, 2.0, 3.3]) + 0.05 * rng.normal(size=(chains, draws, 3))
+    sigma = np.array([0.35, 0.45, 0.4]) * np.exp(0.05 * rng.normal(size=(chains, draws, 3)))
+    return az.from_dict(
+        posterior={"w": w, "mu": mu, "sigma": sigma},
+        dims={k: ["segment"] for k in ("w", "mu", "sigma")},
+    )
+
+
+def test_09_2_membership_of_a_new_user(rng):
+    idata = _idata(rng)
+    flat = idata.posterior.stack(sample=("chain", "draw"))
+    probs = membership_probabilities(
+        np.array([np.log(NEW_SESSION_MINUTES)]),
+        flat["w"].values.T,
+        flat["mu"].values.T,
+        flat["sigma"].values.T,
+    )
+    assert check.exercise("09-2", float(probs[:, 0, 2].mean()), idata=idata)
+    with pytest.raises(check.ExerciseIncorrect, match="binge"):
+        check.exercise("09-2", float(probs[:, 0, 1].mean()), idata=idata)  # the lesson segment
+
+
+def test_09_3_ppca_closed_form(rng):
+    x = simulate_factors(400, loadings=LOADINGS, noise_sd=0.5, rng=rng).x
+    lam, vec = np.linalg.eigh(np.cov(x, rowvar=False))
+    lam, vec = lam[::-1], vec[:, ::-1]
+    sigma2 = lam[2:].mean()
+    right = vec[:, :2] * np.sqrt(lam[:2] - sigma2)
+    theta = 0.7
+    rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
+    assert check.exercise("09-3", right @ rotation, x=x)  # any rotation is equally right
+    with pytest.raises(check.ExerciseIncorrect, match="W W\\^T"):
+        check.exercise("09-3", vec[:, :2] * np.sqrt(lam[:2]), x=x)  # forgot to subtract sigma^2
+    with pytest.raises(check.ExerciseIncorrect, match="loading matrix"):
+        check.exercise("09-3", right[:, :1], x=x)
+
+
+def test_09_4_number_of_traits(rng):
+    x = simulate_factors(600, loadings=LOADINGS, noise_sd=0.4, rng=rng).x
+    assert check.exercise("09-4", 2, x=x)
+    with pytest.raises(check.ExerciseIncorrect, match="number of traits"):
+        check.exercise("09-4", 1, x=x)

@@ -1,0 +1,227 @@
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from helpers.latent import (
+    FactorData,
+    MixtureData,
+    align_labels,
+    membership_probabilities,
+    principal_angles,
+    relabel_chains,
+    simulate_factors,
+    simulate_mixture,
+    subspace_distance,
+)
+
+W = np.array([[1.0, 0.0], [0.8, 0.2], [0.0, 1.0], [0.1, 0.9], [0.5, 0.5]])
+
+
+def test_simulate_mixture_returns_truth_and_matches_it(rng):
+    data = simulate_mixture(20_000, weights=[0.2, 0.8], means=[-3.0, 4.0], sds=[1.0, 0.5], rng=rng)
+    assert isinstance(data, MixtureData)
+    assert data.y.shape == data.z.shape == (20_000,)
+    assert np.mean(data.z == 0) == pytest.approx(0.2, abs=0.015)
+    assert data.y[data.z == 1].mean() == pytest.approx(4.0, abs=0.03)
+    assert data.y[data.z == 0].std() == pytest.approx(1.0, abs=0.05)
+    np.testing.assert_array_equal(data.means, [-3.0, 4.0])
+
+
+def test_simulate_mixture_seed_contract():
+    kwargs = {"weights": [0.5, 0.5], "means": [0, 1], "sds": [1, 1]}
+    a = simulate_mixture(50, **kwargs, rng=7)
+    b = simulate_mixture(50, **kwargs, rng=np.random.default_rng(7))
+    np.testing.assert_array_equal(a.y, b.y)
+    np.testing.assert_array_equal(a.z, b.z)
+    assert not np.array_equal(a.y, simulate_mixture(50, **kwargs, rng=8).y)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n": 1.5}, TypeError, "`n` must be an integer"),
+        ({"n": 0}, ValueError, "`n` must be an integer >= 1"),
+        ({"weights": [0.5, 0.6]}, ValueError, "`weights` must be non-negative and sum to 1"),
+        ({"weights": [1.5, -0.5]}, ValueError, "`weights` must be non-negative and sum to 1"),
+        ({"means": [0.0]}, ValueError, "must be 1-D of the same length"),
+        ({"sds": [1.0, 0.0]}, ValueError, "`sds` must be > 0"),
+        ({"means": [0.0, np.nan]}, ValueError, "`means` must contain only finite numbers"),
+        ({"means": [[0.0, 1.0]]}, ValueError, "`means` must have 1 dimension"),
+        ({"means": ["a", "b"]}, TypeError, "`means` must be an array of numbers"),
+    ],
+)
+def test_simulate_mixture_validates(kwargs, error, message):
+    args = {"n": 10, "weights": [0.5, 0.5], "means": [0.0, 1.0], "sds": [1.0, 1.0], **kwargs}
+    n = args.pop("n")
+    with pytest.raises(error, match=message):
+        simulate_mixture(n, **args, rng=0)
+
+
+def test_simulate_factors_covariance_matches_model(rng):
+    data = simulate_factors(40_000, loadings=W, noise_sd=0.5, rng=rng)
+    assert isinstance(data, FactorData)
+    assert data.x.shape == (40_000, 5) and data.factors.shape == (40_000, 2)
+    expected = W @ W.T + 0.25 * np.eye(5)
+    np.testing.assert_allclose(np.cov(data.x, rowvar=False), expected, atol=0.04)
+    np.testing.assert_array_equal(data.noise_sd, np.full(5, 0.5))
+
+
+def test_simulate_factors_seed_contract():
+    a = simulate_factors(30, loadings=W, noise_sd=[0.1, 0.2, 0.3, 0.4, 0.5], rng=3)
+    b = simulate_factors(30, loadings=W, noise_sd=[0.1, 0.2, 0.3, 0.4, 0.5], rng=3)
+    np.testing.assert_array_equal(a.x, b.x)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"loadings": np.ones((2, 2))}, "with 1 <= k < p"),
+        ({"loadings": np.ones(5)}, "`loadings` must have 2 dimension"),
+        ({"noise_sd": [1.0, 1.0]}, "`noise_sd` must be a number or have length p=5"),
+        ({"noise_sd": -1.0}, "`noise_sd` must be > 0"),
+        ({"n": -3}, "`n` must be an integer >= 1"),
+    ],
+)
+def test_simulate_factors_validates(kwargs, message):
+    args = {"n": 10, "loadings": W, "noise_sd": 0.5, **kwargs}
+    n = args.pop("n")
+    with pytest.raises(ValueError, match=message):
+        simulate_factors(n, **args, rng=0)
+
+
+def test_membership_matches_bayes_rule_and_batches():
+    from scipy import stats
+
+    y = np.array([-1.0, 0.3, 2.0])
+    w, mu, sd = np.array([0.3, 0.7]), np.array([0.0, 1.5]), np.array([1.0, 0.6])
+    joint = w * stats.norm(mu, sd).pdf(y[:, None])
+    np.testing.assert_allclose(
+        membership_probabilities(y, w, mu, sd), joint / joint.sum(1, keepdims=True)
+    )
+    batched = membership_probabilities(
+        y, np.stack([w, w[::-1]]), np.stack([mu, mu]), np.stack([sd, sd])
+    )
+    assert batched.shape == (2, 3, 2)
+    np.testing.assert_allclose(batched[0], membership_probabilities(y, w, mu, sd))
+
+
+def test_membership_zero_weight_component_gets_zero():
+    probs = membership_probabilities([0.0], [1.0, 0.0], [0.0, 0.0], [1.0, 1.0])
+    np.testing.assert_array_equal(probs, [[1.0, 0.0]])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (([0.0], [0.5, 0.5], [0.0], [1.0]), "must have the same shape"),
+        (([0.0], [0.5, 0.5], [0.0, 1.0], [1.0, -1.0]), "`sds` must be > 0"),
+        (([0.0], [0.2, 0.2], [0.0, 1.0], [1.0, 1.0]), "`weights` must be non-negative"),
+        (([[0.0]], [0.5, 0.5], [0.0, 1.0], [1.0, 1.0]), "`y` must have 1 dimension"),
+    ],
+)
+def test_membership_validates(args, message):
+    with pytest.raises(ValueError, match=message):
+        membership_probabilities(*args)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    y=arrays(float, 5, elements=st.floats(-50, 50)),
+    mu=arrays(float, 3, elements=st.floats(-10, 10)),
+    sd=arrays(float, 3, elements=st.floats(0.05, 10)),
+    raw=arrays(float, 3, elements=st.floats(0.01, 1)),
+)
+def test_membership_rows_are_probabilities(y, mu, sd, raw):
+    probs = membership_probabilities(y, raw / raw.sum(), mu, sd)
+    assert np.all((probs >= 0) & (probs <= 1))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.permutations(list(range(5))), arrays(float, (5, 2), elements=st.floats(-5, 5)))
+def test_align_labels_undoes_a_permutation(perm, noise):
+    reference = np.arange(5, dtype=float)[:, None] * np.array([10.0, -10.0])
+    estimate = reference[list(perm)] + 0.1 * noise
+    found = align_labels(estimate, reference)
+    np.testing.assert_allclose(estimate[found], reference, atol=1.0)
+
+
+def test_align_labels_beats_greedy_matching():
+    # greedy nearest-match would send both estimates 0.9 and 1.2 to reference 1.0
+    perm = align_labels([1.2, 0.9], [0.0, 1.0])
+    assert perm.tolist() == [1, 0]
+
+
+def test_align_labels_validates():
+    with pytest.raises(ValueError, match="must have the same shape"):
+        align_labels([0.0, 1.0], [0.0, 1.0, 2.0])
+
+
+def test_relabel_chains_fixes_switching(rng):
+    base = rng.normal(size=(100, 3)) * 0.1 + np.array([0.0, 2.0, 5.0])
+    mu = np.stack([base, base[:, [2, 0, 1]]])
+    w = np.stack([np.tile([0.2, 0.3, 0.5], (100, 1)), np.tile([0.5, 0.2, 0.3], (100, 1))])
+    out, perms = relabel_chains({"mu": mu, "w": w}, by="mu", reference=[0.0, 2.0, 5.0])
+    np.testing.assert_array_equal(out["mu"][1], base)
+    np.testing.assert_array_equal(out["w"][1], w[0])
+    assert perms.tolist() == [[0, 1, 2], [1, 2, 0]]
+
+
+def test_relabel_chains_validates():
+    mu = np.zeros((2, 4, 3))
+    with pytest.raises(KeyError, match="`by`='mu' is not one of the keys"):
+        relabel_chains({"w": mu}, by="mu", reference=[0, 1, 2])
+    with pytest.raises(ValueError, match="must have shape"):
+        relabel_chains({"mu": mu, "w": np.zeros((2, 4, 2))}, by="mu", reference=[0, 1, 2])
+    with pytest.raises(ValueError, match="must have 3 dimension"):
+        relabel_chains({"mu": np.zeros((4, 3))}, by="mu", reference=[0, 1, 2])
+
+
+def test_principal_angles_known_values():
+    np.testing.assert_allclose(principal_angles([1.0, 0.0], [1.0, 1.0]), [45.0])
+    e = np.eye(3)
+    np.testing.assert_allclose(principal_angles(e[:, :2], e[:, [0, 2]]), [0.0, 90.0], atol=1e-12)
+    np.testing.assert_allclose(principal_angles([1.0, 0.0], [0.0, 1.0], degrees=False), [np.pi / 2])
+
+
+matrices = arrays(float, (6, 2), elements=st.floats(-3, 3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(matrices, matrices, st.floats(0, 2 * np.pi), st.floats(0.2, 5))
+def test_subspace_distance_properties(a, b, theta, scale):
+    if np.linalg.matrix_rank(a, tol=1e-3) < 2 or np.linalg.matrix_rank(b, tol=1e-3) < 2:
+        return
+    rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]]) * scale
+    d = subspace_distance(a, b)
+    assert 0.0 <= d <= 1.0 + 1e-12
+    assert d == pytest.approx(subspace_distance(b, a), abs=1e-9)  # symmetric
+    assert subspace_distance(a, a @ rot) == pytest.approx(0.0, abs=1e-6)  # rotation-invariant
+    assert subspace_distance(a @ rot, b) == pytest.approx(d, abs=1e-6)
+
+
+def test_subspace_distance_equals_projection_norm(rng):
+    a, b = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
+    qa, qb = np.linalg.qr(a)[0], np.linalg.qr(b)[0]
+    expected = np.linalg.norm(qa @ qa.T - qb @ qb.T, 2)
+    assert subspace_distance(a, b) == pytest.approx(expected, rel=1e-8)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "message"),
+    [
+        (np.ones((3, 1)), np.ones((4, 1)), "same number of rows"),
+        (np.ones((2, 3)), np.ones((2, 3)), "with k <= p"),
+        (np.ones((3, 2)), np.eye(3)[:, :2], "linearly independent columns"),
+    ],
+)
+def test_principal_angles_validates(a, b, message):
+    with pytest.raises(ValueError, match=message):
+        principal_angles(a, b)
+
+
+def test_subspace_distance_needs_equal_dimensions():
+    with pytest.raises(ValueError, match="same dimension"):
+        subspace_distance(np.eye(3)[:, :1], np.eye(3)[:, :2])
