@@ -100,7 +100,7 @@ class MarketingSCM:
     0.5
     """
 
-    ads_intercept: float = 2.0
+    ads_intercept: float = 5.0
     ads_on_demand: float = 1.0
     ads_sd: float = 0.8
     visits_intercept: float = 1.0
@@ -280,7 +280,7 @@ def simulate_iv(
     .. math::
 
         R &\sim \text{Bernoulli}(0.5), \quad U \sim N(0, 1) \\
-        X &= 1 + \pi R + c\,U + \varepsilon_X, \quad \varepsilon_X \sim N(0, 0.6) \\
+        X &= 3 + \pi R + c\,U + \varepsilon_X, \quad \varepsilon_X \sim N(0, 0.6) \\
         Y &= 5 + \beta X + \kappa R + 1.5\,c\,U + \varepsilon_Y, \quad \varepsilon_Y \sim N(0, 0.8)
 
     with :math:`\pi` the instrument ``strength``, :math:`c` the ``confounding`` by the hidden
@@ -320,7 +320,7 @@ def simulate_iv(
     rng = make_rng(rng)
     region = rng.integers(0, 2, size=n)
     hidden = rng.standard_normal(n)
-    ads = 1.0 + strength * region + confounding * hidden + rng.normal(0, 0.6, size=n)
+    ads = 3.0 + strength * region + confounding * hidden + rng.normal(0, 0.6, size=n)
     sales = (
         5.0 + effect * ads + direct * region + 1.5 * confounding * hidden + rng.normal(0, 0.8, n)
     )
