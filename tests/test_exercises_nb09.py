@@ -18,7 +18,7 @@ def test_ids():
 def test_09_1_principal_angles(rng):
     a, b = LOADINGS, LOADINGS + 0.1 * rng.normal(size=LOADINGS.shape)
     right = np.sort(np.degrees(linalg.subspace_angles(a, b)))
-    assert check.exercise("09-1", right, a=a, b=b)
+    check.exercise("09-1", right, a=a, b=b)
     with pytest.raises(check.ExerciseIncorrect, match="principal angles"):
         check.exercise("09-1", np.radians(right), a=a, b=b)  # radians, not degrees
     with pytest.raises(check.ExerciseIncorrect, match="expected 2 angles"):
@@ -45,7 +45,7 @@ def test_09_2_membership_of_a_new_user(rng):
         flat["mu"].values.T,
         flat["sigma"].values.T,
     )
-    assert check.exercise("09-2", float(probs[:, 0, 2].mean()), idata=idata)
+    check.exercise("09-2", float(probs[:, 0, 2].mean()), idata=idata)
     with pytest.raises(check.ExerciseIncorrect, match="binge"):
         check.exercise("09-2", float(probs[:, 0, 1].mean()), idata=idata)  # the lesson segment
 
@@ -58,7 +58,7 @@ def test_09_3_ppca_closed_form(rng):
     right = vec[:, :2] * np.sqrt(lam[:2] - sigma2)
     theta = 0.7
     rotation = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]])
-    assert check.exercise("09-3", right @ rotation, x=x)  # any rotation is equally right
+    check.exercise("09-3", right @ rotation, x=x)  # any rotation is equally right
     with pytest.raises(check.ExerciseIncorrect, match="W W\\^T"):
         check.exercise("09-3", vec[:, :2] * np.sqrt(lam[:2]), x=x)  # forgot to subtract sigma^2
     with pytest.raises(check.ExerciseIncorrect, match="loading matrix"):
@@ -67,6 +67,6 @@ def test_09_3_ppca_closed_form(rng):
 
 def test_09_4_number_of_traits(rng):
     x = simulate_factors(600, loadings=LOADINGS, noise_sd=0.4, rng=rng).x
-    assert check.exercise("09-4", 2, x=x)
+    check.exercise("09-4", 2, x=x)
     with pytest.raises(check.ExerciseIncorrect, match="number of traits"):
         check.exercise("09-4", 1, x=x)
