@@ -160,7 +160,12 @@ def test_readme_learning_path_lists_the_notebook(path):
 def test_bibliography_parses_and_every_citation_resolves():
     from pybtex.database import parse_file
 
-    keys = set(parse_file(ROOT / "book" / "references.bib").entries)
+    database = parse_file(ROOT / "book" / "references.bib")
+    keys = set(database.entries)
+    for key, entry in database.entries.items():
+        assert "year" in entry.fields and "title" in entry.fields, f"{key}: no year or title"
+        if entry.type == "article":
+            assert "journal" in entry.fields, f"{key}: an article needs a journal"
     cited: set[str] = set()
     for path in NOTEBOOKS:
         for cell in read(path).cells:
