@@ -174,3 +174,20 @@ def test_bibliography_parses_and_every_citation_resolves():
                     cited |= {k.strip() for k in group.split(",")}
     missing = sorted(cited - keys)
     assert not missing, f"cited but not in book/references.bib: {missing}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_pymc_progress_bars_follow_the_budget(path):
+    # A progress bar left on renders as a Jupyter widget whose scripts the site would fetch
+    # from a CDN; the budget turns bars off in tests and in the site build.
+    source = "\n".join(c.source for c in _code(read(path)))
+    for name in ("pm.sample_posterior_predictive(", "pm.sample(", "pm.fit("):
+        for call in source.split(name)[1:]:
+            depth, end = 1, 0
+            while depth and end < len(call):
+                depth += {"(": 1, ")": -1}.get(call[end], 0)
+                end += 1
+            args = call[:end]
+            assert "progressbar" in args or "sample_kwargs" in args, (
+                f"{path.name}: {name}...) needs progressbar=budget.progressbar"
+            )
