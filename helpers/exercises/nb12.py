@@ -1,0 +1,115 @@
+"""Self-checks for notebook 12 (PyMC and Pyro side by side, communicating uncertainty).
+
+Each checker recomputes the answer exactly from the data the notebook passes in (the markets'
+log odds ratios and standard errors) with the quadrature posterior of notebook 05, and allows a
+few Monte Carlo standard errors estimated from the learner's own draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from helpers import check
+from helpers.exercises import Exercise
+from helpers.hierarchical import HierarchicalQuadrature, normal_hierarchical_posterior
+
+#: The priors of the notebook's model: mu ~ Normal(0, 0.3), tau ~ HalfCauchy(0.1).
+MU_SD, TAU_SCALE = 0.3, 0.1
+
+
+def exact_posterior(log_odds: Any) -> HierarchicalQuadrature:
+    """The exact posterior of the notebook's model for a table of estimates and standard errors.
+
+    Raises
+    ------
+    TypeError
+        If ``log_odds`` is not a DataFrame with columns ``estimate`` and ``se``.
+    """
+    if not isinstance(log_odds, pd.DataFrame) or not {"estimate", "se"} <= set(log_odds.columns):
+        raise TypeError("pass the `log_odds` table (columns estimate and se) as context")
+    return normal_hierarchical_posterior(
+        log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy(), mu_sd=MU_SD, tau_scale=TAU_SCALE
+    )
+
+
+def _draws(idata: Any, name: str) -> np.ndarray:
+    if not hasattr(idata, "posterior") or name not in idata.posterior:
+        raise TypeError(f"pass an InferenceData whose posterior has `{name}` as context")
+    return np.asarray(idata.posterior[name].values)
+
+
+def _indicator_mcse(indicator: np.ndarray) -> float:
+    import arviz as az
+
+    return max(float(np.asarray(az.mcse(indicator.astype(float), method="mean")).ravel()[0]), 1e-3)
+
+
+def _p_mu_above(answer: Any, idata: Any, log_odds: Any) -> None:
+    post = exact_posterior(log_odds)
+    exact = float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
+    mcse = _indicator_mcse(_draws(idata, "mu") > 0.05)
+    check.close(answer, exact, atol=4 * mcse, name="P(mu > 0.05 | y)")
+
+
+def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
+    if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
+        raise TypeError("the answer must be a list of market names")
+    post = exact_posterior(log_odds)
+    theta = _draws(idata, "theta")
+    names = [str(n) for n in log_odds.index]
+    if theta.shape[-1] != len(names):
+        raise TypeError("pass the Pyro NUTS InferenceData (theta by market) as context")
+    unknown = sorted(set(answer) - set(names))
+    if unknown:
+        raise ValueError(f"unknown markets {unknown}; choose from {names}")
+    for k, name in enumerate(names):
+        prob = post.prob_theta_above(k, 0.0)
+        margin = 4 * _indicator_mcse(theta[..., k] > 0)
+        if prob >= 0.9 + margin:
+            check.holds(name in answer, name=f"{name} is confident", detail=f"P = {prob:.3f}")
+        elif prob < 0.9 - margin:
+            check.holds(
+                name not in answer, name=f"{name} is not confident", detail=f"P = {prob:.3f}"
+            )
+    order = [n for n in names if n in answer]
+    check.holds(list(answer) == order, name="markets in the order of `markets`")
+
+
+def _p_new_above(answer: Any, idata: Any, log_odds: Any) -> None:
+    import arviz as az
+
+    mu, tau = _draws(idata, "mu"), _draws(idata, "tau")
+    # the learner averages 1{mu + tau z > 0.05}; given (mu, tau) its mean is q below
+    q = stats.norm.sf((0.05 - mu) / tau)
+    ess = float(np.asarray(az.ess(q, method="mean")).ravel()[0])
+    mcse = np.sqrt(q.var() / ess + np.mean(q * (1 - q)) / q.size)
+    exact = exact_posterior(log_odds).prob_new_above(0.05)
+    check.close(answer, exact, atol=4 * max(float(mcse), 1e-3), name="P(theta_new > 0.05 | y)")
+
+
+EXERCISES = {
+    "12-1": Exercise(
+        _p_mu_above,
+        hint="Average the indicator (mu > 0.05) over all chains and draws of pymc_idata.",
+        explanation="Compare it with P(mu > 0): likely positive is not the same as likely "
+        "worth a 5% gain.",
+    ),
+    "12-2": Exercise(
+        _confident_markets,
+        hint="Average (theta > 0) over chain and draw of pyro_idata, then keep the markets whose "
+        "probability is at least 0.9, in the order of `markets`.",
+        explanation="Only large markets, or markets whose own data point the same way as the "
+        "population, clear the bar; small markets inherit the population's uncertainty.",
+    ),
+    "12-3": Exercise(
+        _p_new_above,
+        hint="theta_new = mu + tau * z with z = rng.standard_normal(n) for the n flattened draws; "
+        "average (theta_new > 0.05).",
+        explanation="A new market carries the between-market spread tau on top of the "
+        "uncertainty in mu, so its probability is pulled toward one half.",
+    ),
+}

@@ -1,0 +1,99 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import check
+from helpers.exercises import exercise_ids, nb12
+from helpers.hierarchical import simulate_segments
+from helpers.playbook import segment_log_odds
+
+MARKETS = ["US", "DE", "UK", "FR", "NL", "SE", "PL", "IE"]
+
+
+@pytest.fixture
+def log_odds():
+    users = [24000, 12000, 6000, 3000, 1500, 800, 400, 200]
+    exp = simulate_segments(users, lift_mean=0.08, lift_sd=0.1, names=MARKETS, rng=3)
+    return segment_log_odds(exp.data)
+
+
+def _posterior(log_odds, rng, draws=1000):
+    """Exact posterior draws from the quadrature, shaped like a 4-chain fit."""
+    import arviz as az
+
+    post = nb12.exact_posterior(log_odds)
+    y, s = log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy()
+    idx = rng.choice(post.tau.size, size=4 * draws, p=post.weights)
+    tau = post.tau[idx]
+    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
+    prec = 1 / s**2 + 1 / tau[:, None] ** 2
+    theta = rng.normal((y / s**2 + mu[:, None] / tau[:, None] ** 2) / prec, np.sqrt(1 / prec))
+    return az.from_dict(
+        posterior={
+            "mu": mu.reshape(4, draws),
+            "tau": tau.reshape(4, draws),
+            "theta": theta.reshape(4, draws, len(y)),
+        },
+        coords={"market": list(log_odds.index)},
+        dims={"theta": ["market"]},
+    )
+
+
+def test_ids():
+    assert exercise_ids("12") == ["12-1", "12-2", "12-3"]
+
+
+def test_12_1(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    answer = float((idata.posterior["mu"] > 0.05).mean())
+    check.exercise("12-1", answer, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="mu > 0.05"):
+        check.exercise(
+            "12-1", float((idata.posterior["mu"] > 0).mean()), idata=idata, log_odds=log_odds
+        )
+    with pytest.raises(check.ExerciseIncorrect, match="log_odds"):
+        check.exercise("12-1", answer, idata=idata, log_odds=None)
+    with pytest.raises(check.ExerciseIncorrect, match="posterior has `mu`"):
+        check.exercise("12-1", answer, idata=None, log_odds=log_odds)
+
+
+def test_12_2(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    prob = (idata.posterior["theta"] > 0).mean(("chain", "draw"))
+    answer = [m for m in MARKETS if float(prob.sel(market=m)) >= 0.9]
+    check.exercise("12-2", answer, idata=idata, log_odds=log_odds)
+    everything = list(MARKETS)  # every market: the small ones are not 90% sure
+    with pytest.raises(check.ExerciseIncorrect, match="is not confident"):
+        check.exercise("12-2", everything, idata=idata, log_odds=log_odds)
+    raw = [m for m, y in zip(MARKETS, log_odds["estimate"], strict=True) if y > 0]
+    if set(raw) != set(answer):
+        with pytest.raises(check.ExerciseIncorrect):
+            check.exercise("12-2", raw, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="list of market names"):
+        check.exercise("12-2", 3, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="unknown markets"):
+        check.exercise("12-2", ["Mars"], idata=idata, log_odds=log_odds)
+    if len(answer) > 1:
+        with pytest.raises(check.ExerciseIncorrect, match="order"):
+            check.exercise("12-2", answer[::-1], idata=idata, log_odds=log_odds)
+
+
+def test_12_2_rejects_wrong_shape(log_odds, rng):
+    idata = _posterior(log_odds.iloc[:7], rng)
+    with pytest.raises(check.ExerciseIncorrect, match="theta by market"):
+        check.exercise("12-2", [], idata=idata, log_odds=log_odds)
+
+
+def test_12_3(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    mu = idata.posterior["mu"].values.ravel()
+    tau = idata.posterior["tau"].values.ravel()
+    answer = float((mu + tau * rng.standard_normal(mu.size) > 0.05).mean())
+    check.exercise("12-3", answer, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="theta_new > 0.05"):
+        check.exercise("12-3", float((mu > 0.05).mean()), idata=idata, log_odds=log_odds)
+
+
+def test_exact_posterior_rejects_bad_table():
+    with pytest.raises(TypeError, match="columns estimate and se"):
+        nb12.exact_posterior(pd.DataFrame({"estimate": [0.1]}))

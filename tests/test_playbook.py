@@ -1,0 +1,232 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from helpers.hierarchical import (
+    EIGHT_SCHOOLS_EFFECTS,
+    EIGHT_SCHOOLS_SE,
+    normal_hierarchical_posterior,
+    simulate_segments,
+)
+from helpers.playbook import (
+    agreement_table,
+    exact_summary,
+    exceedance_curve,
+    fan_chart,
+    forecast_extra_conversions,
+    plot_exceedance,
+    probability_statement,
+    segment_log_odds,
+)
+
+
+def _table(**overrides):
+    base = {
+        "users_control": [1000, 500],
+        "conversions_control": [100, 40],
+        "users_treatment": [1000, 500],
+        "conversions_treatment": [120, 50],
+    }
+    base.update(overrides)
+    return pd.DataFrame(base, index=["a", "b"])
+
+
+# segment_log_odds -----------------------------------------------------------
+
+
+def test_segment_log_odds_known_value():
+    out = segment_log_odds(_table())
+    expected = np.log(120 / 880) - np.log(100 / 900)
+    assert out.loc["a", "estimate"] == pytest.approx(expected)
+    assert out.loc["a", "se"] == pytest.approx(np.sqrt(1 / 120 + 1 / 880 + 1 / 100 + 1 / 900))
+    assert list(out.index) == ["a", "b"]
+
+
+def test_segment_log_odds_covers_truth_in_simulation(rng):
+    exp = simulate_segments([20000] * 40, lift_mean=0.1, lift_sd=0.1, rng=rng)
+    out = segment_log_odds(exp.data)
+    z = (out["estimate"] - exp.true_lift) / out["se"]
+    assert 0.85 < np.mean(np.abs(z) < 1.96) <= 1.0  # about 95% coverage
+
+
+def test_segment_log_odds_errors():
+    with pytest.raises(TypeError, match="`data` must be a pandas DataFrame"):
+        segment_log_odds([1, 2])
+    with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
+        segment_log_odds(_table().drop(columns="users_control"))
+    with pytest.raises(ValueError, match="0 < conversions_treatment < users_treatment"):
+        segment_log_odds(_table(conversions_treatment=[0, 50]))
+
+
+# exact_summary ----------------------------------------------------------------
+
+
+def test_exact_summary_matches_mean_and_sampled_sd(rng):
+    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
+    table = exact_summary(post, list("ABCDEFGH"))
+    assert table.loc["mu", "mean"] == pytest.approx(post.mean("mu"))
+    assert table.loc["theta[C]", "mean"] == pytest.approx(post.mean("theta")[2])
+    idx = rng.choice(post.tau.size, size=200_000, p=post.weights)
+    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
+    assert table.loc["mu", "sd"] == pytest.approx(mu.std(), rel=0.01)
+    assert table.loc["tau", "sd"] == pytest.approx(post.tau[idx].std(), rel=0.02)
+
+
+def test_exact_summary_errors():
+    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE)
+    with pytest.raises(TypeError, match="HierarchicalQuadrature"):
+        exact_summary(object(), ["a"])
+    with pytest.raises(ValueError, match="`labels` must have 8 entries"):
+        exact_summary(post, ["a", "b"])
+
+
+# agreement_table --------------------------------------------------------------
+
+
+def test_agreement_table_errors_in_sd_units():
+    ref = pd.DataFrame({"mean": [0.0, 1.0], "sd": [2.0, 0.5]}, index=["a", "b"])
+    fit = pd.Series([1.0, 0.5], index=["b", "a"])  # order does not matter
+    table = agreement_table({"x": fit}, ref, seconds={"x": 3.0})
+    assert table.loc["a", "x error (sd)"] == pytest.approx(0.25)
+    assert table.loc["b", "x error (sd)"] == pytest.approx(0.0)
+    assert table.loc["wall time (s)", "x mean"] == 3.0
+
+
+def test_agreement_table_errors():
+    ref = pd.DataFrame({"mean": [0.0], "sd": [1.0]}, index=["a"])
+    fit = pd.Series([0.0], index=["a"])
+    with pytest.raises(TypeError, match="must be mappings"):
+        agreement_table([fit], ref, seconds={"x": 1.0})
+    with pytest.raises(TypeError, match="columns 'mean' and 'sd'"):
+        agreement_table({"x": fit}, ref[["mean"]], seconds={"x": 1.0})
+    with pytest.raises(ValueError, match="same \\(non-empty\\) keys"):
+        agreement_table({"x": fit}, ref, seconds={"y": 1.0})
+    with pytest.raises(ValueError, match="indexed like `reference`"):
+        agreement_table({"x": pd.Series([0.0], index=["b"])}, ref, seconds={"x": 1.0})
+    with pytest.raises(ValueError, match="must be a number > 0"):
+        agreement_table({"x": fit}, ref, seconds={"x": 0.0})
+
+
+# probability_statement ----------------------------------------------------------
+
+
+def test_probability_statement_wording():
+    draws = np.array([1.0, 2.0, 3.0, -1.0])
+    assert probability_statement(draws, 0, quantity="the gain", unit="%") == (
+        "There is a 75% chance that the gain is above 0%."
+    )
+    assert probability_statement(draws, 0, quantity="the gain", above=False) == (
+        "There is a 25% chance that the gain is below 0."
+    )
+    assert "less than 1%" in probability_statement(np.zeros(1000), 1, quantity="x")
+    assert "more than 99%" in probability_statement(np.ones(1000), 0, quantity="x")
+
+
+def test_probability_statement_errors():
+    with pytest.raises(ValueError, match="non-empty 1-D"):
+        probability_statement([], 0, quantity="x")
+    with pytest.raises(TypeError, match="`draws` must be an array of numbers; got a string"):
+        probability_statement("abc", 0, quantity="x")
+    with pytest.raises(TypeError, match="`draws` must be an array of numbers; got dict"):
+        probability_statement({"a": 1}, 0, quantity="x")
+    with pytest.raises(ValueError, match="`draws` must be finite"):
+        probability_statement([np.nan, 1.0], 0, quantity="x")
+    with pytest.raises(TypeError, match="`threshold` must be a real number"):
+        probability_statement([1.0], "0", quantity="x")
+    with pytest.raises(ValueError, match="`threshold` must be finite"):
+        probability_statement([1.0], np.inf, quantity="x")
+    with pytest.raises(ValueError, match="`quantity` must be a non-empty string"):
+        probability_statement([1.0], 0, quantity=" ")
+
+
+# exceedance_curve -----------------------------------------------------------------
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=50),
+    st.lists(st.floats(-1e6, 1e6), min_size=1, max_size=20),
+)
+def test_exceedance_is_a_probability_and_non_increasing(draws, thresholds):
+    grid = np.sort(thresholds)
+    prob = exceedance_curve(draws, grid)
+    assert np.all((prob >= 0) & (prob <= 1))
+    assert np.all(np.diff(prob) <= 0)
+    assert np.allclose(prob, [(np.asarray(draws) > t).mean() for t in grid])
+
+
+def test_exceedance_errors():
+    with pytest.raises(ValueError, match="`thresholds` must be a non-empty 1-D"):
+        exceedance_curve([1.0], [[1.0]])
+
+
+def test_plot_exceedance_marks_target():
+    ax = plot_exceedance(np.arange(10.0), target=4.5)
+    assert "P = 0.50" in ax.get_legend_handles_labels()[1][1]
+    with pytest.raises(TypeError, match="`target` must be a real number"):
+        plot_exceedance([1.0, 2.0], target="high")
+    with pytest.raises(ValueError, match="`target` must be finite"):
+        plot_exceedance([1.0, 2.0], target=np.nan)
+
+
+# forecast_extra_conversions ---------------------------------------------------------
+
+
+def test_forecast_mean_matches_expectation():
+    lift = np.full((2000, 2), 0.2)
+    base = np.full((2000, 2), 0.1)
+    paths = forecast_extra_conversions(lift, base, [1000, 500], weeks=4, rng=1)
+    treated = 1 / (1 + np.exp(-(np.log(0.1 / 0.9) + 0.2)))
+    per_week = 1500 * (treated - 0.1)
+    sd = np.sqrt(1500 * treated * (1 - treated) * 4 / 2000)
+    assert paths.shape == (2000, 4)
+    assert paths[:, -1].mean() == pytest.approx(4 * per_week, abs=4 * sd)
+
+
+def test_forecast_seed_contract():
+    args = (np.full((5, 2), 0.1), np.full((5, 2), 0.05), [100, 100])
+    a = forecast_extra_conversions(*args, weeks=3, rng=7)
+    b = forecast_extra_conversions(*args, weeks=3, rng=np.random.default_rng(7))
+    assert np.array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"lift_draws": np.zeros((3, 3))}, "shape \\(draws, segments\\)"),
+        ({"baseline_draws": np.ones((3, 2))}, "strictly between 0 and 1"),
+        ({"weekly_users": [10, -1]}, "non-negative integers"),
+        ({"weekly_users": [10, 1.5]}, "non-negative integers"),
+        ({"weeks": 0}, "`weeks` must be a positive integer"),
+    ],
+)
+def test_forecast_errors(kwargs, message):
+    args = {
+        "lift_draws": np.zeros((3, 2)),
+        "baseline_draws": np.full((3, 2), 0.1),
+        "weekly_users": [10, 10],
+        "weeks": 2,
+    }
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=message):
+        forecast_extra_conversions(
+            args["lift_draws"],
+            args["baseline_draws"],
+            args["weekly_users"],
+            weeks=args["weeks"],
+            rng=0,
+        )
+
+
+# fan_chart ----------------------------------------------------------------------------
+
+
+def test_fan_chart_bands_and_errors():
+    ax = fan_chart(np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), levels=(0.5, 0.9))
+    assert len(ax.collections) == 2
+    with pytest.raises(ValueError, match="one column per `x` value"):
+        fan_chart([1, 2], np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="`levels` must be probabilities in \\(0, 1\\)"):
+        fan_chart([1, 2], np.zeros((5, 2)), levels=(0.5, 1.0))
