@@ -141,7 +141,7 @@ def _draw_graph(items: list[dict[str, Any]], out: Path) -> None:
         n: (int(n), rows.get(d["level"], 0) + 0.25 * (int(n) % 2))
         for n, d in graph.nodes(data=True)
     }
-    fig, ax = plt.subplots(figsize=(10, 3.2))
+    fig, ax = plt.subplots(figsize=(10, 3.6))
     nx.draw_networkx_edges(
         graph,
         pos,
@@ -162,7 +162,9 @@ def _draw_graph(items: list[dict[str, Any]], out: Path) -> None:
     nx.draw_networkx_labels(graph, pos, ax=ax, font_color="white", font_weight="bold")
     for level, colour in colours.items():
         ax.scatter([], [], color=colour, s=80, label=level)
-    ax.legend(loc="upper left", frameon=False, ncol=3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), frameon=False, ncol=3)
+    ax.set_ylim(-0.45, 2.7)
+    ax.set_xlim(0.3, max([int(n) for n in graph.nodes] or [1]) + 0.7)
     ax.set_title("Learning path: prerequisites between notebooks")
     ax.set_xlabel("notebook number")
     ax.set_ylabel("level")
