@@ -35,9 +35,9 @@ $(STAMP): requirements.lock pyproject.toml
 env: $(STAMP) ## create .venv with the locked environment
 
 # The IPython profile whose startup file guards every notebook kernel (tests/guards.py).
-$(BIN)/.guards: tests/guards.py $(STAMP)
+GUARDS := _build/ipython/profile_default/startup/00-course-guards.py
+$(GUARDS): tests/guards.py $(STAMP)
 	$(BIN)/python -c "from pathlib import Path; from tests.guards import ipython_dir; ipython_dir(Path('.'))"
-	@touch $@
 
 $(MATHJAX):
 	@if command -v npm >/dev/null; then \
@@ -53,10 +53,10 @@ $(MATHJAX):
 mathjax: $(MATHJAX) ## install the local MathJax copy the site serves
 
 book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the site into _build/html
-	COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
+	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
-book-fast: $(STAMP) $(MATHJAX) $(BIN)/.guards ## a fresh fast-mode build into _build/fast, failing on any warning
+book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/fast, failing on any warning
 	rm -rf $(BOOK_FAST) _build/records/book && mkdir -p $(BOOK_FAST)
 	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
 	  IPYTHONDIR=$(CURDIR)/_build/ipython \
@@ -68,13 +68,13 @@ test: ## unit tests and hygiene; every notebook with nbmake and a fresh fast boo
 	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests notebooks
-	$(BIN)/ruff format --check helpers tests
+	$(BIN)/ruff check helpers tests notebooks book/_ext conftest.py
+	$(BIN)/ruff format --check helpers tests book/_ext conftest.py
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
 	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
 
-test-notebooks: $(STAMP) $(BIN)/.guards ## run every notebook in fast mode with nbmake, printing each one's duration
+test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmake, printing each one's duration
 	mkdir -p _build/records && rm -rf _build/records/nbmake
 	git status --porcelain --untracked-files=all > _build/records/git-status-before.txt 2>/dev/null || true
 	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \
