@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from helpers._arrays import float_array
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -105,14 +106,7 @@ def load_cdnow_published_summary() -> pd.DataFrame:
 
 
 def _as_array(value: Any, name: str) -> np.ndarray:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{name}` must be an array of numbers; got a string")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{name}` must be an array of numbers; got {type(value).__name__}"
-        ) from err
+    arr = float_array(value, name)
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"`{name}` must hold finite numbers; got NaN or infinity")
     return arr

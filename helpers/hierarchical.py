@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import special, stats
 
+from helpers._arrays import float_array
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -44,14 +45,7 @@ EIGHT_SCHOOLS_SE: tuple[float, ...] = (15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 
 
 
 def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{name}` must be an array of numbers; got a string")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{name}` must be an array of numbers; got {type(value).__name__}"
-        ) from err
+    arr = float_array(value, name)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from helpers._arrays import float_array
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -36,14 +37,7 @@ _COLUMNS = ["users_control", "conversions_control", "users_treatment", "conversi
 
 
 def _draws(value: Any, name: str, ndim: int = 1) -> np.ndarray:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{name}` must be an array of numbers; got a string")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{name}` must be an array of numbers; got {type(value).__name__}"
-        ) from err
+    arr = float_array(value, name)
     if arr.ndim != ndim or arr.size == 0:
         raise ValueError(f"`{name}` must be a non-empty {ndim}-D array; got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
