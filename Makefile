@@ -4,7 +4,9 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
+# The interpreter for .venv: Python 3.12 or 3.13, found by scripts/find-python (PYTHON=... to choose).
+PYTHON ?=
+export PYTHON
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -23,11 +25,27 @@ MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
+# TORCH=cpu: install torch's CPU build first and leave its Linux GPU stack (the lock lines marked
+# sys_platform == "linux" under nvidia-*, cuda-*, triton) out; see book/setup.md.
+TORCH ?= gpu
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
+GPU_STACK := ^(nvidia-|cuda-|triton==)
+
 $(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=/path/to/python3.11 ...'"; exit 1; }
-	@[ -x $(BIN)/python ] || { echo "Creating $(VENV) with $$($(PYTHON) --version)"; $(PYTHON) -m venv $(VENV); }
+	@case "$(TORCH)" in gpu|cpu) ;; *) echo "error: TORCH must be gpu or cpu; got '$(TORCH)'"; exit 1;; esac
+	@if [ -x $(BIN)/python ] && ! $(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] not in ((3, 12), (3, 13)))'; then \
+	  echo "$(VENV) was made with $$($(BIN)/python --version); recreating it for Python 3.12+"; rm -rf $(VENV); fi
+	@if [ ! -x $(BIN)/python ]; then \
+	  py=$$(scripts/find-python) && echo "Creating $(VENV) with $$($$py --version) ($$py)" && $$py -m venv $(VENV); fi
 	$(BIN)/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	@if [ "$(TORCH)" = cpu ]; then \
+	  echo "Installing torch's CPU build (TORCH=cpu)"; \
+	  $(BIN)/python -m pip install --quiet "torch==$$(sed -n 's/^torch==//p' requirements.lock)" --index-url $(TORCH_CPU_INDEX); \
+	  grep -Ev '$(GPU_STACK)' requirements.lock > $(VENV)/requirements-cpu.lock; \
+	  $(BIN)/python -m pip install --quiet -r $(VENV)/requirements-cpu.lock; \
+	else \
+	  $(BIN)/python -m pip install --quiet -r requirements.lock; \
+	fi
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m pip check
 	@touch $@
@@ -101,11 +119,12 @@ doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plot
 	$(BIN)/python -m helpers.doctor
 
 lock: ## re-resolve the environment from pyproject.toml into requirements.lock
-	rm -rf _build/lock-venv && $(PYTHON) -m venv _build/lock-venv
+	rm -rf _build/lock-venv && py=$$(scripts/find-python) && $$py -m venv _build/lock-venv
 	_build/lock-venv/bin/python -m pip install --quiet --upgrade "pip==$(PIP_VERSION)"
 	_build/lock-venv/bin/python -m pip install --quiet -e ".[dev]"
-	{ sed -n '1,3p' requirements.lock; _build/lock-venv/bin/python -m pip freeze --all --exclude-editable \
-	  | grep -v '^pip==' | sed -E 's/^torch==([0-9.]+)\+cpu$$/torch==\1/'; } > requirements.lock.new
+	{ sed -n '1,5p' requirements.lock; _build/lock-venv/bin/python -m pip freeze --all --exclude-editable \
+	  | grep -v '^pip==' | sed -E 's/^torch==([0-9.]+)\+.*$$/torch==\1/' \
+	  | sed -E '/$(GPU_STACK)/I s/$$/ ; sys_platform == "linux"/'; } > requirements.lock.new
 	mv requirements.lock.new requirements.lock && rm -rf _build/lock-venv
 	@echo "requirements.lock updated; now update environment.yml to match (make test-unit checks it)"
 

@@ -16,6 +16,9 @@ from typing import Any
 
 __all__ = ["Budget", "get_budget", "is_fast"]
 
+#: NUTS implementations ``pm.sample(nuts_sampler=...)`` accepts.
+NUTS_SAMPLERS = ("pymc", "nutpie", "numpyro", "blackjax")
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"", "0", "false", "no", "off"}
 
@@ -67,6 +70,11 @@ class Budget:
         The share of a full-mode size that :meth:`scaled` keeps in fast mode.
     progressbar : bool
         Whether samplers and training loops show progress bars.
+    nuts_sampler : str, default "pymc"
+        The NUTS implementation ``pm.sample`` uses. PyMC 6 silently switches to nutpie whenever
+        nutpie is importable (other draws for the same seed, several seconds of extra compilation
+        per process, and ``max_treedepth=`` raising), so the course names its sampler instead of
+        letting the installed packages decide.
     """
 
     fast: bool
@@ -79,6 +87,7 @@ class Budget:
     samples: int
     fraction: float
     progressbar: bool
+    nuts_sampler: str = "pymc"
 
     def __post_init__(self) -> None:
         for name in ("draws", "tune", "chains", "cores", "svi_steps", "epochs", "samples"):
@@ -87,6 +96,10 @@ class Budget:
                 raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
         if not 0 < self.fraction <= 1:
             raise ValueError(f"`fraction` must be in (0, 1]; got {self.fraction!r}")
+        if self.nuts_sampler not in NUTS_SAMPLERS:
+            raise ValueError(
+                f"`nuts_sampler` must be one of {NUTS_SAMPLERS}; got {self.nuts_sampler!r}"
+            )
 
     @property
     def mode(self) -> str:
@@ -94,7 +107,7 @@ class Budget:
         return "fast" if self.fast else "full"
 
     def sample_kwargs(self, **overrides: Any) -> dict[str, Any]:
-        """Keyword arguments for ``pm.sample`` (draws, tune, chains, cores, progressbar).
+        """Keyword arguments for ``pm.sample`` (draws, tune, chains, cores, progressbar, nuts_sampler).
 
         Parameters
         ----------
@@ -104,8 +117,8 @@ class Budget:
         Examples
         --------
         >>> kwargs = get_budget(fast=True).sample_kwargs(target_accept=0.9)
-        >>> kwargs["target_accept"], kwargs["chains"]
-        (0.9, 4)
+        >>> kwargs["target_accept"], kwargs["chains"], kwargs["nuts_sampler"]
+        (0.9, 4, 'pymc')
         """
         kwargs: dict[str, Any] = {
             "draws": self.draws,
@@ -113,6 +126,7 @@ class Budget:
             "chains": self.chains,
             "cores": self.cores,
             "progressbar": self.progressbar,
+            "nuts_sampler": self.nuts_sampler,
         }
         kwargs.update(overrides)
         return kwargs
@@ -156,7 +170,7 @@ class Budget:
         return (
             f"{self.mode} budget: {self.draws} draws x {self.chains} chains "
             f"(tune {self.tune}), {self.svi_steps} SVI steps, {self.epochs} epochs, "
-            f"{self.samples:,} Monte Carlo samples"
+            f"{self.samples:,} Monte Carlo samples; NUTS: {self.nuts_sampler}"
         )
 
     def as_dict(self) -> dict[str, Any]:

@@ -78,7 +78,8 @@ class DiagnosticsReport:
     bfmi_min : float or None
         Smallest per-chain BFMI (None when the sampler records no energy).
     pareto_k_max : float or None
-        Largest Pareto k (None unless ``loo=True``).
+        Largest Pareto k (None unless ``loo=True``); ``inf`` when ArviZ returned NaN for a point
+        too extreme to fit.
     chains, draws : int
     thresholds : Thresholds
     problems : list of str
@@ -160,8 +161,8 @@ def diagnose(
 
     Parameters
     ----------
-    idata : arviz.InferenceData
-        With a ``posterior`` group (and ``sample_stats`` for divergences and BFMI;
+    idata : xarray.DataTree
+        A PyMC 6 / ArviZ 1 fit, with a ``posterior`` group (and ``sample_stats`` for divergences and BFMI;
         ``log_likelihood`` when ``loo=True``).
     var_names : list of str, optional
         Parameters to check; by default all in the posterior.
@@ -186,7 +187,7 @@ def diagnose(
 
     if not hasattr(idata, "posterior"):
         raise TypeError(
-            f"`idata` must be an arviz.InferenceData with a posterior group; got {type(idata).__name__}"
+            f"`idata` must be an ArviZ DataTree with a posterior group; got {type(idata).__name__}"
         )
     if thresholds is None:
         thresholds = Thresholds()
@@ -218,7 +219,7 @@ def diagnose(
     if stats is not None and "diverging" in stats:
         divergences = int(stats["diverging"].values.sum())
     if stats is not None and "energy" in stats:
-        bfmi_min = float(np.min(az.bfmi(idata)))
+        bfmi_min = float(np.min(az.bfmi(idata)["energy"].values))
 
     pareto_k_max = None
     n_high_k = 0
@@ -232,9 +233,11 @@ def diagnose(
                 message="Estimated shape parameter of Pareto distribution",
                 category=UserWarning,
             )
-            ks = np.asarray(az.loo(idata, pointwise=True).pareto_k.values)
-        pareto_k_max = float(np.max(ks))
-        n_high_k = int(np.sum(ks > thresholds.pareto_k_max))
+            ks = np.asarray(az.loo(idata, pointwise=True).pareto_k.values, dtype=float).ravel()
+        # ArviZ 1 gives k = NaN (no warning) where a point is so extreme that the Pareto fit
+        # fails; that is the worst case, not a missing value, so it counts as infinitely bad.
+        n_high_k = int(np.sum(ks > thresholds.pareto_k_max) + np.sum(np.isnan(ks)))
+        pareto_k_max = float("inf") if np.isnan(ks).any() else float(np.max(ks))
 
     report = DiagnosticsReport(
         rhat_max=float(per["r_hat"].max()),

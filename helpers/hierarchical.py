@@ -561,7 +561,7 @@ def ess_per_second_table(
 
     Parameters
     ----------
-    idatas : mapping of str to arviz.InferenceData
+    idatas : mapping of str to xarray.DataTree
         The fits, by name.
     seconds : mapping of str to float
         Wall-clock seconds each fit took (same keys, > 0).
@@ -579,7 +579,7 @@ def ess_per_second_table(
     Raises
     ------
     TypeError
-        If ``idatas`` or ``seconds`` is not a mapping, or a value is not InferenceData-like.
+        If ``idatas`` or ``seconds`` is not a mapping, or a value has no posterior group.
     ValueError
         If the keys differ, the mapping is empty, or a time is not > 0.
     """
@@ -596,7 +596,7 @@ def ess_per_second_table(
     rows = {}
     for name, idata in idatas.items():
         if not hasattr(idata, "posterior"):
-            raise TypeError(f"`idatas[{name!r}]` must be an InferenceData with a posterior group")
+            raise TypeError(f"`idatas[{name!r}]` must be a fit (DataTree) with a posterior group")
         secs = _positive(seconds[name], f"seconds[{name!r}]")
         ess = az.ess(idata, var_names=var_names, method="bulk")
         rhat = az.rhat(idata, var_names=var_names)

@@ -398,7 +398,7 @@ def stack_draws(idata: Any, var_names: list[str]) -> np.ndarray:
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         With a posterior group.
     var_names : list of str
         Variables to take, in order; vector variables contribute one column per element.
@@ -417,13 +417,13 @@ def stack_draws(idata: Any, var_names: list[str]) -> np.ndarray:
     Examples
     --------
     >>> import arviz as az
-    >>> idata = az.from_dict(posterior={"a": np.zeros((2, 5)), "b": np.ones((2, 5, 3))})
+    >>> idata = az.from_dict({"posterior": {"a": np.zeros((2, 5)), "b": np.ones((2, 5, 3))}})
     >>> stack_draws(idata, ["a", "b"]).shape
     (10, 4)
     """
     if not hasattr(idata, "posterior"):
         raise TypeError(
-            f"`idata` must be an arviz.InferenceData with a posterior group; got {type(idata).__name__}"
+            f"`idata` must be an ArviZ DataTree with a posterior group; got {type(idata).__name__}"
         )
     if not var_names:
         raise ValueError("`var_names` must name at least one variable")

@@ -35,8 +35,6 @@ __all__ = [
 # ArviZ 0.23 warns once per call when a Pareto k is large. compare_loo reports every k in its
 # table, so the warning repeats what the learner is shown; the filter matches that one message.
 _PARETO_WARNING = r"Estimated shape parameter of Pareto distribution is greater than"
-# ArviZ 0.23's compare calls DataFrame.sort_values(inplace=True), deprecated in pandas 3.1.
-_INPLACE_WARNING = r"The inplace keyword in DataFrame.sort_values is deprecated"
 
 
 def _positive(value: Any, name: str) -> float:
@@ -313,13 +311,14 @@ def plot_ppc_statistic(
 def compare_loo(models: Mapping[str, Any]) -> pd.DataFrame:
     """Compare models by PSIS-LOO and add the Pareto k summary of each.
 
-    A thin wrapper of :func:`arviz.compare` and :func:`arviz.loo`: the table is ArviZ's, with
-    two added columns, ``max_k`` and ``n_high_k`` (observations with k > 0.7, whose LOO
-    estimate is unreliable).
+    A thin wrapper of :func:`arviz.compare` and :func:`arviz.loo`: the table is ArviZ's
+    (``elpd``, ``p``, ``elpd_diff``, ``dse``, ``weight``, ...), with two added columns, ``max_k``
+    and ``n_high_k`` (observations with k > 0.7, whose LOO estimate is unreliable). ArviZ 1
+    returns k = NaN for a point too extreme to fit; it counts as high and makes ``max_k`` inf.
 
     Parameters
     ----------
-    models : mapping of str to arviz.InferenceData
+    models : mapping of str to xarray.DataTree
         At least two fits with ``log_likelihood`` groups for the same observations.
 
     Returns
@@ -340,17 +339,21 @@ def compare_loo(models: Mapping[str, Any]) -> pd.DataFrame:
     import arviz as az
 
     if not isinstance(models, Mapping) or len(models) < 2:
-        raise ValueError("`models` must be a mapping of at least two names to InferenceData")
+        raise ValueError("`models` must be a mapping of at least two names to fits (DataTree)")
     for name, idata in models.items():
         if not hasattr(idata, "log_likelihood"):
             raise ValueError(f"`models[{name!r}]` has no log_likelihood group")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_PARETO_WARNING, category=UserWarning)
-        warnings.filterwarnings("ignore", message=_INPLACE_WARNING, module=r"arviz")
-        table = az.compare(dict(models), ic="loo")
+        table = az.compare(dict(models))
     ks = {name: loo_pointwise(idata)["pareto_k"].to_numpy() for name, idata in models.items()}
-    table["max_k"] = [float(np.max(ks[name])) for name in table.index]
-    table["n_high_k"] = [int(np.sum(ks[name] > 0.7)) for name in table.index]
+    table["max_k"] = [
+        float("inf") if np.isnan(ks[name]).any() else float(np.max(ks[name]))
+        for name in table.index
+    ]
+    table["n_high_k"] = [
+        int(np.sum(ks[name] > 0.7) + np.sum(np.isnan(ks[name]))) for name in table.index
+    ]
     return table
 
 
@@ -362,13 +365,14 @@ def loo_pointwise(idata: Any) -> pd.DataFrame:
 
     Parameters
     ----------
-    idata : arviz.InferenceData
+    idata : xarray.DataTree
         With a ``log_likelihood`` group holding one observed variable.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``elpd_loo_i`` (the estimate of ``log p(y_i | y_-i)``) and ``pareto_k``.
+        Columns ``elpd_loo_i`` (the estimate of ``log p(y_i | y_-i)``) and ``pareto_k`` (NaN
+        where ArviZ 1 could not fit the tail: an extreme point, worse than any k > 0.7).
 
     Raises
     ------
@@ -379,14 +383,14 @@ def loo_pointwise(idata: Any) -> pd.DataFrame:
 
     if not hasattr(idata, "log_likelihood"):
         raise ValueError(
-            "`idata` must have a log_likelihood group (sample with log_likelihood=True)"
+            "`idata` must have a log_likelihood group (call pm.compute_log_likelihood(idata))"
         )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_PARETO_WARNING, category=UserWarning)
         result = az.loo(idata, pointwise=True)
     return pd.DataFrame(
         {
-            "elpd_loo_i": np.asarray(result.loo_i.values).ravel(),
+            "elpd_loo_i": np.asarray(result.elpd_i.values).ravel(),
             "pareto_k": np.asarray(result.pareto_k.values).ravel(),
         }
     )

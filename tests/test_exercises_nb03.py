@@ -17,10 +17,12 @@ def idata(rng):
     n_chain, n_draw = 2, 500
     beta = rng.normal([0.03, -0.02, 0.04, -0.015], 0.003, size=(n_chain, n_draw, 4))
     return az.from_dict(
-        posterior={
-            "alpha": rng.normal(0.25, 0.003, size=(n_chain, n_draw)),
-            "beta": beta,
-            "sigma": np.abs(rng.normal(0.025, 0.002, size=(n_chain, n_draw))),
+        {
+            "posterior": {
+                "alpha": rng.normal(0.25, 0.003, size=(n_chain, n_draw)),
+                "beta": beta,
+                "sigma": np.abs(rng.normal(0.025, 0.002, size=(n_chain, n_draw))),
+            }
         },
         coords={"feature": ["centrality", "response_time", "burstiness", "reciprocity"]},
         dims={"beta": ["feature"]},
@@ -61,7 +63,7 @@ def test_03_3(rng):
 def test_exact_tail_matches_simulation(idata, rng):
     exact = nb03.exact_tail_probability(idata)
     n = 400_000
-    post = idata.posterior.stack(sample=("chain", "draw"))
+    post = az.extract(idata)
     pick = rng.integers(0, post.sizes["sample"], size=n)
     mu = post["alpha"].values + nb03.NEW_ACCOUNT @ post["beta"].values
     theta = np.clip(rng.normal(mu[pick], post["sigma"].values[pick]), 0.001, 0.999)
@@ -70,7 +72,7 @@ def test_exact_tail_matches_simulation(idata, rng):
 
 
 def test_03_4(idata, rng):
-    post = idata.posterior.stack(sample=("chain", "draw"))
+    post = az.extract(idata)
     theta = (
         post["alpha"].values
         + nb03.NEW_ACCOUNT @ post["beta"].values

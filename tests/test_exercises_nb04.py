@@ -47,7 +47,7 @@ def test_04_3_quadrature_matches_simulation(rng):
 def _funnel_idata(rng, v_shift=0.0):
     v = rng.normal(v_shift, 3, size=(4, 1000))
     x = np.exp(v / 2)[..., None] * rng.normal(size=(4, 1000, 9))
-    return az.from_dict(posterior={"v": v, "x": x}, dims={"x": ["group"]})
+    return az.from_dict({"posterior": {"v": v, "x": x}}, dims={"x": ["group"]})
 
 
 def test_04_3_answers(rng):

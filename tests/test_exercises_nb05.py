@@ -18,11 +18,13 @@ def _posterior_draws(rng, draws=1000):
     prec = 1 / s**2 + 1 / tau[:, None] ** 2
     theta = rng.normal((y / s**2 + mu[:, None] / tau[:, None] ** 2) / prec, np.sqrt(1 / prec))
     return az.from_dict(
-        posterior={
-            "mu": mu.reshape(4, draws),
-            "tau": tau.reshape(4, draws),
-            "theta": theta.reshape(4, draws, 8),
-        }
+        {
+            "posterior": {
+                "mu": mu.reshape(4, draws),
+                "tau": tau.reshape(4, draws),
+                "theta": theta.reshape(4, draws, 8),
+            }
+        },
     )
 
 
@@ -64,7 +66,7 @@ def test_05_3_reference_passes_and_no_pooling_answer_fails(rng):
 
     with pytest.raises(check.ExerciseIncorrect, match="theta_A > 10"):
         check.exercise("05-3", float(stats.norm.sf(10, 28, 15)), idata=idata)
-    with pytest.raises(check.ExerciseIncorrect, match="non-centered InferenceData"):
+    with pytest.raises(check.ExerciseIncorrect, match="non-centered fit"):
         check.exercise("05-3", answer, idata=None)
 
 

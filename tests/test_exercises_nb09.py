@@ -31,14 +31,14 @@ def _idata(rng):
     mu = np.array([0.5, 2.0, 3.3]) + 0.05 * rng.normal(size=(chains, draws, 3))
     sigma = np.array([0.35, 0.45, 0.4]) * np.exp(0.05 * rng.normal(size=(chains, draws, 3)))
     return az.from_dict(
-        posterior={"w": w, "mu": mu, "sigma": sigma},
+        {"posterior": {"w": w, "mu": mu, "sigma": sigma}},
         dims={k: ["segment"] for k in ("w", "mu", "sigma")},
     )
 
 
 def test_09_2_membership_of_a_new_user(rng):
     idata = _idata(rng)
-    flat = idata.posterior.stack(sample=("chain", "draw"))
+    flat = az.extract(idata)
     probs = membership_probabilities(
         np.array([np.log(NEW_SESSION_MINUTES)]),
         flat["w"].values.T,

@@ -29,10 +29,12 @@ def _posterior(log_odds, rng, draws=1000):
     prec = 1 / s**2 + 1 / tau[:, None] ** 2
     theta = rng.normal((y / s**2 + mu[:, None] / tau[:, None] ** 2) / prec, np.sqrt(1 / prec))
     return az.from_dict(
-        posterior={
-            "mu": mu.reshape(4, draws),
-            "tau": tau.reshape(4, draws),
-            "theta": theta.reshape(4, draws, len(y)),
+        {
+            "posterior": {
+                "mu": mu.reshape(4, draws),
+                "tau": tau.reshape(4, draws),
+                "theta": theta.reshape(4, draws, len(y)),
+            }
         },
         coords={"market": list(log_odds.index)},
         dims={"theta": ["market"]},

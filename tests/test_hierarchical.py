@@ -254,8 +254,10 @@ def _fake_idata(rng, scale, diverging):
     draws = rng.normal(size=(2, 200))
     slow = np.cumsum(draws, axis=1) * scale if scale else draws  # a random walk mixes badly
     idata = az.from_dict(
-        posterior={"a": slow, "b": rng.normal(size=(2, 200))},
-        sample_stats={"diverging": np.arange(400).reshape(2, 200) < diverging},
+        {
+            "posterior": {"a": slow, "b": rng.normal(size=(2, 200))},
+            "sample_stats": {"diverging": np.arange(400).reshape(2, 200) < diverging},
+        }
     )
     idata.posterior.attrs["sampling_time"] = 2.0
     return idata
@@ -280,7 +282,7 @@ def test_ess_per_second_table_rejects_bad_input(rng):
         ess_per_second_table({}, {})
     with pytest.raises(ValueError, match="same keys"):
         ess_per_second_table({"a": idata}, {"b": 1.0})
-    with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be an InferenceData"):
+    with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be a fit \(DataTree\)"):
         ess_per_second_table({"a": 1}, {"a": 1.0})
     with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a finite number > 0"):
         ess_per_second_table({"a": idata}, {"a": 0.0})

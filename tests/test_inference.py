@@ -299,7 +299,9 @@ def test_moments_with_mcse_rejects_bad_input(draws, center, message):
 
 
 def test_stack_draws_order_and_shape():
-    idata = az.from_dict(posterior={"a": np.arange(6.0).reshape(2, 3), "b": np.ones((2, 3, 2))})
+    idata = az.from_dict(
+        {"posterior": {"a": np.arange(6.0).reshape(2, 3), "b": np.ones((2, 3, 2))}}
+    )
     out = stack_draws(idata, ["a", "b"])
     assert out.shape == (6, 3)
     np.testing.assert_array_equal(out[:, 0], np.arange(6.0))
@@ -308,14 +310,14 @@ def test_stack_draws_order_and_shape():
 @pytest.mark.parametrize(
     ("idata", "names", "error", "message"),
     [
-        (np.zeros(3), ["a"], TypeError, "`idata` must be an arviz.InferenceData"),
+        (np.zeros(3), ["a"], TypeError, "`idata` must be an ArviZ DataTree"),
         (None, [], ValueError, "`var_names` must name at least one variable"),
         (None, ["zzz"], ValueError, "'zzz' is not in the posterior"),
     ],
 )
 def test_stack_draws_rejects_bad_input(idata, names, error, message):
     if idata is None:
-        idata = az.from_dict(posterior={"a": np.zeros((2, 3))})
+        idata = az.from_dict({"posterior": {"a": np.zeros((2, 3))}})
     with pytest.raises(error, match=message):
         stack_draws(idata, names)
 

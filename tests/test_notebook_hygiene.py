@@ -191,3 +191,54 @@ def test_pymc_progress_bars_follow_the_budget(path):
             assert "progressbar" in args or "sample_kwargs" in args, (
                 f"{path.name}: {name}...) needs progressbar=budget.progressbar"
             )
+
+
+# APIs that PyMC 6 / ArviZ 1 removed or changed meaning (../shared/notes/pymc6-arviz1.md): code that
+# uses them fails or silently changes on the course's stack. Pattern -> what to use instead.
+REMOVED_APIS = {
+    r"\bhdi_prob\s*=": "prob= (az.hdi) or ci_prob= with ci_kind='hdi' (az.summary, plots)",
+    r"\bInferenceData\b": "xarray.DataTree (what pm.sample returns in PyMC 6)",
+    r"\baz\.plot_ppc\(": "az.plot_ppc_dist",
+    r"\baz\.plot_posterior\(": "az.plot_dist",
+    r"\baz\.plot_trace\(": "az.plot_trace_dist",
+    r"\baz\.waic\(": "az.loo",
+    r"\baz\.from_pyro\(": "az.from_dict with Predictive/MCMC samples",
+    r"\.posterior\.stack\(": "az.extract(idata)",
+    r"\.extend\(\s*\w*idata": "idata.update(...)",
+    r"idata_kwargs\s*=\s*\{[^}]*log_likelihood": "pm.compute_log_likelihood(idata)",
+    r"\bic\s*=\s*[\"']loo": "az.compare without ic= (LOO is the only criterion)",
+}
+
+
+def _course_sources():
+    yield from NOTEBOOKS
+    for folder in ("helpers", "tests", "book/_ext"):
+        yield from sorted((ROOT / folder).rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", list(_course_sources()), ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_removed_pymc5_or_arviz0_apis(path):
+    if path.name == "test_notebook_hygiene.py":
+        return  # this file names the patterns
+    if path.suffix == ".ipynb":
+        source = "\n".join(c.source for c in _code(read(path)))
+    else:
+        source = path.read_text()
+    found = [
+        f"{pattern!r} (use {instead})"
+        for pattern, instead in REMOVED_APIS.items()
+        if re.search(pattern, source)
+    ]
+    assert not found, f"{path.relative_to(ROOT)} uses removed APIs: {found}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_nuts_sampler_is_an_explicit_budget_choice(path):
+    # PyMC 6 silently samples with nutpie when it is importable; every pm.sample call takes the
+    # budget's sample_kwargs, which name the sampler.
+    source = "\n".join(c.source for c in _code(read(path)))
+    for call in source.split("pm.sample(")[1:]:
+        head = call.split("\n\n")[0][:400]
+        assert "sample_kwargs(" in head or "nuts_sampler" in head, (
+            f"{path.name}: pm.sample(...) without budget.sample_kwargs() or nuts_sampler="
+        )

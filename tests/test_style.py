@@ -21,6 +21,17 @@ def test_use_style_sets_the_colour_cycle():
         assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == COLORS[0]
 
 
+def test_use_style_sets_arviz_intervals_to_94_percent_hdi():
+    import arviz as az
+
+    with az.rc_context():
+        az.rcParams["stats.ci_kind"], az.rcParams["stats.ci_prob"] = "eti", 0.89
+        with mpl.rc_context():
+            line = use_style()
+        assert (az.rcParams["stats.ci_kind"], az.rcParams["stats.ci_prob"]) == ("hdi", 0.94)
+        assert "94% HDI" in line
+
+
 def test_label_sets_title_and_axes():
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1], label="line")

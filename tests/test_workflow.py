@@ -190,7 +190,7 @@ def _loo_idata(rng, loc, n=40):
     y = rng.normal(size=n)
     mu = loc + 0.05 * rng.normal(size=(2, 300, 1))
     loglik = -0.5 * (y - mu) ** 2 - 0.5 * np.log(2 * np.pi)
-    return az.from_dict(posterior={"mu": mu[..., 0]}, log_likelihood={"y": loglik})
+    return az.from_dict({"posterior": {"mu": mu[..., 0]}, "log_likelihood": {"y": loglik}})
 
 
 def test_compare_loo_ranks_the_better_model_and_adds_k(rng):
@@ -202,6 +202,18 @@ def test_compare_loo_ranks_the_better_model_and_adds_k(rng):
     assert (table["n_high_k"] >= 0).all()
 
 
+def test_compare_loo_counts_a_nan_pareto_k_as_high(rng):
+    # one observation explained by a few draws only: ArviZ 1 gives k = NaN for it
+    good = _loo_idata(np.random.default_rng(3), 0.0)
+    bad = _loo_idata(np.random.default_rng(3), 0.0)
+    bad["log_likelihood"]["y"][..., 0] = -0.5 * (40 * rng.normal(size=(2, 300))) ** 2
+    assert np.isnan(loo_pointwise(bad)["pareto_k"].iloc[0])
+    table = compare_loo({"good": good, "bad": bad})
+    assert table.loc["bad", "max_k"] == np.inf
+    assert table.loc["bad", "n_high_k"] >= 1
+    assert table.loc["good", "n_high_k"] == 0
+
+
 def test_loo_pointwise_shape(rng):
     frame = loo_pointwise(_loo_idata(rng, 0.0))
     assert list(frame.columns) == ["elpd_loo_i", "pareto_k"] and len(frame) == 40
@@ -209,7 +221,7 @@ def test_loo_pointwise_shape(rng):
 
 
 def test_loo_helpers_validate(rng):
-    no_ll = az.from_dict(posterior={"mu": rng.normal(size=(2, 50))})
+    no_ll = az.from_dict({"posterior": {"mu": rng.normal(size=(2, 50))}})
     with pytest.raises(ValueError, match="at least two"):
         compare_loo({"a": _loo_idata(rng, 0.0)})
     with pytest.raises(ValueError, match=r"`models\['b'\]` has no log_likelihood"):

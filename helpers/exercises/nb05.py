@@ -56,7 +56,7 @@ def _complete_rmse(answer: Any, experiment: Any) -> None:
 
 def _draws(idata: Any, name: str) -> np.ndarray:
     if not hasattr(idata, "posterior") or name not in idata.posterior:
-        raise TypeError(f"pass the non-centered InferenceData (with `{name}`) as context")
+        raise TypeError(f"pass the non-centered fit (with `{name}`) as context")
     return np.asarray(idata.posterior[name].values)
 
 

@@ -27,7 +27,9 @@ def _angles(answer: Any, *, a: Any, b: Any) -> None:
 
 
 def _p_binge(answer: Any, *, idata: Any) -> None:
-    post = idata.posterior.stack(sample=("chain", "draw"))
+    import arviz as az
+
+    post = az.extract(idata, var_names=["w", "mu", "sigma"])  # draws stacked on a last `sample` dim
     w, mu, sigma = (post[name].values for name in ("w", "mu", "sigma"))  # (K, S)
     y_new = np.log(NEW_SESSION_MINUTES)
     joint = w * stats.norm(mu, sigma).pdf(y_new)

@@ -38,7 +38,7 @@ def exact_posterior(log_odds: Any) -> HierarchicalQuadrature:
 
 def _draws(idata: Any, name: str) -> np.ndarray:
     if not hasattr(idata, "posterior") or name not in idata.posterior:
-        raise TypeError(f"pass an InferenceData whose posterior has `{name}` as context")
+        raise TypeError(f"pass a fit (DataTree) whose posterior has `{name}` as context")
     return np.asarray(idata.posterior[name].values)
 
 
@@ -62,7 +62,7 @@ def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
     theta = _draws(idata, "theta")
     names = [str(n) for n in log_odds.index]
     if theta.shape[-1] != len(names):
-        raise TypeError("pass the Pyro NUTS InferenceData (theta by market) as context")
+        raise TypeError("pass the Pyro NUTS fit (theta by market) as context")
     unknown = sorted(set(answer) - set(names))
     if unknown:
         raise ValueError(f"unknown markets {unknown}; choose from {names}")
