@@ -166,11 +166,13 @@ class Budget:
         return max(minimum, round(full * self.fraction))
 
     def describe(self) -> str:
-        """One line that a notebook prints so readers know which budget ran."""
+        """One line that a notebook prints so readers know which budget and seed ran."""
+        from helpers.seeding import SEED
+
         return (
             f"{self.mode} budget: {self.draws} draws x {self.chains} chains "
             f"(tune {self.tune}), {self.svi_steps} SVI steps, {self.epochs} epochs, "
-            f"{self.samples:,} Monte Carlo samples; NUTS: {self.nuts_sampler}"
+            f"{self.samples:,} Monte Carlo samples; NUTS: {self.nuts_sampler}; seed {SEED}"
         )
 
     def as_dict(self) -> dict[str, Any]:

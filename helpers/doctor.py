@@ -135,7 +135,15 @@ def check_pymc() -> str:
     exact = 21 / 52
     if abs(mean - exact) > 0.03:
         raise RuntimeError(f"posterior mean {mean:.3f} is far from the exact {exact:.3f}")
-    return f"PyMC {pm.__version__} sampled; posterior mean {mean:.3f} (exact {exact:.3f})"
+    import arviz as az
+
+    if type(idata).__name__ != "DataTree":
+        raise RuntimeError(f"pm.sample returned a {type(idata).__name__}, not ArviZ 1's DataTree")
+    rhat = az.rhat(idata)["theta"].item()
+    return (
+        f"PyMC {pm.__version__} sampled, ArviZ {az.__version__} read the fit (R-hat {rhat:.3f}); "
+        f"posterior mean {mean:.3f} (exact {exact:.3f})"
+    )
 
 
 def check_pyro() -> str:

@@ -17,13 +17,6 @@ __all__ = ["KNOWN_WARNINGS", "silence_known_warnings"]
 #: (message regex, category, module regex, why it cannot be fixed here)
 KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
     (
-        r"\s*ArviZ is undergoing a major refactor",
-        FutureWarning,
-        r"arviz",
-        "ArviZ 0.23 announces its 1.0 refactor once a day on import; nothing to act on, and the "
-        "once-a-day timing would make notebook outputs differ from run to run.",
-    ),
-    (
         r"The 'mode.chained_assignment' option is deprecated",
         DeprecationWarning,
         r"lifetimes\.utils",

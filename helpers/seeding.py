@@ -1,6 +1,9 @@
 """Seeds and random number generators, normalised in one place.
 
-The course uses one seed, :data:`SEED`. Every stochastic helper takes a keyword-only ``rng``
+The course uses one seed, :data:`SEED`: :data:`DEFAULT_SEED` unless the environment variable
+``COURSE_SEED`` names another non-negative integer, which then changes every notebook's data,
+samplers, SVI and Monte Carlo at once (``make test-seeds`` runs the course under several). It is
+read here and nowhere else. Every stochastic helper takes a keyword-only ``rng``
 that may be a :class:`numpy.random.Generator`, an integer seed or None (a fresh, unseeded
 generator), and turns it into a Generator with :func:`make_rng`.
 
@@ -10,13 +13,60 @@ Introduced in notebook 01.
 from __future__ import annotations
 
 import numbers
+import os
 
 import numpy as np
 
-__all__ = ["SEED", "RngLike", "make_rng", "child_seed", "seed_torch"]
+__all__ = [
+    "SEED",
+    "DEFAULT_SEED",
+    "RngLike",
+    "make_rng",
+    "child_seed",
+    "seed_from_env",
+    "seed_torch",
+]
 
-#: The course's one seed. Change it here and every notebook draws different data.
-SEED: int = 20_261_121
+#: The seed when ``COURSE_SEED`` is unset: the one the published site and the notes were run with.
+DEFAULT_SEED: int = 20_261_121
+
+
+def seed_from_env(environ: dict[str, str] | None = None) -> int:
+    """The course seed: ``COURSE_SEED`` when set (a non-negative integer), else the default.
+
+    Parameters
+    ----------
+    environ : mapping, optional
+        Where to read ``COURSE_SEED``; by default ``os.environ``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``COURSE_SEED`` is set to something other than a non-negative integer.
+
+    Examples
+    --------
+    >>> seed_from_env({})
+    20261121
+    >>> seed_from_env({"COURSE_SEED": "7"})
+    7
+    """
+    raw = (os.environ if environ is None else environ).get("COURSE_SEED", "").strip()
+    if not raw:
+        return DEFAULT_SEED
+    if not raw.isdigit():
+        raise ValueError(
+            f"environment variable `COURSE_SEED` must be a non-negative integer; got {raw!r}"
+        )
+    return int(raw)
+
+
+#: The course's one seed (``COURSE_SEED`` or :data:`DEFAULT_SEED`), read once at import.
+SEED: int = seed_from_env()
 
 RngLike = np.random.Generator | int | None
 

@@ -52,3 +52,31 @@ def test_seed_torch_makes_torch_reproducible():
 def test_seed_torch_rejects_bad_seeds(bad):
     with pytest.raises(ValueError, match="`seed` must be a non-negative integer"):
         seed_torch(bad)
+
+
+def test_course_seed_comes_from_the_environment():
+    from helpers.seeding import DEFAULT_SEED, seed_from_env
+
+    assert seed_from_env({}) == DEFAULT_SEED
+    assert seed_from_env({"COURSE_SEED": ""}) == DEFAULT_SEED
+    assert seed_from_env({"COURSE_SEED": " 0 "}) == 0  # seed 0 is a seed, not "unset"
+    assert seed_from_env({"COURSE_SEED": "123"}) == 123
+
+
+@pytest.mark.parametrize("raw", ["-1", "1.5", "abc", "0x10"])
+def test_course_seed_rejects_non_integers(raw):
+    from helpers.seeding import seed_from_env
+
+    with pytest.raises(ValueError, match="`COURSE_SEED` must be a non-negative integer"):
+        seed_from_env({"COURSE_SEED": raw})
+
+
+def test_course_seed_reaches_helpers_seed_in_a_fresh_interpreter():
+    import os
+    import subprocess
+    import sys
+
+    code = "import helpers; print(helpers.SEED)"
+    env = {**os.environ, "COURSE_SEED": "4242"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert out.stdout.strip() == "4242", out.stderr

@@ -35,6 +35,7 @@ MATHJAX_REL = Path("_build") / "mathjax-extra"
 LIBRARIES = (
     "pymc",
     "arviz",
+    "arviz-plots",
     "pytensor",
     "pyro-ppl",
     "torch",
