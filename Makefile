@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 PIP_VERSION := 25.3
 # nbmake workers: at most the core count.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
+# The seed `make test` runs every notebook under besides the default (COURSE_SEED; any
+# non-negative integer must pass: `make test-seeds` tries several).
+OTHER_SEED ?= 1
 # Seconds one notebook cell may run (fast and full budgets fit well inside).
 CELL_TIMEOUT ?= 900
 BOOK_FAST := _build/fast
@@ -20,7 +23,7 @@ BOOK_FAST := _build/fast
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-book test-full lint lab student doctor lock clean distclean
+.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -80,9 +83,10 @@ book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/
 	  IPYTHONDIR=$(CURDIR)/_build/ipython \
 	  $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going 2>&1 | tee $(BOOK_FAST)/build.log
 
-test: ## unit tests and hygiene; every notebook with nbmake and a fresh fast book build (side by side); site checks
+test: ## unit tests and hygiene; every notebook with nbmake (default seed and another), a fresh fast book build; site checks
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory -j2 --output-sync=target test-notebooks book-fast
+	$(MAKE) --no-print-directory test-notebooks-other-seed
 	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
@@ -98,6 +102,14 @@ test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmak
 	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \
 	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
+
+test-notebooks-other-seed: $(STAMP) $(GUARDS) ## every notebook in fast mode under COURSE_SEED=$(OTHER_SEED)
+	COURSE_FAST=1 COURSE_QUIET=1 COURSE_SEED=$(OTHER_SEED) \
+	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
+	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
+
+test-seeds: $(STAMP) $(GUARDS) ## every notebook under 5 seeds (fast) and the long-chain ones under 2 (full); a table
+	$(BIN)/python scripts/test_seeds.py $(SEEDS_ARGS)
 
 test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build, its pages, the browser and link checks
 	$(BIN)/python -m pytest -m book tests

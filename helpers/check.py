@@ -8,7 +8,9 @@ A notebook proves its own results with one visible line per key number::
 Each check prints what it compared when it passes and raises :class:`CheckFailed` (an
 ``AssertionError``) saying what was expected and what was got when it does not. When the
 environment variable ``COURSE_RECORD`` names a file, every checked value is also appended to it
-as a JSON line, so tests can compare two runs of a notebook number by number.
+as a JSON line, with what it was compared against (expected value and allowed distance, interval,
+or bound), so tests can compare two runs of a notebook number by number and ask of every check
+whether it could fail (``tests/test_checks_can_fail.py``).
 
 Exercise self-checks go through :func:`exercise`, which looks the exercise up in
 :mod:`helpers.exercises`.
@@ -96,11 +98,13 @@ def _fmt(arr: np.ndarray) -> str:
     return np.array2string(arr, precision=4, separator=", ", threshold=12)
 
 
-def record(name: str, value: Any) -> None:
-    """Record a key number without checking it (for the reproducibility test).
+def record(name: str, value: Any, **compared: Any) -> None:
+    """Record a key number (for the reproducibility and can-fail tests).
 
     Nothing happens unless the ``COURSE_RECORD`` environment variable names a file; then one JSON
-    line ``{"name": ..., "value": ...}`` is appended to it.
+    line ``{"name": ..., "value": ..., "kind": ...}`` is appended to it. The checks below also
+    record what the value was compared with (``expected`` and ``allowed``, ``interval``, or
+    ``bound``); a plain call records the value alone (``kind`` "record").
 
     Parameters
     ----------
@@ -108,6 +112,8 @@ def record(name: str, value: Any) -> None:
         What the number is.
     value : number or array-like
         Anything :func:`numpy.asarray` turns into numbers.
+    **compared
+        Used by the checks: ``kind`` and the numbers the value was compared with.
 
     Raises
     ------
@@ -118,13 +124,16 @@ def record(name: str, value: Any) -> None:
     path = os.environ.get("COURSE_RECORD", "")
     if not path or _SILENT.get():
         return
-    values = np.asarray(value, dtype=float).tolist()
+    line: dict[str, Any] = {"name": name, "value": np.asarray(value, dtype=float).tolist()}
+    line["kind"] = compared.pop("kind", "record")
+    for key, numbers_ in compared.items():
+        line[key] = np.asarray(numbers_, dtype=float).tolist()
     with open(path, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"name": name, "value": values}) + "\n")
+        handle.write(json.dumps(line) + "\n")
 
 
-def _report(name: str, message: str, value: Any) -> None:
-    record(name, value)
+def _report(name: str, message: str, value: Any, **compared: Any) -> None:
+    record(name, value, **compared)
     if not _SILENT.get():
         print(f"\u2713 {name}: {message}")
 
@@ -174,6 +183,9 @@ def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, n
             name,
             f"{_fmt(got)} is within {_fmt(np.max(allowed))} of {_fmt(want)} (off by {worst:.3g})",
             got,
+            kind="close",
+            expected=want_b,
+            allowed=allowed,
         )
         return
     bad = np.argmax(off - allowed)
@@ -227,7 +239,7 @@ def inside(value: Any, interval: Any, *, name: str) -> None:
         ) from err
     shown = f"[{_fmt(low)}, {_fmt(high)}]"
     if np.all(ok):
-        _report(name, f"{_fmt(got)} lies inside {shown}", got)
+        _report(name, f"{_fmt(got)} lies inside {shown}", got, kind="inside", interval=bounds)
         return
     raise CheckFailed(f"\u2717 {name}: expected inside {shown}, got {_fmt(got)}")
 
@@ -243,7 +255,9 @@ def _compare(a: Any, b: Any, name: str, smaller: bool) -> None:
         ) from err
     sign = "<" if smaller else ">"
     if ok:
-        _report(name, f"{_fmt(x)} {sign} {_fmt(y)}", x)
+        _report(
+            name, f"{_fmt(x)} {sign} {_fmt(y)}", x, kind="less" if smaller else "greater", bound=y
+        )
         return
     raise CheckFailed(f"\u2717 {name}: expected {_fmt(x)} {sign} {_fmt(y)}, which does not hold")
 
@@ -297,7 +311,7 @@ def holds(condition: Any, *, name: str, detail: str = "") -> None:
     if not isinstance(condition, (bool, np.bool_)):
         raise TypeError(f"`condition` must be a bool; got {type(condition).__name__}")
     if condition:
-        _report(name, detail or "holds", 1.0)
+        _report(name, detail or "holds", 1.0, kind="holds")
         return
     raise CheckFailed(f"\u2717 {name}: does not hold{': ' + detail if detail else ''}")
 

@@ -107,10 +107,26 @@ def test_holds():
 def test_record_writes_json_lines(tmp_path, monkeypatch):
     path = tmp_path / "record.jsonl"
     monkeypatch.setenv("COURSE_RECORD", str(path))
-    check.close(np.array([1.0, 2.0]), [1.0, 2.0], atol=0.1, name="vec")
+    check.close(np.array([1.0, 2.0]), [1.0, 2.0], atol=0.1, rtol=0.1, name="vec")
+    check.inside(0.5, (0.0, 1.0), name="in")
+    check.greater(3.0, 2.0, name="gt")
+    check.holds(True, name="ok")
     check.record("plain", 3)
     lines = [json.loads(line) for line in path.read_text().splitlines()]
-    assert lines == [{"name": "vec", "value": [1.0, 2.0]}, {"name": "plain", "value": 3.0}]
+    assert lines == [
+        # what was compared, kept so a test can ask whether the check could have failed
+        {
+            "name": "vec",
+            "value": [1.0, 2.0],
+            "kind": "close",
+            "expected": [1.0, 2.0],
+            "allowed": [0.2, 0.30000000000000004],
+        },
+        {"name": "in", "value": 0.5, "kind": "inside", "interval": [0.0, 1.0]},
+        {"name": "gt", "value": 3.0, "kind": "greater", "bound": 2.0},
+        {"name": "ok", "value": 1.0, "kind": "holds"},
+        {"name": "plain", "value": 3.0, "kind": "record"},
+    ]
 
 
 def test_record_without_env_writes_nothing(tmp_path, monkeypatch):
