@@ -1,0 +1,119 @@
+"""Every check against truth can fail: its tolerance rejects a clearly wrong answer.
+
+Each notebook check records what it compared (helpers.check, ``COURSE_RECORD_DIR``). A check whose
+tolerance would also accept the right number with its sign flipped, or off by a factor of two,
+proves nothing about that number. This reads the records of the nbmake run (``make test``) and
+flags such checks:
+
+- ``close``: the expected quantity with its sign flipped, doubled or halved (all elements at
+  once) must fail the check: at least one element must land outside its allowed distance.
+- ``inside``: the true value with its sign flipped, doubled or halved must fall outside the
+  interval (for at least one element): an interval that holds them is wider than the quantity's
+  own scale.
+- A quantity that is exactly zero has no scale of its own to judge by (its negation and its
+  double are itself): such a check is flagged unless it is listed in ``CAN_FAIL_EXEMPT`` with the
+  scale it was judged on.
+
+Comparisons (``less``/``greater``) and ``holds`` are orderings and gates, not estimates, and are
+not judged here.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from tests._notebooks import NOTEBOOKS, ROOT
+
+RECORDS = ROOT / "_build" / "records" / "nbmake"
+ids = [p.stem for p in NOTEBOOKS]
+
+#: (notebook stem, check name) -> why the check may accept a factor of two or a sign flip.
+CAN_FAIL_EXEMPT: dict[tuple[str, str], str] = {
+    ("01_distributions", "true click rate"): (
+        "a coverage statement about 40 visitors: the section shows how wide a 95% interval from "
+        "40 data points is (it holds half the true rate); the grid-vs-exact checks beside it are "
+        "the ones that test the computation"
+    ),
+}
+
+
+WRONG = {"sign flipped": -1.0, "doubled": 2.0, "halved": 0.5}
+
+
+def weaknesses(line: dict) -> list[str]:
+    """The clearly wrong answers a recorded check would have accepted (empty if none).
+
+    A wrong answer is the whole checked quantity transformed (every element negated, doubled or
+    halved); the check rejects it when at least one element would fall outside its tolerance.
+    """
+    kind = line.get("kind")
+    if kind == "close":
+        expected = np.atleast_1d(np.asarray(line["expected"], dtype=float)).ravel()
+        allowed = np.atleast_1d(np.asarray(line["allowed"], dtype=float)).ravel()
+        expected, allowed = np.broadcast_arrays(expected, allowed)
+        if not (np.abs(expected) > 0).any():
+            return ["every expected value is 0: no scale to judge a wrong answer by"]
+        return [
+            f"{what} ({factor:g} x expected) passes: max |expected| {np.abs(expected).max():.4g}, "
+            f"allowed {allowed.min():.4g} to {allowed.max():.4g}"
+            for what, factor in WRONG.items()
+            if np.all(np.abs(factor * expected - expected) <= allowed)
+        ]
+    if kind == "inside":
+        value = np.atleast_1d(np.asarray(line["value"], dtype=float)).ravel()
+        interval = np.asarray(line["interval"], dtype=float).reshape(-1, 2)
+        value, low = np.broadcast_arrays(value, interval[:, 0])
+        _, high = np.broadcast_arrays(value, interval[:, 1])
+        if not (np.abs(value) > 0).any():
+            return ["every value is 0: no scale to judge a wrong answer by"]
+        return [
+            f"{what} ({factor:g} x value) lies inside too: value {value[:4].round(4).tolist()}, "
+            f"interval low {low[:4].round(4).tolist()} high {high[:4].round(4).tolist()}"
+            for what, factor in WRONG.items()
+            if np.all((low <= factor * value) & (factor * value <= high))
+        ]
+    return []
+
+
+def _records(path):
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize(
+    ("line", "weak"),
+    [
+        ({"kind": "close", "value": 1.0, "expected": 1.0, "allowed": 0.1}, False),
+        ({"kind": "close", "value": 1.0, "expected": 1.0, "allowed": 0.5}, True),  # 0.5 passes
+        # one tight element is enough: the doubled vector fails there
+        ({"kind": "close", "value": [1, 1], "expected": [1e-9, 1.0], "allowed": 0.1}, False),
+        ({"kind": "close", "value": -1.0, "expected": [-1.0, 0.0], "allowed": 0.2}, False),
+        ({"kind": "close", "value": 0.0, "expected": 0.0, "allowed": 0.1}, True),  # no scale
+        ({"kind": "inside", "value": 1.0, "interval": [0.8, 1.2]}, False),
+        ({"kind": "inside", "value": 1.0, "interval": [-2.0, 3.0]}, True),  # holds -1 and 2
+        ({"kind": "inside", "value": [1.0, 0.0], "interval": [[0.6, 1.4], [-1, 1]]}, False),
+        ({"kind": "inside", "value": [1.0, 2.0], "interval": [[0.4, 2.4], [0.9, 4.5]]}, True),
+        ({"kind": "inside", "value": [1.0, 2.0], "interval": [[0.6, 1.4], [0.9, 4.5]]}, False),
+        ({"kind": "greater", "value": 3.0, "bound": 2.0}, False),
+        ({"kind": "holds", "value": 1.0}, False),
+    ],
+)
+def test_weaknesses_flags_only_checks_that_accept_a_clearly_wrong_answer(line, weak):
+    assert bool(weaknesses(line)) is weak
+
+
+@pytest.mark.book
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_every_check_can_fail(path):
+    source = RECORDS / f"{path.stem}.jsonl"
+    assert source.exists(), f"{source} is missing: run `make test` (the nbmake step records it)"
+    weak = []
+    for line in _records(source):
+        if (path.stem, line["name"]) in CAN_FAIL_EXEMPT:
+            continue
+        found = weaknesses(line)
+        if found:
+            weak.append(f"{line['name']} ({line['kind']}): {'; '.join(found)}")
+    assert not weak, f"{path.stem}: checks that cannot fail:\n" + "\n".join(weak)
