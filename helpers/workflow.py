@@ -345,7 +345,8 @@ def compare_loo(models: Mapping[str, Any]) -> pd.DataFrame:
             raise ValueError(f"`models[{name!r}]` has no log_likelihood group")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=_PARETO_WARNING, category=UserWarning)
-        table = az.compare(dict(models))
+        # ArviZ 1 rounds the table by default (elpd to the precision its SE allows): keep numbers
+        table = az.compare(dict(models), round_to="none")
     ks = {name: loo_pointwise(idata)["pareto_k"].to_numpy() for name, idata in models.items()}
     table["max_k"] = [
         float("inf") if np.isnan(ks[name]).any() else float(np.max(ks[name]))

@@ -202,6 +202,18 @@ def test_compare_loo_ranks_the_better_model_and_adds_k(rng):
     assert (table["n_high_k"] >= 0).all()
 
 
+def test_compare_loo_keeps_unrounded_numbers(rng):
+    # ArviZ 1's compare rounds elpd to the precision its SE allows unless told not to
+    import warnings
+
+    good, bad = _loo_idata(rng, 0.0), _loo_idata(rng, 0.7)
+    table = compare_loo({"good": good, "bad": bad})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exact = az.loo(bad).elpd
+    assert table.loc["bad", "elpd"] == pytest.approx(exact, rel=1e-12)
+
+
 def test_compare_loo_counts_a_nan_pareto_k_as_high(rng):
     # one observation explained by a few draws only: ArviZ 1 gives k = NaN for it
     good = _loo_idata(np.random.default_rng(3), 0.0)
