@@ -28,10 +28,20 @@ def _ols(y, *columns):
     return coef, y - design @ coef
 
 
+def _ols_slope_se(y, *columns):
+    """Classical standard error of the first slope: sqrt(s^2 [(X'X)^-1]_11)."""
+    design = np.column_stack([np.ones(len(y)), *columns])
+    _, resid = _ols(y, *columns)
+    s2 = resid @ resid / (len(y) - design.shape[1])
+    return float(np.sqrt(s2 * np.linalg.inv(design.T @ design)[1, 1]))
+
+
 # ---------------------------------------------------------------- the marketing SCM
 
 
 def test_scm_truth_values():
+    # Analytic values of the default SCM, exact in decimal arithmetic: pytest.approx's default
+    # rel=1e-6 only absorbs floating-point rounding (~1e-16).
     scm = MarketingSCM()
     assert scm.total_effect == pytest.approx(0.5)
     assert scm.naive_slope == pytest.approx(0.5 + 2.0 / 1.64)
@@ -39,23 +49,31 @@ def test_scm_truth_values():
     assert scm.observational_mean(scm.ads_intercept) == pytest.approx(
         scm.do_mean(scm.ads_intercept)
     )
-    assert np.allclose(scm.do_mean(np.array([1.0, 2.0])), [11.0, 11.5])
+    np.testing.assert_allclose(scm.do_mean(np.array([1.0, 2.0])), [11.0, 11.5], rtol=1e-12)
 
 
 def test_scm_regressions_recover_truth(rng):
     scm = MarketingSCM()
     data, _ = scm.simulate(50_000, rng=rng)
-    naive, _ = _ols(data["sales"].to_numpy(), data["ads"].to_numpy())
-    adjusted, _ = _ols(data["sales"].to_numpy(), data["ads"].to_numpy(), data["demand"].to_numpy())
-    assert naive[1] == pytest.approx(scm.naive_slope, abs=0.03)
-    assert adjusted[1] == pytest.approx(scm.total_effect, abs=0.03)
+    y, x, z = (data[c].to_numpy() for c in ("sales", "ads", "demand"))
+    naive, _ = _ols(y, x)
+    adjusted, _ = _ols(y, x, z)
+    # 4 OLS standard errors at n = 50,000: about 4 * 0.0057 = 0.023 for either slope
+    # (sqrt(Var(Y | X) / (n Var X)) = sqrt(2.62 / (n 1.64)) and sqrt(1.06 / (n 0.64)))
+    assert naive[1] == pytest.approx(scm.naive_slope, abs=4 * _ols_slope_se(y, x))
+    assert adjusted[1] == pytest.approx(scm.total_effect, abs=4 * _ols_slope_se(y, x, z))
 
 
 def test_scm_observational_mean_matches_simulation(rng):
     scm = MarketingSCM()
     data, _ = scm.simulate(200_000, rng=rng)
-    near = (data["ads"] - 3.0).abs() < 0.05
-    assert data.loc[near, "sales"].mean() == pytest.approx(scm.observational_mean(3.0), abs=0.08)
+    near = data.loc[(data["ads"] - 3.0).abs() < 0.25]
+    # E[sales | ads] is linear in ads, so the mean over the window is exactly
+    # observational_mean(mean ads in the window): no window bias. Allow 4 standard errors of the
+    # mean of the ~9,000 sales in the window: 4 * 1.62 / sqrt(9000) = 0.07.
+    se = near["sales"].std(ddof=1) / np.sqrt(len(near))
+    expected = scm.observational_mean(near["ads"].mean())
+    assert near["sales"].mean() == pytest.approx(expected, abs=4 * se)
 
 
 def test_scm_noise_reconstructs_data(rng):
@@ -63,12 +81,14 @@ def test_scm_noise_reconstructs_data(rng):
     data, noise = scm.simulate(10, rng=rng)
     cf = scm.counterfactual_sales(data, noise, 0.0)
     same = scm.counterfactual_sales(data, noise, 1.0) - cf
-    assert np.allclose(same, scm.total_effect)
+    # Same noise, same arithmetic: the two sides differ by rounding of sums of size ~20,
+    # a few eps * 20 ~ 1e-14; atol=1e-12 leaves a margin and nothing for a wrong effect.
+    np.testing.assert_allclose(same, scm.total_effect, rtol=0, atol=1e-12)
     factual = [
         scm.counterfactual_sales(data.iloc[[i]], noise.iloc[[i]], a)[0]
         for i, a in enumerate(data["ads"])
     ]
-    assert np.allclose(factual, data["sales"])
+    np.testing.assert_allclose(factual, data["sales"], rtol=0, atol=1e-12)
 
 
 def test_scm_seed_contract():
@@ -82,9 +102,11 @@ def test_scm_seed_contract():
 
 def test_scm_hidden_confounder_biases_adjusted_regression(rng):
     data, _ = MarketingSCM().simulate(50_000, rng=rng, hidden_strength=0.8)
-    coef, _ = _ols(data["sales"].to_numpy(), data["ads"].to_numpy(), data["demand"].to_numpy())
+    y, x, z = (data[c].to_numpy() for c in ("sales", "ads", "demand"))
+    coef, _ = _ols(y, x, z)
     # Var(X | Z) = 0.64 + 0.64; bias = 0.8 * 0.8 / 1.28 = 0.5
-    assert coef[1] == pytest.approx(0.5 + 0.5, abs=0.03)
+    # 4 OLS standard errors at n = 50,000: sqrt(Var(resid) / (n Var(X | Z))), about 4 * 0.0046
+    assert coef[1] == pytest.approx(0.5 + 0.5, abs=4 * _ols_slope_se(y, x, z))
 
 
 @pytest.mark.parametrize(
@@ -122,16 +144,26 @@ def test_simulate_iv_shapes_and_truth():
     assert isinstance(sim, IVSimulation)
     assert list(sim.data.columns) == ["region", "ads", "sales"]
     assert set(np.unique(sim.data["region"])) <= {0, 1}
-    assert sim.iv_limit == pytest.approx(0.5)
+    assert sim.iv_limit == pytest.approx(0.5)  # 0.3 + 0.3 / 1.5: exact up to rounding
 
 
 @pytest.mark.parametrize("direct", [0.0, 0.6])
 def test_wald_estimate_converges_to_iv_limit(direct, rng):
-    sim = simulate_iv(100_000, strength=2.0, direct=direct, rng=rng)
-    cov = np.cov(sim.data.to_numpy(float).T)
-    assert cov[0, 2] / cov[0, 1] == pytest.approx(sim.iv_limit, abs=0.03)
-    slope = np.polyfit(sim.data["ads"], sim.data["sales"], 1)[0]
-    assert slope > sim.effect + 0.3  # the hidden confounder inflates the naive slope
+    n = 100_000
+    sim = simulate_iv(n, strength=2.0, direct=direct, rng=rng)
+    r, x, y = (sim.data[c].to_numpy(float) for c in ("region", "ads", "sales"))
+    cov = np.cov(np.stack([r, x, y]))
+    wald = cov[0, 2] / cov[0, 1]
+    # The Wald estimator's standard error is sd(u) sd(R) / (sqrt(n) |Cov(R, X)|) with u the
+    # residual y - wald * x (sd(u) = 1.7, sd(R) = 0.5, Cov(R, X) = 0.5: about 0.0054); allow 4.
+    resid = y - wald * x
+    se = resid.std(ddof=1) * r.std(ddof=1) / (np.sqrt(n) * abs(cov[0, 1]))
+    assert wald == pytest.approx(sim.iv_limit, abs=4 * se)
+    # The hidden confounder (and a direct effect) inflate the naive slope to
+    # effect + (1.5 Var(U) + direct Cov(R, X)) / Var(X), with Var(X) = 4 / 4 + 1 + 0.36 = 2.36
+    # and Cov(R, X) = 2 / 4; 4 OLS standard errors around it.
+    naive = sim.effect + (1.5 + direct * 0.5) / 2.36
+    assert _ols(y, x)[0][1] == pytest.approx(naive, abs=4 * _ols_slope_se(y, x))
 
 
 def test_simulate_iv_seed_contract():
@@ -238,7 +270,10 @@ def test_bias_formula_is_exact_for_least_squares(rng):
     bias = confounder_bias(
         r2_y, r2_x, sd_outcome_resid=resid_y.std(), sd_treatment_resid=resid_x.std()
     )
-    assert bias == pytest.approx(abs(without[1] - with_u[1]), rel=1e-9)
+    # The omitted-variable-bias identity is exact in sample; the two sides differ only by the
+    # rounding of least squares, a few eps * cond(design) with cond ~ 35 (at most 2.5e-14
+    # relative over 200 seeds); 1e-10 leaves a wide margin and still fails for any real error.
+    assert bias == pytest.approx(abs(without[1] - with_u[1]), rel=1e-10)
 
 
 @settings(max_examples=50, deadline=None)
@@ -252,6 +287,7 @@ def test_bias_properties(r, r2, sy, sx):
     b = confounder_bias(r, r2, sd_outcome_resid=sy, sd_treatment_resid=sx)
     assert np.isfinite(b) and b >= 0
     assert confounder_bias(min(r + 0.04, 0.99), r2, sd_outcome_resid=sy, sd_treatment_resid=sx) >= b
+    # doubling sd_outcome_resid doubles the bias exactly; default rel=1e-6 only absorbs rounding
     assert confounder_bias(r, r2, sd_outcome_resid=2 * sy, sd_treatment_resid=sx) == pytest.approx(
         2 * b
     )
@@ -262,8 +298,14 @@ def test_bias_properties(r, r2, sy, sx):
 def test_robustness_value_zeroes_the_estimate(estimate, sy, sx):
     r = robustness_value(estimate, sd_outcome_resid=sy, sd_treatment_resid=sx)
     assert 0 < r < 1
+    # With f = estimate sx / sy, r = (sqrt(f^4 + 4 f^2) - f^2) / 2 subtracts two numbers of size
+    # f^2, losing ~eps f^2 absolutely; near r = 1 the bias ~ (1 - r)^(-1/2), with 1 - r ~ 1/f^2,
+    # magnifies that by f^2 / 2. So the round trip is exact to about eps (few + f^4 / 2):
+    # eps (8 + f^4) bounds it (up to 8e-7 at f = 250, 2e-15 at f = 1).
+    f = estimate * sx / sy
+    tol = np.finfo(float).eps * (8 + f**4)
     assert confounder_bias(r, r, sd_outcome_resid=sy, sd_treatment_resid=sx) == pytest.approx(
-        estimate, rel=1e-6
+        estimate, rel=tol
     )
 
 
@@ -277,7 +319,10 @@ def test_sweep_and_flip(rng):
     kw = {"sd_outcome_resid": 1.0, "sd_treatment_resid": 0.8}
     low, mean = flip_strength(draws, column="low", **kw), flip_strength(draws, column="mean", **kw)
     assert 0 < low < mean < 1
-    assert mean == pytest.approx(robustness_value(draws.mean(), **kw), abs=1e-8)
+    # flip_strength bisects until the bracket is narrower than its tol=1e-10 and returns the
+    # midpoint, so it is within 5e-11 of the exact root, robustness_value (f = 0.4 here, so
+    # rounding in either is ~1e-16)
+    assert mean == pytest.approx(robustness_value(draws.mean(), **kw), abs=1e-10)
     assert flip_strength(-draws, **kw) == 0.0
 
 

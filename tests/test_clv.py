@@ -22,6 +22,8 @@ from helpers.clv import (
 )
 
 MLE = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
+# a second BG/NBD parameter set, far enough from MLE to tell their predictions apart
+OTHER = {**MLE, "r": 2.0}
 GG = {"p": 6.25, "q": 3.74, "v": 15.44}
 
 
@@ -33,11 +35,46 @@ def cdnow() -> pd.DataFrame:
 # --- data -------------------------------------------------------------------------------------
 
 
-def test_transactions_shape_and_columns():
+# Customer 6's lines of lifetimes/datasets/CDNOW_sample.txt, copied by hand: date, CDs, dollars
+CUSTOMER_6 = [
+    ("1997-01-01", 1, 35.99),
+    ("1997-01-11", 1, 32.99),
+    ("1997-03-15", 4, 77.96),
+    ("1997-04-16", 3, 59.30),
+    ("1997-04-24", 2, 134.98),
+    ("1997-06-23", 1, 91.92),
+    ("1997-07-22", 3, 47.08),
+    ("1997-07-26", 2, 71.96),
+    ("1997-10-25", 3, 78.47),
+    ("1997-12-06", 3, 83.47),
+    ("1998-01-18", 4, 84.46),
+    ("1998-02-15", 4, 123.96),
+    ("1998-02-21", 2, 32.98),
+    ("1998-02-26", 2, 23.06),
+    ("1998-05-10", 1, 72.99),
+    ("1998-06-20", 3, 55.47),
+]
+
+
+def test_transactions_hold_the_raw_log_and_match_the_published_summary(cdnow):
     tx = load_cdnow_transactions()
     assert list(tx.columns) == ["customer_id", "date", "cds", "dollars"]
+    # the 1/10 sample of Fader, Hardie and Lee (2005): 6,919 purchases by 2,357 customers
     assert len(tx) == 6919 and tx["customer_id"].nunique() == 2357
     assert tx["date"].max() == pd.Timestamp("1998-06-30")
+    mine = tx[tx["customer_id"] == 6]
+    assert mine["date"].dt.strftime("%Y-%m-%d").tolist() == [d for d, _, _ in CUSTOMER_6]
+    assert mine["cds"].tolist() == [c for _, c, _ in CUSTOMER_6]
+    assert mine["dollars"].tolist() == [m for _, _, m in CUSTOMER_6]  # parsed exactly
+    # By hand, for the calibration period 1997-01-01 .. 1997-09-30: 7 repeat purchases (the
+    # first purchase does not count), the last on 07-26, 206 days after the first; the period
+    # is 272 days long; the repeat purchases average 516.19 / 7 dollars.
+    row = cdnow.loc[6]
+    assert row["frequency"] == 7
+    # the published file rounds to 2 decimals: half a unit in the last place, 0.005
+    assert row["recency"] == pytest.approx(206 / 7, abs=0.005)
+    assert row["T"] == pytest.approx(272 / 7, abs=0.005)
+    assert row["monetary_value"] == pytest.approx(516.19 / 7, abs=0.005)
 
 
 def test_summary_from_log_reproduces_published(cdnow):
@@ -256,12 +293,43 @@ def test_simulate_purchases_seed_contract():
     np.testing.assert_array_equal(first, again)
 
 
-def test_simulate_purchases_accepts_parameter_draws(rng):
-    draws = {k: np.full(20, v) for k, v in MLE.items()}
+def _alternating_draws(n_sims):
+    """Parameter draws that alternate between MLE (even simulations) and OTHER (odd ones)."""
+    even = np.arange(n_sims) % 2 == 0
+    return {k: np.where(even, MLE[k], OTHER[k]) for k in MLE}
+
+
+def test_simulate_purchases_uses_each_simulations_own_parameters(rng):
+    from lifetimes import BetaGeoFitter
+
+    n_sims = 40_000
     counts = simulate_purchases(
-        [1], [10.0], [38.86], **draws, n_periods=2, period_length=4.0, n_sims=20, rng=rng
+        [1],
+        [10.0],
+        [38.86],
+        **_alternating_draws(n_sims),
+        n_periods=2,
+        period_length=13.0,
+        n_sims=n_sims,
+        rng=rng,
     )
-    assert counts.shape == (20, 1, 2)
+    assert counts.shape == (n_sims, 1, 2)
+    total = counts.sum(axis=(1, 2))
+    halves = []
+    for params, sims in ((MLE, total[0::2]), (OTHER, total[1::2])):
+        fitter = BetaGeoFitter()
+        fitter.params_ = pd.Series(params)
+        exact = float(
+            fitter.conditional_expected_number_of_purchases_up_to_time(26.0, 1, 10.0, 38.86)
+        )
+        # 4 standard errors of a mean of 20,000 simulated totals (about 4 * 0.005)
+        se = sims.std(ddof=1) / np.sqrt(sims.size)
+        assert abs(sims.mean() - exact) < 4 * se
+        halves.append((exact, se))
+    # the two parameter sets predict 0.29 and 0.15 purchases, ~30 standard errors apart: using
+    # one set for every simulation, or mixing them up, fails the checks above
+    (exact_a, se_a), (exact_b, se_b) = halves
+    assert abs(exact_a - exact_b) > 8 * (se_a + se_b)
 
 
 @pytest.mark.parametrize(
@@ -396,10 +464,42 @@ def test_cohort_interval_and_summary(small_cohort):
     assert list(table.columns) == ["mean", "mc_se", "5%", "95%"]
 
 
-def test_cohort_accepts_parameter_draws(small_cohort, rng):
-    draws = {k: rng.lognormal(np.log(v), 0.05, size=40) for k, v in MLE.items()}
-    sim = simulate_cohort(small_cohort, bgnbd=draws, gamma_gamma=GG, n_sims=40, chunk=15, rng=rng)
-    assert sim.value.shape == (40,)
+def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
+    from lifetimes import BetaGeoFitter, GammaGammaFitter
+
+    n_sims = 40_000
+    # a chunk size that does not divide n_sims, nor keep chunk starts even
+    sim = simulate_cohort(
+        small_cohort,
+        bgnbd=_alternating_draws(n_sims),
+        gamma_gamma=GG,
+        n_sims=n_sims,
+        chunk=9_999,
+        rng=rng,
+    )
+    assert sim.value.shape == (n_sims,)
+    c = small_cohort
+    halves = []
+    for params, values in ((MLE, sim.value[0::2]), (OTHER, sim.value[1::2])):
+        bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
+        bgf.params_, ggf.params_ = pd.Series(params), pd.Series(GG)
+        bgf.predict = bgf.conditional_expected_number_of_purchases_up_to_time  # as fit() sets it
+        exact = ggf.customer_lifetime_value(
+            bgf,
+            c["frequency"],
+            c["recency"],
+            c["T"],
+            c["monetary_value"],
+            time=12,
+            discount_rate=0.01,
+            freq="W",
+        ).sum()
+        # 4 standard errors of a mean of 20,000 simulated cohort values (about 4 * 1.3 dollars)
+        se = values.std(ddof=1) / np.sqrt(values.size)
+        assert abs(values.mean() - exact) < 4 * se
+        halves.append((exact, se))
+    (exact_a, se_a), (exact_b, se_b) = halves
+    assert abs(exact_a - exact_b) > 8 * (se_a + se_b)  # the check above can tell them apart
 
 
 @pytest.mark.parametrize(

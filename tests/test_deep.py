@@ -183,12 +183,37 @@ def test_train_vae_validates_inputs(digits):
 # --- the independent-pixel baseline ---------------------------------------------------------------
 
 
-def test_independent_pixels_known_value():
+def test_independent_pixels_is_a_normalised_distribution_over_digits():
+    # Summed over all 17^2 possible two-pixel test digits, a log-likelihood must give
+    # probability 1, whatever p the training digits imply: this fails for a missing binomial
+    # coefficient or a density that is not a pmf. 289 positive terms, each with relative
+    # rounding error of a few eps, sum to 1 within 1e-12.
+    from scipy.special import logsumexp
+
+    counts = np.arange(PIXEL_MAX + 1, dtype=float)
+    every_digit = np.stack(np.meshgrid(counts, counts), axis=-1).reshape(-1, 2)
+    train = np.array([[0.0, 16.0], [3.0, 5.0], [16.0, 7.0]])
+    assert logsumexp(independent_pixels_loglik(train, every_digit)) == pytest.approx(0, abs=1e-12)
+
+
+def test_independent_pixels_recovers_the_true_binomial_likelihood(rng):
+    """Training digits drawn from known Binomial(16, p_j) pixels: the held-out log-likelihood
+    must approach the true one, log Binomial(x; 16, p_true), as the training set grows."""
     from scipy import stats
 
-    got = independent_pixels_loglik(np.full((4, 2), 8.0), np.array([[8.0, 16.0]]))
-    p = (4 * 8 + 0.5) / (16 * 4 + 1)
-    assert got[0] == pytest.approx(stats.binom(16, p).logpmf(8) + stats.binom(16, p).logpmf(16))
+    n, p_true = 20_000, np.array([0.1, 0.5, 0.85])
+    train = rng.binomial(PIXEL_MAX, p_true, size=(n, 3)).astype(float)
+    test = np.array([[2.0, 8.0, 14.0], [0.0, 16.0, 13.0], [5.0, 3.0, 16.0]])
+    got = independent_pixels_loglik(train, test)
+    truth = stats.binom(PIXEL_MAX, p_true).logpmf(test).sum(axis=1)
+    # Each p_hat_j is a share of 16 n Bernoulli trials: standard error
+    # sqrt(p (1 - p) / (16 n)), plus a bias of at most 0.5 / (16 n + 1) from the half-count
+    # shrinkage. To first order the log-likelihood moves by the score
+    # x / p - (16 - x) / (1 - p) times that error; allow 4 standard errors plus the bias.
+    score = test / p_true - (PIXEL_MAX - test) / (1 - p_true)
+    se = np.sqrt(np.sum(score**2 * p_true * (1 - p_true) / (PIXEL_MAX * n), axis=1))
+    bias = np.sum(np.abs(score), axis=1) * 0.5 / (PIXEL_MAX * n + 1)
+    np.testing.assert_array_less(np.abs(got - truth), 4 * se + bias)
 
 
 @settings(max_examples=30, deadline=None)

@@ -48,7 +48,9 @@ def _closed_form_kl(vae, data, variance_for_sd=False):
 def test_10_2(trained):
     vae, data = trained
     check.exercise("10-2", _closed_form_kl(vae, data), vae=vae, data=data)
-    with pytest.raises(check.ExerciseIncorrect):
+    with pytest.raises(
+        check.ExerciseIncorrect, match=r"average KL\(q\(z\|x\) \|\| p\(z\)\): expected .* got "
+    ):
         check.exercise("10-2", _closed_form_kl(vae, data, variance_for_sd=True), vae=vae, data=data)
 
 
@@ -66,7 +68,9 @@ def test_10_3(flow_fit):
         wrong = flow.base_dist.log_prob(y).numpy()  # Jacobian forgotten
     flow.clear_cache()
     check.exercise("10-3", right, flow_fit=flow_fit, points=points)
-    with pytest.raises(check.ExerciseIncorrect):
+    with pytest.raises(
+        check.ExerciseIncorrect, match="log-densities by change of variables: expected .* got "
+    ):
         check.exercise("10-3", wrong, flow_fit=flow_fit, points=points)
     with pytest.raises(check.ExerciseIncorrect, match="must be a ndarray"):
         check.exercise("10-3", right.tolist(), flow_fit=flow_fit, points=points)

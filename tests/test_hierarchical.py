@@ -94,14 +94,77 @@ def test_quadrature_matches_brute_force_two_dimensional_integral():
     assert post.mean("tau") == pytest.approx(t / z, abs=0.05)
 
 
-def test_quadrature_weights_and_limits():
-    post = normal_hierarchical_posterior([1.0, -1.0], [1.0, 1.0], grid_size=500)
-    assert post.weights.sum() == pytest.approx(1.0)
-    assert np.all(post.weights >= 0)
+def _tau_posterior_by_quad(y, s, *, mu_sd=20.0, tau_scale=5.0):
+    """Posterior mean and CDF of tau by adaptive 1-D quadrature, independently of the helper.
+
+    p(tau | y) is proportional to HalfCauchy(tau; tau_scale) x N(y; 0, diag(s^2 + tau^2) +
+    mu_sd^2 11'): theta and mu integrated out analytically, the Gaussian evaluated as a dense
+    covariance with a Cholesky factor (the helper uses the determinant lemma on a u-grid).
+    """
+    y, s = np.asarray(y, dtype=float), np.asarray(s, dtype=float)
+
+    def log_post(tau):
+        cov = np.diag(s**2 + tau**2) + mu_sd**2
+        chol = np.linalg.cholesky(cov)
+        z = np.linalg.solve(chol, y)
+        log_like = -0.5 * (z @ z) - np.sum(np.log(np.diag(chol))) - 0.5 * y.size * np.log(2 * np.pi)
+        return stats.halfcauchy.logpdf(tau, scale=tau_scale) + log_like
+
+    scan = np.concatenate([[0.0], np.logspace(-3, 5, 200)])
+    values = [log_post(t) for t in scan]
+    mode, top = scan[int(np.argmax(values))], max(values)
+
+    def density(tau):
+        return np.exp(log_post(tau) - top)
+
+    def integral(f, upper=np.inf):
+        pieces = [(0.0, min(mode, upper)), (min(mode, upper), upper)]
+        out = [
+            integrate.quad(f, a, b, epsabs=0, epsrel=1e-10, limit=200) for a, b in pieces if b > a
+        ]
+        return sum(v for v, _ in out), sum(e for _, e in out)
+
+    z, z_err = integral(density)
+    m, m_err = integral(lambda t: t * density(t))
+    mean = m / z
+    mean_err = mean * (m_err / m + z_err / z)  # quad's own error estimates, propagated
+
+    def cdf(t):
+        return integral(density, upper=t)[0] / z
+
+    return mean, mean_err, cdf
+
+
+def _midpoint_error(y, s, grid_size, **kwargs):
+    """Richardson estimate of the u-grid midpoint rule's error in E[tau | y].
+
+    The midpoint rule's error is c / G^2 for a smooth integrand, so the error of G points is
+    (4 / 3) |E_G - E_2G| to leading order.
+    """
+    coarse = normal_hierarchical_posterior(y, s, grid_size=grid_size, **kwargs).mean("tau")
+    fine = normal_hierarchical_posterior(y, s, grid_size=2 * grid_size, **kwargs).mean("tau")
+    return 4 / 3 * abs(coarse - fine)
+
+
+def test_quadrature_tau_marginal_matches_adaptive_quadrature():
+    y, s = [1.0, -1.0], [1.0, 1.0]
+    post = normal_hierarchical_posterior(y, s, grid_size=500)
+    mean, mean_err, cdf = _tau_posterior_by_quad(y, s)
+    # twice the Richardson estimate of the grid's error (about 1e-5 here) plus quad's own error
+    tol = 2 * _midpoint_error(y, s, 500) + mean_err
+    assert post.mean("tau") == pytest.approx(mean, abs=tol)
+    for t in (0.5, 1.0, 3.0, 10.0):
+        # The grid puts each cell's mass on its midpoint, so its CDF at t misses at most the
+        # mass of the cell containing t, which is one of the two cells either side of t: their
+        # two weights together bound the error (with room for the cell masses' own O(h^2) error).
+        g = np.searchsorted(post.tau, t)
+        cell_mass = post.weights[g - 1] + post.weights[g]
+        assert post.weights[post.tau <= t].sum() == pytest.approx(cdf(t), abs=cell_mass)
     # theta_j | y lies between y_j and the pooled mean: shrinkage, never beyond
     theta = post.mean("theta")
     assert -1 < theta[1] < 0 < theta[0] < 1
     assert 0 <= post.prob_theta_above(0, 0.0) <= 1
+    # every new group is above -1e6: exact up to rounding of the weighted sum (default rel 1e-6)
     assert post.prob_new_above(-1e6) == pytest.approx(1.0)
 
 
@@ -110,7 +173,12 @@ def test_quadrature_weights_and_limits():
 def test_quadrature_probabilities_and_shrinkage_properties(pairs):
     y, s = np.array(pairs).T
     post = normal_hierarchical_posterior(y, s, grid_size=200)
-    assert np.isfinite(post.weights).all() and post.weights.sum() == pytest.approx(1.0)
+    assert np.isfinite(post.weights).all()
+    mean, mean_err, _ = _tau_posterior_by_quad(y, s)
+    # E[tau | y] against adaptive quadrature: twice the Richardson estimate of the 200-point
+    # grid's error, plus quad's error, plus 1e-9 relative for rounding in either computation
+    tol = 2 * _midpoint_error(y, s, 200) + mean_err + 1e-9 * mean
+    assert post.mean("tau") == pytest.approx(mean, abs=tol)
     for j in range(len(y)):
         assert 0 <= post.prob_theta_above(j, 0.0) <= 1
     assert post.mean("tau") > 0

@@ -3,6 +3,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from scipy import stats
 
 from helpers.latent import (
     FactorData,
@@ -20,12 +21,17 @@ W = np.array([[1.0, 0.0], [0.8, 0.2], [0.0, 1.0], [0.1, 0.9], [0.5, 0.5]])
 
 
 def test_simulate_mixture_returns_truth_and_matches_it(rng):
-    data = simulate_mixture(20_000, weights=[0.2, 0.8], means=[-3.0, 4.0], sds=[1.0, 0.5], rng=rng)
+    n = 20_000
+    data = simulate_mixture(n, weights=[0.2, 0.8], means=[-3.0, 4.0], sds=[1.0, 0.5], rng=rng)
     assert isinstance(data, MixtureData)
-    assert data.y.shape == data.z.shape == (20_000,)
-    assert np.mean(data.z == 0) == pytest.approx(0.2, abs=0.015)
-    assert data.y[data.z == 1].mean() == pytest.approx(4.0, abs=0.03)
-    assert data.y[data.z == 0].std() == pytest.approx(1.0, abs=0.05)
+    assert data.y.shape == data.z.shape == (n,)
+    n0, n1 = np.sum(data.z == 0), np.sum(data.z == 1)
+    # 4 binomial standard errors of a share of n labels: 4 * sqrt(0.2 * 0.8 / n) = 0.011
+    assert n0 / n == pytest.approx(0.2, abs=4 * np.sqrt(0.2 * 0.8 / n))
+    # 4 standard errors of the mean of the ~16,000 draws of component 1: 4 * 0.5 / sqrt(n1)
+    assert data.y[data.z == 1].mean() == pytest.approx(4.0, abs=4 * 0.5 / np.sqrt(n1))
+    # the sd of n0 Normal draws has standard error sd / sqrt(2 (n0 - 1)) (0.011 for ~4,000)
+    assert data.y[data.z == 0].std() == pytest.approx(1.0, abs=4 * 1.0 / np.sqrt(2 * (n0 - 1)))
     np.testing.assert_array_equal(data.means, [-3.0, 4.0])
 
 
@@ -60,11 +66,16 @@ def test_simulate_mixture_validates(kwargs, error, message):
 
 
 def test_simulate_factors_covariance_matches_model(rng):
-    data = simulate_factors(40_000, loadings=W, noise_sd=0.5, rng=rng)
+    n = 40_000
+    data = simulate_factors(n, loadings=W, noise_sd=0.5, rng=rng)
     assert isinstance(data, FactorData)
-    assert data.x.shape == (40_000, 5) and data.factors.shape == (40_000, 2)
+    assert data.x.shape == (n, 5) and data.factors.shape == (n, 2)
     expected = W @ W.T + 0.25 * np.eye(5)
-    np.testing.assert_allclose(np.cov(data.x, rowvar=False), expected, atol=0.04)
+    # For Normal rows the sample covariance s_ij has variance (S_ii S_jj + S_ij^2) / (n - 1)
+    # (Wishart); allow 4 standard errors per entry (at most 4 * 0.0088 = 0.035 here)
+    diag = np.diag(expected)
+    se = np.sqrt((np.outer(diag, diag) + expected**2) / (n - 1))
+    assert np.all(np.abs(np.cov(data.x, rowvar=False) - expected) < 4 * se)
     np.testing.assert_array_equal(data.noise_sd, np.full(5, 0.5))
 
 
@@ -92,19 +103,20 @@ def test_simulate_factors_validates(kwargs, message):
 
 
 def test_membership_matches_bayes_rule_and_batches():
-    from scipy import stats
-
     y = np.array([-1.0, 0.3, 2.0])
     w, mu, sd = np.array([0.3, 0.7]), np.array([0.0, 1.5]), np.array([1.0, 0.6])
     joint = w * stats.norm(mu, sd).pdf(y[:, None])
+    # log-scale (helper) and direct (here) evaluations of the same ratio: each probability has
+    # relative rounding of a few eps * |log joint| (< 10 here), ~1e-14; rtol 1e-12 covers it
     np.testing.assert_allclose(
-        membership_probabilities(y, w, mu, sd), joint / joint.sum(1, keepdims=True)
+        membership_probabilities(y, w, mu, sd), joint / joint.sum(1, keepdims=True), rtol=1e-12
     )
     batched = membership_probabilities(
         y, np.stack([w, w[::-1]]), np.stack([mu, mu]), np.stack([sd, sd])
     )
     assert batched.shape == (2, 3, 2)
-    np.testing.assert_allclose(batched[0], membership_probabilities(y, w, mu, sd))
+    # the same numbers through a broadcast computation: rounding only, as above
+    np.testing.assert_allclose(batched[0], membership_probabilities(y, w, mu, sd), rtol=1e-12)
 
 
 def test_membership_zero_weight_component_gets_zero():
@@ -136,7 +148,12 @@ def test_membership_validates(args, message):
 def test_membership_rows_are_probabilities(y, mu, sd, raw):
     probs = membership_probabilities(y, raw / raw.sum(), mu, sd)
     assert np.all((probs >= 0) & (probs <= 1))
-    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    # exp(log p_k - logsumexp) carries the log-sum-exp's absolute rounding, eps * |log joint|
+    # (up to ~7e5 for y = 50, sd = 0.05), into every p_k; with one rounding per component on
+    # top, a row sums to 1 within (K + 1) eps (1 + max_k |log N(y | mu_k, sd_k)|)
+    scale = np.abs(stats.norm.logpdf(y[:, None], mu, sd)).max(axis=1)
+    tol = (len(mu) + 1) * np.finfo(float).eps * (1 + scale)
+    assert np.all(np.abs(probs.sum(axis=1) - 1.0) <= tol)
 
 
 @settings(max_examples=50, deadline=None)
@@ -145,7 +162,9 @@ def test_align_labels_undoes_a_permutation(perm, noise):
     reference = np.arange(5, dtype=float)[:, None] * np.array([10.0, -10.0])
     estimate = reference[list(perm)] + 0.1 * noise
     found = align_labels(estimate, reference)
-    np.testing.assert_allclose(estimate[found], reference, atol=1.0)
+    # the right permutation leaves only the noise, |0.1 * noise| <= 0.5 (plus rounding of
+    # additions of size 40, ~1e-14); a wrong one is off by >= 10 - 1 = 9 in some entry
+    np.testing.assert_allclose(estimate[found], reference, rtol=0, atol=0.5 + 1e-12)
 
 
 def test_align_labels_beats_greedy_matching():
@@ -180,10 +199,16 @@ def test_relabel_chains_validates():
 
 
 def test_principal_angles_known_values():
-    np.testing.assert_allclose(principal_angles([1.0, 0.0], [1.0, 1.0]), [45.0])
+    # Exact angles of well-conditioned 2- and 3-vectors: only a few roundings of size eps,
+    # so rtol 1e-12 (and atol 1e-12 for the exact 0) leaves a wide margin
+    np.testing.assert_allclose(principal_angles([1.0, 0.0], [1.0, 1.0]), [45.0], rtol=1e-12)
     e = np.eye(3)
-    np.testing.assert_allclose(principal_angles(e[:, :2], e[:, [0, 2]]), [0.0, 90.0], atol=1e-12)
-    np.testing.assert_allclose(principal_angles([1.0, 0.0], [0.0, 1.0], degrees=False), [np.pi / 2])
+    np.testing.assert_allclose(
+        principal_angles(e[:, :2], e[:, [0, 2]]), [0.0, 90.0], rtol=1e-12, atol=1e-12
+    )
+    np.testing.assert_allclose(
+        principal_angles([1.0, 0.0], [0.0, 1.0], degrees=False), [np.pi / 2], rtol=1e-12
+    )
 
 
 matrices = arrays(float, (6, 2), elements=st.floats(-3, 3))
@@ -196,17 +221,24 @@ def test_subspace_distance_properties(a, b, theta, scale):
         return
     rot = np.array([[np.cos(theta), -np.sin(theta)], [np.sin(theta), np.cos(theta)]]) * scale
     d = subspace_distance(a, b)
-    assert 0.0 <= d <= 1.0 + 1e-12
-    assert d == pytest.approx(subspace_distance(b, a), abs=1e-9)  # symmetric
-    assert subspace_distance(a, a @ rot) == pytest.approx(0.0, abs=1e-6)  # rotation-invariant
-    assert subspace_distance(a @ rot, b) == pytest.approx(d, abs=1e-6)
+    assert 0.0 <= d <= 1.0 + 1e-12  # 1e-12: rounding of a sine
+    # Rounding errors of size eps ||A|| move the column space of A by about eps * cond(A)
+    # (Wedin's theorem), and Householder QR / SVD on p x k matrices add ~p k eps each: so two
+    # computed distances of these 6 x 2 bases agree within 2 p k eps cond = 24 eps cond
+    # (at most ~5e-11 here, as the rank filter keeps cond below ~1e4)
+    tol = 2 * 6 * 2 * np.finfo(float).eps * max(np.linalg.cond(a), np.linalg.cond(b))
+    assert d == pytest.approx(subspace_distance(b, a), abs=tol)  # symmetric
+    assert subspace_distance(a, a @ rot) == pytest.approx(0.0, abs=tol)  # rotation-invariant
+    assert subspace_distance(a @ rot, b) == pytest.approx(d, abs=tol)
 
 
 def test_subspace_distance_equals_projection_norm(rng):
     a, b = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
     qa, qb = np.linalg.qr(a)[0], np.linalg.qr(b)[0]
     expected = np.linalg.norm(qa @ qa.T - qb @ qb.T, 2)
-    assert subspace_distance(a, b) == pytest.approx(expected, rel=1e-8)
+    # two algorithms on 7 x 3 bases, each accurate to ~p k eps cond (as above): 2 p k eps cond
+    tol = 2 * 7 * 3 * np.finfo(float).eps * max(np.linalg.cond(a), np.linalg.cond(b))
+    assert subspace_distance(a, b) == pytest.approx(expected, rel=tol)
 
 
 @pytest.mark.parametrize(

@@ -36,12 +36,18 @@ def _table(**overrides):
 # segment_log_odds -----------------------------------------------------------
 
 
-def test_segment_log_odds_known_value():
+def test_segment_log_odds_matches_statsmodels():
+    from statsmodels.stats.contingency_tables import Table2x2
+
     out = segment_log_odds(_table())
-    expected = np.log(120 / 880) - np.log(100 / 900)
-    assert out.loc["a", "estimate"] == pytest.approx(expected)
-    assert out.loc["a", "se"] == pytest.approx(np.sqrt(1 / 120 + 1 / 880 + 1 / 100 + 1 / 900))
     assert list(out.index) == ["a", "b"]
+    for name, treated, control, users in (("a", 120, 100, 1000), ("b", 50, 40, 500)):
+        # rows: treatment, control; columns: converted, not converted
+        table = Table2x2(np.array([[treated, users - treated], [control, users - control]]))
+        # both are closed forms in a few logs and divisions: they agree to rounding (~1e-15);
+        # rel=1e-12 leaves a wide margin for it and nothing for a wrong formula
+        assert out.loc[name, "estimate"] == pytest.approx(table.log_oddsratio, rel=1e-12)
+        assert out.loc[name, "se"] == pytest.approx(table.log_oddsratio_se, rel=1e-12)
 
 
 def test_segment_log_odds_covers_truth_in_simulation(rng):
@@ -174,22 +180,37 @@ def test_plot_exceedance_marks_target():
 # forecast_extra_conversions ---------------------------------------------------------
 
 
-def test_forecast_mean_matches_expectation():
-    lift = np.full((2000, 2), 0.2)
-    base = np.full((2000, 2), 0.1)
-    paths = forecast_extra_conversions(lift, base, [1000, 500], weeks=4, rng=1)
-    treated = 1 / (1 + np.exp(-(np.log(0.1 / 0.9) + 0.2)))
-    per_week = 1500 * (treated - 0.1)
-    sd = np.sqrt(1500 * treated * (1 - treated) * 4 / 2000)
-    assert paths.shape == (2000, 4)
-    assert paths[:, -1].mean() == pytest.approx(4 * per_week, abs=4 * sd)
+def test_forecast_matches_binomial_moments(rng):
+    # Rates chosen so the treated rates are known exactly: baseline 0.5 with a log odds ratio
+    # of log 3 gives odds 3, rate 0.75; baseline 0.1 (odds 1/9) with log 9 gives odds 1, rate 0.5.
+    draws, weeks, users = 4000, 4, np.array([1000, 400])
+    lift = np.tile([np.log(3.0), np.log(9.0)], (draws, 1))
+    base = np.tile([0.5, 0.1], (draws, 1))
+    paths = forecast_extra_conversions(lift, base, users, weeks=weeks, rng=rng)
+    assert paths.shape == (draws, weeks)
+    # Each week: extra = Binomial(1000, 0.75) - 500 + Binomial(400, 0.5) - 40, so
+    # E = 250 + 160 = 410 and Var = 1000 * 0.75 * 0.25 + 400 * 0.5 * 0.5 = 287.5, independent
+    # across weeks: after week w the path has mean 410 w and variance 287.5 w.
+    w = np.arange(1, weeks + 1)
+    mean, var = 410.0 * w, 287.5 * w
+    # 4 standard errors of a mean of `draws` paths: 4 * sqrt(var / draws) (2.1 at week 4)
+    np.testing.assert_array_less(np.abs(paths.mean(axis=0) - mean), 4 * np.sqrt(var / draws))
+    # the sample variance of near-Normal sums has standard error var * sqrt(2 / (draws - 1))
+    # (2.2% of var); allow 4 of them: catches one Binomial draw reused for every week
+    np.testing.assert_array_less(
+        np.abs(paths.var(axis=0, ddof=1) - var), 4 * var * np.sqrt(2 / (draws - 1))
+    )
 
 
 def test_forecast_seed_contract():
     args = (np.full((5, 2), 0.1), np.full((5, 2), 0.05), [100, 100])
     a = forecast_extra_conversions(*args, weeks=3, rng=7)
+    again = forecast_extra_conversions(*args, weeks=3, rng=7)
     b = forecast_extra_conversions(*args, weeks=3, rng=np.random.default_rng(7))
-    assert np.array_equal(a, b)
+    other = forecast_extra_conversions(*args, weeks=3, rng=8)
+    assert np.array_equal(a, again)  # same int seed: identical output
+    assert np.array_equal(a, b)  # a Generator is accepted (and seeds like its int)
+    assert not np.array_equal(a, other)  # a different seed: different output
 
 
 @pytest.mark.parametrize(

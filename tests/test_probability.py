@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from scipy import integrate, stats
+from scipy import stats
 
 from helpers.probability import (
     beta_posterior,
@@ -13,24 +13,38 @@ from helpers.probability import (
 )
 
 
-def test_mc_estimate_matches_formula(rng):
-    draws = rng.normal(3.0, 2.0, size=10_000)
-    est = mc_estimate(draws)
-    assert est.mean == pytest.approx(draws.mean())
-    assert est.se == pytest.approx(draws.std(ddof=1) / 100)
-    assert est.interval()[0] < est.mean < est.interval()[1]
+def test_mc_estimate_matches_the_generating_distribution(rng):
+    # N(3, 2) draws: the true mean is 3 and the true standard error of a mean of n draws is
+    # sigma / sqrt(n) = 2 / 100, whatever formula mc_estimate uses internally.
+    n, mu, sigma = 10_000, 3.0, 2.0
+    est = mc_estimate(rng.normal(mu, sigma, size=n))
+    true_se = sigma / np.sqrt(n)
+    assert est.n == n
+    # 4 standard errors of a Monte Carlo mean with n draws: 4 * sigma / sqrt(n) = 0.08
+    assert abs(est.mean - mu) < 4 * true_se
+    # se is sd_hat / sqrt(n); for Normal draws sd_hat has relative standard error
+    # 1 / sqrt(2 (n - 1)) (0.7% here), so se must match sigma / sqrt(n) within 4 of those (2.8%).
+    # A missing sqrt(n), a variance for an sd or a 1/n scaling would all be off by far more.
+    rel_sd_error = 1 / np.sqrt(2 * (n - 1))
+    assert est.se == pytest.approx(true_se, rel=4 * rel_sd_error)
+    low, high = est.interval()
+    assert high - low == pytest.approx(2 * 1.96 * true_se, rel=4 * rel_sd_error)
 
 
 def test_mc_estimate_interval_covers_truth_at_the_nominal_rate(rng):
+    reps = 400
     covered = np.mean(
         [
             (lambda e: e.interval()[0] <= 2.0 <= e.interval()[1])(
                 mc_estimate(rng.exponential(2.0, size=400))
             )
-            for _ in range(400)
+            for _ in range(reps)
         ]
     )
-    assert 0.90 <= covered <= 0.98
+    # The coverage of `reps` independent intervals is a Binomial share with standard error
+    # sqrt(0.95 * 0.05 / reps) = 0.011; allow 4 of them around the nominal 95% (the skewness of
+    # the exponential moves a two-sided interval's coverage only by O(1/n) = O(0.0025)).
+    assert abs(covered - 0.95) <= 4 * np.sqrt(0.95 * 0.05 / reps)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +61,10 @@ def test_ppv_known_value_and_by_simulation(rng):
     n = 400_000
     sick = rng.random(n) < 0.1
     pos = np.where(sick, rng.random(n) < 0.8, rng.random(n) < 0.1)
-    assert sick[pos].mean() == pytest.approx(positive_predictive_value(0.1, 0.8, 0.9), abs=0.01)
+    # the simulated PPV is a share among the ~68,000 positives: allow 4 of its binomial standard
+    # errors, 4 * sqrt(ppv (1 - ppv) / n_pos) = 0.0077
+    ppv = positive_predictive_value(0.1, 0.8, 0.9)
+    assert sick[pos].mean() == pytest.approx(ppv, abs=4 * np.sqrt(ppv * (1 - ppv) / pos.sum()))
 
 
 @pytest.mark.parametrize("name", ["prevalence", "sensitivity", "specificity"])
@@ -99,9 +116,36 @@ def test_grid_matches_conjugate(s, extra, a, b):
     assert np.trapezoid(grid * dens, grid) == pytest.approx(exact.mean(), abs=2e-3)
 
 
-def test_grid_posterior_integrates_to_one():
-    grid, dens = grid_posterior(3, 10)
-    assert integrate.trapezoid(dens, grid) == pytest.approx(1.0)
+def _max_abs_second_derivative_of_beta_pdf(a, b):
+    """max |p''| of the Beta(a, b) density on (0, 1), from its closed-form second derivative."""
+    t = np.linspace(0.0, 1.0, 200_001)[1:-1]
+    pdf = stats.beta(a, b).pdf(t)
+    score = (a - 1) / t - (b - 1) / (1 - t)
+    return float(np.max(np.abs(pdf * (score**2 - (a - 1) / t**2 - (b - 1) / (1 - t) ** 2))))
+
+
+@pytest.mark.parametrize(
+    ("successes", "trials", "prior", "exact", "grid_size"),
+    [
+        (3, 10, None, stats.beta(4, 8), 201),  # uniform prior: posterior Beta(1 + 3, 1 + 7)
+        (0, 5, None, stats.beta(1, 6), 201),  # non-zero density at the grid's end
+        # an unnormalised Beta(2, 5) kernel as prior: posterior Beta(2 + 7, 5 + 33)
+        (7, 40, lambda t: t * (1 - t) ** 4, stats.beta(9, 38), 1001),
+    ],
+)
+def test_grid_posterior_is_the_exact_beta_density_pointwise(
+    successes, trials, prior, exact, grid_size
+):
+    grid, dens = grid_posterior(successes, trials, prior=prior, grid_size=grid_size)
+    truth = exact.pdf(grid)
+    # The grid density is likelihood x prior divided by its trapezoid-rule area, so it differs
+    # from the exact pdf only by the factor Z / Z_trap. The composite trapezoid rule on [0, 1]
+    # with spacing h has relative error at most h^2 max|p''| / 12 for the normalised density p
+    # (about 4e-4 and 2e-4 here); a wrong likelihood, a prior left out or a sum-based
+    # normalisation is off by percents.
+    h = 1.0 / (grid_size - 1)
+    bound = h**2 * _max_abs_second_derivative_of_beta_pdf(*exact.args) / 12
+    np.testing.assert_allclose(dens, truth, rtol=bound / (1 - bound), atol=0)
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ from helpers.regression import (
 
 
 def test_share_standard_error_known_values():
+    # closed forms evaluated in floating point: the default tolerances (rel 1e-6, rtol 1e-7)
+    # only absorb rounding (~1e-16)
     p = 13 / 82
     assert float(share_standard_error(12, 80)) == pytest.approx(np.sqrt(p * (1 - p) / 80))
     assert float(share_standard_error(0, 20)) > 0  # smoothing keeps it positive
@@ -46,7 +48,8 @@ def test_share_standard_error_rejects_bad_counts(flagged, messages, message):
 def test_share_standard_error_bounded_and_shrinks_with_n(n, data):
     k = data.draw(st.integers(0, n))
     se = float(share_standard_error(k, n))
-    assert 0 < se <= 0.5 / np.sqrt(n) + 1e-12  # p(1-p) <= 1/4
+    # p(1-p) <= 1/4; 1e-12 absorbs rounding in the square root (~1e-17 at these sizes)
+    assert 0 < se <= 0.5 / np.sqrt(n) + 1e-12
     # the same share measured on four times as many messages has about half the error
     assert float(share_standard_error(4 * k, 4 * n)) < se
 
@@ -63,8 +66,11 @@ def test_simulate_shares_shapes_and_truth():
     d = sim.data
     assert d["messages"].between(20, 2000).all()
     assert (d["flagged"] <= d["messages"]).all()
-    np.testing.assert_allclose(d["share"], d["flagged"] / d["messages"])
-    np.testing.assert_allclose(d["se"], share_standard_error(d["flagged"], d["messages"]))
+    # the same arithmetic on the same counts: equal up to rounding (~1e-16), well inside rtol 1e-12
+    np.testing.assert_allclose(d["share"], d["flagged"] / d["messages"], rtol=1e-12)
+    np.testing.assert_allclose(
+        d["se"], share_standard_error(d["flagged"], d["messages"]), rtol=1e-12
+    )
     assert sim.true_share.between(0.001, 0.999).all()
 
 
@@ -81,16 +87,27 @@ def test_simulate_shares_recovers_truth_by_regression():
     sim = simulate_shares(200, sigma=0.0, messages=(5000, 5000), rng=3)
     x = np.column_stack([np.ones(200), sim.data[sim.features]])
     coef = np.linalg.lstsq(x, sim.true_share, rcond=None)[0]
-    np.testing.assert_allclose(coef, [0.25, *DEFAULT_COEFFICIENTS.values()], atol=1e-12)
-    # measured shares scatter around the truth by about their standard error
+    truth = np.array([0.25, *DEFAULT_COEFFICIENTS.values()])
+    # A consistent least-squares system is solved to a relative error of a few eps * cond(X)
+    # (cond ~ 1.8 here): 10 * eps * cond * |beta| ~ 1e-15
+    tol = 10 * np.finfo(float).eps * np.linalg.cond(x) * np.linalg.norm(truth)
+    np.testing.assert_allclose(coef, truth, rtol=0, atol=tol)
+    # measured shares scatter around the truth by about their standard error: z has sd 1 (the
+    # smoothed se differs from the exact binomial one by O(1/n) = 2e-4 at 5000 messages), and a
+    # sample sd of 200 values has relative standard error 1 / sqrt(2 * 199) = 0.05; allow 4
     z = (sim.data["share"] - sim.true_share) / sim.data["se"]
-    assert 0.8 < z.std() < 1.2
+    assert abs(z.std() - 1) < 4 / np.sqrt(2 * (len(z) - 1))
 
 
 def test_simulate_shares_feature_correlation():
-    sim = simulate_shares(20_000, correlation=0.5, rng=2)
+    n, rho = 20_000, 0.5
+    sim = simulate_shares(n, correlation=rho, rng=2)
     corr = sim.data[sim.features].corr().to_numpy()
-    assert np.allclose(corr[np.triu_indices(4, 1)], 0.5, atol=0.03)
+    # a sample correlation of n bivariate Normal pairs has standard error (1 - rho^2) / sqrt(n)
+    # = 0.0053; allow 4 (0.021)
+    np.testing.assert_allclose(
+        corr[np.triu_indices(4, 1)], rho, rtol=0, atol=4 * (1 - rho**2) / np.sqrt(n)
+    )
 
 
 def test_simulate_shares_custom_coefficients():
@@ -126,11 +143,19 @@ def test_simulate_shares_rejects_bad_arguments(kwargs, error, message):
 
 
 def test_prediction_table_numpy(rng):
-    draws = rng.normal([0.0, 10.0], [1.0, 2.0], size=(40_000, 2))
+    from scipy import stats
+
+    n, mu, sd = 40_000, np.array([0.0, 10.0]), np.array([1.0, 2.0])
+    draws = rng.normal(mu, sd, size=(n, 2))
     table = prediction_table(draws, index=["a", "b"])
     assert list(table.columns) == ["mean", "2.5%", "97.5%"]
-    np.testing.assert_allclose(table["mean"], [0, 10], atol=0.05)
-    np.testing.assert_allclose(table["97.5%"], [1.96, 10 + 3.92], atol=0.06)
+    # 4 standard errors of a mean of n draws: 4 * sd / sqrt(n) = 0.02 and 0.04
+    assert np.all(np.abs(table["mean"] - mu) < 4 * sd / np.sqrt(n))
+    # A sample q-quantile has standard error sqrt(q (1 - q) / n) / density at the quantile:
+    # 0.0134 * sd here; allow 4 (0.053 and 0.107)
+    z = stats.norm.ppf(0.975)
+    quantile_se = np.sqrt(0.975 * 0.025 / n) / (stats.norm.pdf(z) / sd)
+    assert np.all(np.abs(table["97.5%"] - (mu + z * sd)) < 4 * quantile_se)
     assert list(prediction_table(draws, prob=0.9).columns) == ["mean", "5%", "95%"]
 
 
@@ -139,7 +164,10 @@ def test_prediction_table_xarray_uses_coordinates(rng):
     da = xr.DataArray(values, dims=("chain", "draw", "account"), coords={"account": [7, 8, 9]})
     table = prediction_table(da)
     assert list(table.index) == [7, 8, 9] and table.index.name == "account"
-    np.testing.assert_allclose(table["mean"], values.reshape(100, 3).mean(axis=0))
+    # the same 100 numbers averaged, perhaps in another order: summation rounding is at most
+    # 100 * eps * max|value|
+    tol = 100 * np.finfo(float).eps * np.abs(values).max()
+    np.testing.assert_allclose(table["mean"], values.reshape(100, 3).mean(axis=0), rtol=0, atol=tol)
 
 
 @pytest.mark.parametrize(
@@ -172,17 +200,28 @@ def test_prediction_table_interval_contains_its_mass(seed, prob):
     low, high = table.iloc[:, 1].to_numpy(), table.iloc[:, 2].to_numpy()
     assert np.all(low <= table["mean"]) and np.all(table["mean"] <= high)
     inside = ((draws >= low) & (draws <= high)).mean(axis=0)
-    assert np.all(np.abs(inside - prob) <= 0.01)
+    # np.quantile interpolates between order statistics at positions (n - 1) q, so the count of
+    # draws at or below the upper end is within (h, h + 1] and the count below the lower end
+    # within [l, l + 1): the share inside is (n - 1) prob / n within 1 / n, i.e. within
+    # (1 + prob) / n = 0.005 of prob for n = 400
+    n = draws.shape[0]
+    assert np.all(np.abs(inside - prob) <= (1 + prob) / n + 1e-12)
 
 
 # ---- interval_coverage
 
 
 def test_interval_coverage_known_and_nominal(rng):
-    assert interval_coverage([1, 2, 3], [0, 2, 4], [1, 2, 5]) == pytest.approx(2 / 3)
-    y = rng.normal(size=20_000)
-    assert interval_coverage(y, np.full(y.size, -1.96), np.full(y.size, 1.96)) == pytest.approx(
-        0.95, abs=0.01
+    from scipy import stats
+
+    assert interval_coverage([1, 2, 3], [0, 2, 4], [1, 2, 5]) == pytest.approx(2 / 3)  # exact
+    n = 20_000
+    y = rng.normal(size=n)
+    truth = 2 * stats.norm.cdf(1.96) - 1  # 0.950004
+    # a coverage share of n draws has binomial standard error sqrt(p (1 - p) / n) = 0.0015;
+    # allow 4 (0.0062)
+    assert interval_coverage(y, np.full(n, -1.96), np.full(n, 1.96)) == pytest.approx(
+        truth, abs=4 * np.sqrt(truth * (1 - truth) / n)
     )
 
 

@@ -151,12 +151,41 @@ def test_inputs_from_quantiles_validation(q, message):
 # ---- failure probability ---------------------------------------------------------------------
 
 
-def test_failure_probability_formula():
+def test_failure_probability_known_counts():
     est = failure_probability(np.array([-1.0, 1.0, 1.0, 1.0, -2.0]))
-    assert est.pf == pytest.approx(0.4)
-    assert est.se == pytest.approx(np.sqrt(0.4 * 0.6 * 5 / 4) / np.sqrt(5))  # ddof=1
-    assert est.beta == pytest.approx(-stats.norm.ppf(0.4))
-    assert est.interval()[0] >= 0
+    assert est.pf == 0.4 and est.n == 5  # 2 of 5 margins are negative: exact
+    # -Phi^{-1}(0.4) = 0.253347 (normal table: Phi(0.253347) = 0.6); 1e-6 is the table's rounding
+    assert est.beta == pytest.approx(0.253347, abs=1e-6)
+    # one failure in ten: pf - 1.96 se < 0, so the interval's lower end is clipped to exactly 0
+    assert failure_probability(np.r_[-1.0, np.ones(9)]).interval()[0] == 0.0
+
+
+def test_failure_probability_se_matches_the_true_sampling_variance(rng):
+    """The reported se, squared, must estimate the true variance of pf over repeated runs.
+
+    se^2 = s^2 / n with the unbiased sample variance s^2 has expectation Var(term) / n
+    exactly, so its average over many independent replications converges to the analytic
+    variance of the estimator (a biased ddof=0 variance is 1/n = 12% low at n = 8).
+    """
+    reps = 20_000
+    # plain Monte Carlo, n = 8 margins U - 0.3 with U ~ Uniform(0, 1): pf = 0.3 exactly
+    n, pf = 8, 0.3
+    runs = [failure_probability(u - pf) for u in rng.random((reps, n))]
+    se2 = np.array([r.se**2 for r in runs])
+    # 4 standard errors of a mean of `reps` replications, from their own spread
+    assert abs(np.mean([r.pf for r in runs]) - pf) < 4 * np.sqrt(pf * (1 - pf) / (n * reps))
+    assert abs(se2.mean() - pf * (1 - pf) / n) < 4 * se2.std(ddof=1) / np.sqrt(reps)
+    # importance sampling of P(Z > 3) from u ~ N(3, 1) with weights phi(u) / phi(u - 3): the
+    # weighted term has E = Phi(-3) and E[term^2] = exp(9) Phi(-6), so Var = that - Phi(-3)^2
+    reps, n, c = 4_000, 50, 3.0
+    u = rng.normal(c, 1.0, size=(reps, n))
+    weights = np.exp(-c * u + c**2 / 2)
+    runs = [failure_probability(c - ui, weights=wi) for ui, wi in zip(u, weights, strict=True)]
+    exact_pf = stats.norm.sf(c)
+    term_var = np.exp(c**2) * stats.norm.sf(2 * c) - exact_pf**2
+    pfs, se2 = np.array([r.pf for r in runs]), np.array([r.se**2 for r in runs])
+    assert abs(pfs.mean() - exact_pf) < 4 * np.sqrt(term_var / (n * reps))
+    assert abs(se2.mean() - term_var / n) < 4 * se2.std(ddof=1) / np.sqrt(reps)
 
 
 def test_no_failures_means_infinite_beta():
