@@ -155,3 +155,29 @@ def test_close_takes_a_tolerance_per_element():
         check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, -1.0], name="vec")
     with pytest.raises(ValueError, match="broadcastable shapes"):
         check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, 0.1, 0.1], name="vec")
+
+
+def test_recovered_accepts_the_truth_and_rejects_a_wrong_one(rng):
+    import arviz as az
+
+    draws = rng.normal([1.0, -2.0], [0.1, 0.2], size=(4, 500, 2))
+    idata = az.from_dict({"posterior": {"beta": draws}})
+    check.recovered([1.0, -2.0], idata.posterior["beta"], name="betas")
+    check.recovered([1.0, -2.0], draws.reshape(2000, 2), name="betas from an array")
+    with pytest.raises(check.CheckFailed, match="betas"):
+        check.recovered([1.0, -1.0], idata.posterior["beta"], name="betas")  # 5 SDs off
+    with pytest.raises(check.CheckFailed):
+        check.recovered(1.0, draws[..., 0].ravel(), sds=0.01, name="tight")
+
+
+def test_recovered_validates(rng):
+    import xarray as xr
+
+    with pytest.raises(ValueError, match="at least 2 draws"):
+        check.recovered(1.0, [1.0], name="x")
+    with pytest.raises(ValueError, match="must hold draws along its first axis"):
+        check.recovered(1.0, 1.0, name="x")
+    with pytest.raises(ValueError, match="must have chain/draw or sample dims"):
+        check.recovered(1.0, xr.DataArray(np.ones(3), dims=["obs"]), name="x")
+    with pytest.raises(ValueError, match="`sds` must be a finite number >= 0"):
+        check.recovered(1.0, np.ones(3), sds=-1, name="x")
