@@ -35,7 +35,9 @@ class Thresholds:
         many effective draws.
     rhat_noise : float, default 16
         Allowance for R-hat's own sampling noise, which shrinks as 1/ESS: a parameter passes when
-        ``R-hat - 1 <= max(rhat_max - 1, rhat_noise / max(ESS_bulk, 100 * chains))``. For chains
+        ``R-hat - 1 <= max(rhat_max - 1, rhat_noise / max(ESS, ess_per_chain * chains))``, where
+        ESS is the smaller of bulk and tail ESS (ArviZ's R-hat is the larger of the bulk and the
+        folded-tail R-hat, so the noisier of the two sets it). For chains
         that have converged, the 99.99th percentile of R-hat - 1 over 4 chains is about 16 / ESS
         (simulated AR(1) chains with bulk ESS from 90 to 1600; tests/test_diagnostics.py repeats
         the simulation), so 1.01 alone flags healthy fast-budget fits (4 x 400 draws, ESS 400 to
@@ -236,8 +238,10 @@ def diagnose(
     per = pd.DataFrame(rows, columns=["parameter", "r_hat", "ess_bulk", "ess_tail"]).set_index(
         "parameter"
     )
-    # R-hat's own noise shrinks as 1/ESS; the ESS is not taken below the ESS gate (Thresholds)
-    ess_floor = np.maximum(per["ess_bulk"].to_numpy(), thresholds.ess_per_chain * chains)
+    # R-hat's own noise shrinks as 1/ESS; ArviZ's R-hat is the larger of the bulk and the folded
+    # (tail) R-hat, so the smaller ESS sets it. Never below the ESS gate (Thresholds).
+    ess = np.minimum(per["ess_bulk"].to_numpy(), per["ess_tail"].to_numpy())
+    ess_floor = np.maximum(ess, thresholds.ess_per_chain * chains)
     per["r_hat_limit"] = np.maximum(thresholds.rhat_max, 1 + thresholds.rhat_noise / ess_floor)
 
     stats = getattr(idata, "sample_stats", None)

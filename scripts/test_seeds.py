@@ -42,6 +42,7 @@ class Run:
 
 def _failure(output: str) -> str:
     """The line that says why a notebook failed (a check's message, or the exception)."""
+    output = re.sub(r"\x1b\[[0-9;]*m", "", output)  # nbmake colours its tracebacks
     for pattern in (r"(CheckFailed: .*)", r"(DiagnosticsError: .*)", r"(\w+Error: .*)"):
         found = re.findall(pattern, output)
         if found:

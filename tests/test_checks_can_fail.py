@@ -81,7 +81,7 @@ CAN_FAIL_EXEMPT: dict[tuple[str, str], str] = {
         "within a factor of two (the section's point); alpha and the fit's diagnostics are "
         "checked beside them"
     ),
-    ("01_distributions", "true click rate"): (
+    ("01_distributions", "true click rate within 4 posterior SDs"): (
         "a coverage statement about 40 visitors: the section shows how wide a 95% interval from "
         "40 data points is (it holds half the true rate); the grid-vs-exact checks beside it are "
         "the ones that test the computation"
