@@ -284,9 +284,11 @@ def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> Non
         sample = [d for d in ("chain", "draw", "sample") if d in dims]
         if not sample:
             raise ValueError(f"`posterior` must have chain/draw or sample dims; got {dims}")
+        n = int(np.prod([posterior.sizes[d] for d in sample]))
+        if n < 2:
+            raise ValueError(f"`posterior` must hold at least 2 draws; got {n}")
         mean = np.asarray(posterior.mean(sample).values, dtype=float)
         sd = np.asarray(posterior.std(sample, ddof=1).values, dtype=float)
-        n = int(np.prod([posterior.sizes[d] for d in sample]))
     else:
         draws = _array(posterior, "posterior")
         if draws.ndim == 0:
@@ -295,8 +297,6 @@ def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> Non
         if n < 2:
             raise ValueError(f"`posterior` must hold at least 2 draws; got {n}")
         mean, sd = draws.mean(axis=0), draws.std(axis=0, ddof=1)
-    if n < 2:
-        raise ValueError(f"`posterior` must hold at least 2 draws; got {n}")
     close(mean, truth, atol=sds * sd, name=name)
 
 
