@@ -107,7 +107,7 @@ def test_notebook_page_footer_has_run_time_and_versions(site, path):
     )
     assert footer, f"{path.stem}: no run-information footer"
     assert footer.group(1) == "fast"
-    assert "pymc 5." in footer.group(3) and "arviz 0." in footer.group(3)
+    assert "pymc 6." in footer.group(3) and "arviz 1." in footer.group(3)
 
 
 def test_workshop_agenda_shows_measured_run_times(site):
