@@ -422,26 +422,30 @@ def small_cohort() -> pd.DataFrame:
     )
 
 
-def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
+def _lifetimes_cohort_clv(cohort, bgnbd):
+    """lifetimes' own 12-month discounted CLV of the cohort, summed, at fixed parameters."""
     from lifetimes import BetaGeoFitter, GammaGammaFitter
 
     bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
-    bgf.params_, ggf.params_ = pd.Series(MLE), pd.Series(GG)
+    bgf.params_, ggf.params_ = pd.Series(bgnbd), pd.Series(GG)
     bgf.predict = bgf.conditional_expected_number_of_purchases_up_to_time  # as fit() sets it
-    c = small_cohort
-    clv = ggf.customer_lifetime_value(
+    return ggf.customer_lifetime_value(
         bgf,
-        c["frequency"],
-        c["recency"],
-        c["T"],
-        c["monetary_value"],
+        cohort["frequency"],
+        cohort["recency"],
+        cohort["T"],
+        cohort["monetary_value"],
         time=12,
         discount_rate=0.01,
         freq="W",
-    )
+    ).sum()
+
+
+def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
+    c = small_cohort
     sim = simulate_cohort(c, bgnbd=MLE, gamma_gamma=GG, n_sims=40_000, chunk=10_000, rng=rng)
     se = sim.value.std(ddof=1) / np.sqrt(sim.value.size)
-    assert abs(sim.value.mean() - clv.sum()) < 4 * se
+    assert abs(sim.value.mean() - _lifetimes_cohort_clv(c, MLE)) < 4 * se
     assert np.all(sim.value <= sim.revenue + 1e-9)
     np.testing.assert_allclose(sim.customer_value.sum(), sim.value.mean(), rtol=1e-9)
 
@@ -465,8 +469,6 @@ def test_cohort_interval_and_summary(small_cohort):
 
 
 def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
-    from lifetimes import BetaGeoFitter, GammaGammaFitter
-
     n_sims = 40_000
     # a chunk size that does not divide n_sims, nor keep chunk starts even
     sim = simulate_cohort(
@@ -481,19 +483,7 @@ def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
     c = small_cohort
     halves = []
     for params, values in ((MLE, sim.value[0::2]), (OTHER, sim.value[1::2])):
-        bgf, ggf = BetaGeoFitter(), GammaGammaFitter()
-        bgf.params_, ggf.params_ = pd.Series(params), pd.Series(GG)
-        bgf.predict = bgf.conditional_expected_number_of_purchases_up_to_time  # as fit() sets it
-        exact = ggf.customer_lifetime_value(
-            bgf,
-            c["frequency"],
-            c["recency"],
-            c["T"],
-            c["monetary_value"],
-            time=12,
-            discount_rate=0.01,
-            freq="W",
-        ).sum()
+        exact = _lifetimes_cohort_clv(c, params)
         # 4 standard errors of a mean of 20,000 simulated cohort values (about 4 * 1.3 dollars)
         se = values.std(ddof=1) / np.sqrt(values.size)
         assert abs(values.mean() - exact) < 4 * se
