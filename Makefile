@@ -96,7 +96,7 @@ test: ## unit tests and hygiene; every notebook with nbmake (default seed and an
 
 lint: $(STAMP)
 	$(BIN)/ruff check helpers tests notebooks book/_ext scripts conftest.py
-	$(BIN)/ruff format --check helpers tests book/_ext scripts conftest.py
+	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
 	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests

@@ -119,9 +119,12 @@ def test_exercises_have_solutions_and_self_checks(path):
         if "solution" not in cell.metadata.get("tags", []):
             continue
         assert cell.cell_type == "code", f"{path.name}: solution cell {i} is not code"
-        assert "hide-input" in cell.metadata["tags"], f"{path.name}: solution {i} is not hidden"
+        # the site folds a solution and its self-check into one toggle (book/_ext/course_site.py)
         following = cells[i + 1] if i + 1 < len(cells) else None
         assert following is not None and following.cell_type == "code"
+        assert "self-check" in following.metadata.get("tags", []), (
+            f"{path.name}: the cell after solution {i} must be tagged self-check"
+        )
         match = re.search(r"check\.exercise\(\s*\"(\d{2}-\d+)\"", following.source)
         assert match, f"{path.name}: the cell after solution {i} must call check.exercise"
         call = ast.parse(following.source).body[0].value
@@ -242,3 +245,25 @@ def test_nuts_sampler_is_an_explicit_budget_choice(path):
         assert "sample_kwargs(" in head or "nuts_sampler" in head, (
             f"{path.name}: pm.sample(...) without budget.sample_kwargs() or nuts_sampler="
         )
+
+
+# Code reads on the site in a ~780 px column: 88 characters fit (the browser test measures it).
+MAX_CODE_LINE = 88
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_code_lines_fit_the_site_column(path):
+    long = [
+        f"cell {i}: {line!r}"
+        for i, cell in enumerate(read(path).cells)
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if len(line) > MAX_CODE_LINE
+    ]
+    assert not long, f"{path.name}: code lines over {MAX_CODE_LINE} characters:\n" + "\n".join(long)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_setup_cell_is_collapsed_on_the_site(path):
+    first = next(c for c in read(path).cells if c.cell_type == "code")
+    assert "hide-input" in first.metadata.get("tags", []), f"{path.name}: setup cell not collapsed"
