@@ -10,6 +10,7 @@ Introduced in notebook 01.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -188,7 +189,9 @@ def get_budget(fast: bool | None = None) -> Budget:
     fast : bool, optional
         Force the fast (True) or full (False) budget. By default it is read from the
         ``COURSE_FAST`` environment variable. Progress bars are off in fast mode and whenever
-        ``COURSE_QUIET=1`` (the site build sets it).
+        ``COURSE_QUIET=1`` (the site build sets it); under ``COURSE_QUIET=1`` PyMC's sampler
+        log lines ("Initializing NUTS", "Sampling 4 chains") are also left out, while its
+        warnings (divergences, R-hat) still show.
 
     Returns
     -------
@@ -209,6 +212,9 @@ def get_budget(fast: bool | None = None) -> Budget:
     elif not isinstance(fast, bool):
         raise TypeError(f"`fast` must be a bool or None; got {type(fast).__name__}")
     quiet = _env_flag("COURSE_QUIET")
+    if quiet:
+        # the site shows results, not sampler logs; warnings and errors still reach the page
+        logging.getLogger("pymc").setLevel(logging.WARNING)
     if fast:
         # cores=1: in fast mode the tests already run two notebooks at once on the two cores, and
         # starting sampler worker processes costs more than sampling a small model's short chains.

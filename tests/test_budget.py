@@ -75,3 +75,16 @@ def test_budget_validates_its_fields():
 def test_describe_names_the_mode():
     assert get_budget(fast=True).describe().startswith("fast budget")
     assert get_budget(fast=False).mode == "full"
+
+
+def test_quiet_mode_keeps_sampler_logs_off_the_page(monkeypatch):
+    import logging
+
+    logger = logging.getLogger("pymc")
+    monkeypatch.setattr(logger, "level", logging.INFO)
+    monkeypatch.setenv("COURSE_QUIET", "0")
+    get_budget(fast=False)
+    assert logger.level == logging.INFO
+    monkeypatch.setenv("COURSE_QUIET", "1")
+    get_budget(fast=False)
+    assert logger.level == logging.WARNING
