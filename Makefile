@@ -27,7 +27,7 @@ BOOK_FAST := _build/fast
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab student doctor lock clean distclean
+.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -128,10 +128,13 @@ test-full: $(STAMP) ## every notebook in full mode (slow), checking the same thi
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks
 	$(BIN)/python -m pytest -m slow tests
 
-lab: $(STAMP) ## open JupyterLab on the notebooks
+lab: student ## open JupyterLab on your student copies (student/, exercises to do)
+	$(BIN)/jupyter lab student
+
+lab-solutions: $(STAMP) ## open JupyterLab on the full notebooks, solutions included (notebooks/)
 	$(BIN)/jupyter lab notebooks
 
-student: $(STAMP) ## write student copies of the notebooks (solutions removed) into student/
+student: $(STAMP) ## write student copies (solutions removed) into student/, keeping any you changed
 	$(BIN)/python -m helpers.student notebooks student
 
 doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
@@ -147,8 +150,8 @@ lock: ## re-resolve the environment from pyproject.toml into requirements.lock
 	mv requirements.lock.new requirements.lock && rm -rf _build/lock-venv
 	@echo "requirements.lock updated; now update environment.yml to match (make test-unit checks it)"
 
-clean: ## remove built sites, caches and generated notebooks (keeps .venv)
-	rm -rf _build .pytest_cache .hypothesis student notebooks/.ipynb_checkpoints
+clean: ## remove built sites and caches (keeps .venv, and student/: your work)
+	rm -rf _build .pytest_cache .hypothesis notebooks/.ipynb_checkpoints
 	find . -path ./.venv -prune -o -name __pycache__ -type d -print0 | xargs -0 rm -rf
 
 distclean: clean ## also remove .venv

@@ -5,6 +5,11 @@ Run ``make student`` (or ``python -m helpers.student notebooks student``). Each 
 set to ``...``; ``helpers.check.exercise`` treats ``...`` as "not answered yet" and prints a
 reminder instead of failing, so a student notebook still runs from top to bottom.
 
+Running it again never loses a learner's work: a copy the learner has changed (edited, run and
+saved) is kept as it is, and the fresh copy is written beside it under ``.fresh/`` so the two
+can be compared. A copy nobody changed is refreshed. ``.course-student.json`` in the target
+folder remembers what was written, which is how a changed copy is told apart.
+
 Introduced for the workshop kit (see book/workshop.md).
 """
 
@@ -12,14 +17,25 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
+import json
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 
-__all__ = ["answer_names", "make_student_notebook", "write_student_copies", "main"]
+__all__ = [
+    "StudentCopies",
+    "answer_names",
+    "make_student_notebook",
+    "write_student_copies",
+    "main",
+]
 
 YOUR_TURN_TAG = "your-turn"
+MANIFEST = ".course-student.json"
+FRESH = ".fresh"
 
 
 def answer_names(check_source: str) -> list[str]:
@@ -97,8 +113,28 @@ def make_student_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return out
 
 
-def write_student_copies(source: Path, target: Path) -> list[Path]:
+@dataclass
+class StudentCopies:
+    """What ``write_student_copies`` did: notebooks written, and notebooks kept (changed)."""
+
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def write_student_copies(source: Path, target: Path) -> StudentCopies:
     """Write student copies of every ``NN_*.ipynb`` in ``source`` into ``target``.
+
+    A copy already in ``target`` is replaced only if it is exactly what an earlier run wrote;
+    a copy the learner changed (or one this command did not write) is kept, and the fresh copy
+    goes to ``target/.fresh/`` instead.
+
+    Returns
+    -------
+    StudentCopies
 
     Raises
     ------
@@ -114,13 +150,23 @@ def write_student_copies(source: Path, target: Path) -> list[Path]:
     if not paths:
         raise ValueError(f"`source` holds no NN_*.ipynb notebooks: {source}")
     target.mkdir(parents=True, exist_ok=True)
-    written = []
+    manifest_path = target / MANIFEST
+    manifest = json.loads(manifest_path.read_text()) if manifest_path.exists() else {}
+    result = StudentCopies()
     for path in paths:
-        student = make_student_notebook(nbformat.read(path, as_version=4))
+        text = nbformat.writes(make_student_notebook(nbformat.read(path, as_version=4)))
         dest = target / path.name
-        nbformat.write(student, dest)
-        written.append(dest)
-    return written
+        if dest.exists() and _digest(dest.read_text()) != manifest.get(path.name):
+            fresh = target / FRESH / path.name
+            fresh.parent.mkdir(exist_ok=True)
+            fresh.write_text(text)
+            result.kept.append(dest)
+            continue
+        dest.write_text(text)
+        manifest[path.name] = _digest(text)
+        result.written.append(dest)
+    manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+    return result
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -129,8 +175,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("source", type=Path, help="folder with the full notebooks")
     parser.add_argument("target", type=Path, help="folder for the student copies")
     args = parser.parse_args(argv)
-    written = write_student_copies(args.source, args.target)
-    print(f"wrote {len(written)} student notebooks to {args.target}/")
+    copies = write_student_copies(args.source, args.target)
+    print(f"wrote {len(copies.written)} student notebooks to {args.target}/")
+    if copies.kept:
+        print(f"kept {len(copies.kept)} you have changed (fresh copies in {args.target}/{FRESH}/):")
+        for path in copies.kept:
+            print(f"  {path.name}")
     return 0
 
 

@@ -51,6 +51,59 @@ _MATH_STATE = """() => ({
 })"""
 
 
+# What a reader must not see before asking: a solution, what it prints, its self-check's verdict
+# (cells tagged solution / self-check) and the setup cell's code (the first cell of a notebook).
+_HIDDEN_UNTIL_ASKED = """() => {
+  const shown = el => el.checkVisibility() && el.getClientRects().length > 0;
+  const problems = [];
+  document.querySelectorAll(".cell.tag_solution, .cell.tag_self-check").forEach(el => {
+    if (shown(el)) {
+      const text = el.innerText.trim().split("\\n")[0].slice(0, 60);
+      problems.push(`visible solution or self-check: ${text}`);
+    }
+  });
+  const first = document.querySelector("main .cell");
+  const isNotebook = document.querySelector("main .cell_input") !== null;
+  if (isNotebook && first) {
+    const input = first.querySelector(".cell_input");
+    if (input && shown(input)) { problems.push("visible setup cell: the first code cell is not collapsed"); }
+  }
+  return problems;
+}"""
+# Anything that scrolls sideways or is clipped, with every toggle opened (a reader may open them):
+# scrolling boxes, math wider than its box, and the page itself.
+_OVERFLOW = """() => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  const label = el => {
+    const text = (el.innerText || el.textContent || "").trim().replace(/\\s+/g, " ");
+    const part = el.closest(".cell_output") ? "output" : el.closest(".cell_input") ? "code" : "text";
+    return `${part} ${el.tagName.toLowerCase()}: ${text.slice(0, 70)}`;
+  };
+  const problems = [];
+  const main = document.querySelector("main") || document.body;
+  for (const el of main.querySelectorAll("*")) {
+    if (el.closest("mjx-container")) { continue; }
+    const style = getComputedStyle(el);
+    const scrolls = ["auto", "scroll"].includes(style.overflowX);
+    if (scrolls && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+      problems.push(`scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px): ${label(el)}`);
+    }
+  }
+  for (const box of main.querySelectorAll("mjx-container[display='true']")) {
+    const math = box.querySelector("mjx-math");
+    const width = box.getBoundingClientRect().width;
+    const parent = box.parentElement.getBoundingClientRect().width;
+    if (math && math.getBoundingClientRect().width > Math.min(width, parent) + 1) {
+      problems.push(`math wider than the column (${Math.round(math.getBoundingClientRect().width)} > ${Math.round(Math.min(width, parent))} px): ${label(box.parentElement)}`);
+    }
+  }
+  if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+    problems.push(`the page scrolls sideways (${document.documentElement.scrollWidth} > ${window.innerWidth} px)`);
+  }
+  return problems;
+}"""
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
         pass
@@ -92,7 +145,9 @@ def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> li
 
     Problems: a JavaScript error or console error, an HTTP error, a failed request, a request to
     any host but the local server (blocked before it leaves the machine), an image that did not
-    load, and math that MathJax did not render.
+    load, math that MathJax did not render, a solution or self-check or setup cell shown before a
+    reader asks for it, and anything that scrolls sideways or is clipped (code, output, math,
+    the page), measured with every toggle open. The screenshot is taken before toggles open.
     """
     problems: list[str] = []
     local = urlsplit(base).netloc
@@ -140,9 +195,11 @@ def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> li
                 if math["errors"]:
                     problems.append(f"math errors: {math['errors']} formulas failed to typeset")
         page.wait_for_load_state("networkidle")
+        problems += page.evaluate(_HIDDEN_UNTIL_ASKED)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
+        problems += page.evaluate(_OVERFLOW)
     finally:
         page.unroute("**/*")
         page.remove_listener("response", on_response)

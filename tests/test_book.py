@@ -120,10 +120,23 @@ def test_workshop_agenda_shows_measured_run_times(site):
     assert "@@RUNTIME" not in html and "not measured" not in html
 
 
-def test_solutions_are_hidden_behind_a_toggle(site):
-    html = (site / "notebooks" / "01_distributions.html").read_text()
-    assert html.count("tag_solution") >= 3
-    assert html.count("tag_hide-input") >= 3
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_each_solution_and_its_self_check_share_one_closed_toggle(site, path):
+    html = (site / "notebooks" / f"{path.stem}.html").read_text()
+    toggles = re.findall(r'<details class="course-solution">(.*?)</details>', html, re.S)
+    solutions = len(re.findall(r'class="cell tag_solution', html))
+    assert solutions >= 3 and len(toggles) == solutions, (path.stem, solutions, len(toggles))
+    for toggle in toggles:
+        assert "tag_solution" in toggle and "tag_self-check" in toggle
+    # the browser test checks that nothing inside them shows before a click
+    assert "<details open" not in html
+
+
+def test_no_launch_buttons_to_hosted_kernels(site):
+    # a hosted kernel would not have the locked environment or `helpers` (see _config.yml)
+    for page in site.rglob("*.html"):
+        html = page.read_text()
+        assert "mybinder.org" not in html and "colab.research.google.com" not in html, page.name
 
 
 def test_math_is_served_locally(site):

@@ -179,6 +179,17 @@ def test_bibliography_parses_and_every_citation_resolves():
     assert not missing, f"cited but not in book/references.bib: {missing}"
 
 
+def test_bibliography_lists_each_work_once():
+    from pybtex.database import parse_file
+
+    database = parse_file(ROOT / "book" / "references.bib")
+    seen: dict[str, str] = {}
+    for key, entry in database.entries.items():
+        title = re.sub(r"[^a-z0-9]", "", entry.fields["title"].lower())
+        assert title not in seen, f"{key} and {seen.get(title)} are the same work"
+        seen[title] = key
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_pymc_progress_bars_follow_the_budget(path):
     # A progress bar left on renders as a Jupyter widget whose scripts the site would fetch

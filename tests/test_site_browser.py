@@ -21,10 +21,21 @@ BROKEN_PAGE = """<!DOCTYPE html><html><head><title>broken</title></head><body>
 <span class="math notranslate nohighlight">\\(x^2\\)</span>
 <script src="https://cdn.example.invalid/lib.js"></script>
 <script>undefinedFunction();</script>
+<main>
+<div class="cell tag_solution"><div class="cell_input"><pre>answer = 42</pre></div></div>
+<pre style="overflow-x: auto; width: 200px">a line of code far too long for its box, so it scrolls</pre>
+<div class="math"><mjx-container display="true" style="display: block; width: 200px">
+<mjx-math style="display: inline-block; width: 400px">x</mjx-math></mjx-container></div>
+</main>
 </body></html>"""
 
 GOOD_PAGE = """<!DOCTYPE html><html><head><title>fine</title><link rel="icon" href="data:,"></head>
-<body><h1 id="top">Fine</h1><a href="#top">up</a></body></html>"""
+<body><h1 id="top">Fine</h1><a href="#top">up</a>
+<main><details><summary>Solution and self-check</summary>
+<div class="cell tag_solution"><div class="cell_input"><pre>answer = 42</pre></div></div>
+<div class="cell tag_self-check"><div class="cell_output"><pre>correct</pre></div></div>
+</details>
+<pre style="overflow-x: auto; width: 400px">short</pre></main></body></html>"""
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +55,8 @@ def test_every_page_is_healthy_in_the_browser(site, browser):  # noqa: F811
     assert len(every) >= 8, every
     failures = {}
     with serve(site) as base:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        # 1400 px: a laptop's browser window; nothing may scroll sideways at this width
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
         page = context.new_page()
         for path in every:
             name = path.removesuffix(".html").replace("/", "__")
@@ -75,6 +87,10 @@ def test_the_browser_audit_catches_broken_pages(browser, tmp_path):
     assert "JavaScript error" in problems and "undefinedFunction" in problems
     assert "math not rendered" in problems
     assert "HTTP 404" in problems
+    assert "visible solution or self-check: answer = 42" in problems
+    assert "visible setup cell" in problems
+    assert "scrolls sideways" in problems and "a line of code far too long" in problems
+    assert "math wider than the column (400 > 200 px)" in problems
 
 
 def test_the_link_check_catches_broken_links(tmp_path):

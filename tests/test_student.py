@@ -93,3 +93,36 @@ def test_command_line(tmp_path):
         check=True,
     )
     assert f"wrote {len(NOTEBOOKS)} student notebooks" in out.stdout
+    (tmp_path / NOTEBOOKS[2].name).write_text("changed")
+    again = subprocess.run(
+        [sys.executable, "-m", "helpers.student", str(ROOT / "notebooks"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "kept 1 you have changed" in again.stdout and NOTEBOOKS[2].name in again.stdout
+
+
+def test_a_second_run_keeps_what_the_learner_changed(tmp_path):
+    first = write_student_copies(ROOT / "notebooks", tmp_path)
+    assert len(first.written) == len(NOTEBOOKS) and first.kept == []
+    changed = tmp_path / NOTEBOOKS[0].name
+    nb = read(changed)
+    nb.cells[0].source += "\n\nMy notes."
+    nbformat.write(nb, changed)
+    untouched = tmp_path / NOTEBOOKS[1].name
+    untouched.unlink()
+    second = write_student_copies(ROOT / "notebooks", tmp_path)
+    assert second.kept == [changed]
+    assert "My notes." in changed.read_text()
+    assert (tmp_path / ".fresh" / changed.name).exists()
+    assert "My notes." not in (tmp_path / ".fresh" / changed.name).read_text()
+    assert untouched in second.written and untouched.exists()
+    assert len(second.written) == len(NOTEBOOKS) - 1
+
+
+def test_a_copy_not_written_by_the_command_is_kept(tmp_path):
+    mine = tmp_path / NOTEBOOKS[0].name
+    mine.write_text("my own work")
+    copies = write_student_copies(ROOT / "notebooks", tmp_path)
+    assert copies.kept == [mine] and mine.read_text() == "my own work"

@@ -7,6 +7,8 @@
 - A footer on every notebook page: execution mode, measured run time, library versions.
 - Local MathJax: served from ``_build/mathjax-extra`` (installed by ``make`` from npm) when
   present; otherwise the build says so and falls back to the CDN.
+- Exercises: each cell tagged ``solution`` and the ``self-check`` cell after it are folded into
+  one closed toggle, so neither the reference answer nor what it prints shows until asked for.
 - ``COURSE_RECORD_DIR``: when set, each notebook's checked numbers are recorded to
   ``<dir>/<notebook>.jsonl`` (the reproducibility test compares them with the nbmake run).
 """
@@ -26,6 +28,7 @@ import yaml
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -325,6 +328,56 @@ def theme_defaults(
         context["default_mode"] = "auto"
 
 
+SOLUTION_SUMMARY = "Solution and self-check"
+
+
+class SolutionToggle(nodes.Element):
+    """A closed ``<details>`` around an exercise's solution cell and its self-check cell."""
+
+
+def visit_solution_toggle(self: Any, node: SolutionToggle) -> None:
+    self.body.append(f'<details class="course-solution">\n<summary>{SOLUTION_SUMMARY}</summary>\n')
+
+
+def depart_solution_toggle(self: Any, node: SolutionToggle) -> None:
+    self.body.append("</details>\n")
+
+
+def _is_cell(node: nodes.Node, tag: str) -> bool:
+    return (
+        isinstance(node, nodes.container)
+        and node.get("nb_element") == "cell_code"
+        and f"tag_{tag}" in node.get("classes", [])
+    )
+
+
+class FoldSolutions(SphinxPostTransform):
+    """Fold each solution cell and the self-check after it into one closed toggle.
+
+    MyST-NB hides a cell's input or output one toggle at a time; an exercise needs both cells,
+    inputs and outputs (the answer and the self-check's verdict), behind a single one.
+    """
+
+    default_priority = 198  # before MyST-NB's HideInputCells (199)
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(nodes.container)):
+            if not _is_cell(node, "solution") or node.parent is None:
+                continue
+            parent = node.parent
+            index = parent.index(node)
+            group = [node]
+            following = parent[index + 1] if index + 1 < len(parent) else None
+            if following is not None and _is_cell(following, "self-check"):
+                group.append(following)
+            toggle = SolutionToggle()
+            for cell in group:
+                parent.remove(cell)
+                toggle.append(cell)
+            parent.insert(index, toggle)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("learning-path", LearningPath)
     app.add_directive("prerequisite-graph", PrerequisiteGraph)
@@ -335,5 +388,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", per_notebook_record)
     app.connect("doctree-resolved", fill_runtimes)
     app.connect("doctree-resolved", add_footer)
+    app.add_node(SolutionToggle, html=(visit_solution_toggle, depart_solution_toggle))
+    app.add_post_transform(FoldSolutions)
     app.add_css_file("course.css")
     return {"version": "1.0", "parallel_read_safe": False, "parallel_write_safe": True}
