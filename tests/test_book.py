@@ -74,6 +74,9 @@ def test_notebook_page_has_outputs_and_figures(site, path):
     assert re.search(r"<img[^>]+\.png", html), f"{page.name} has no figure"
     assert "Traceback" not in html, f"{page.name} shows a traceback"
     assert "\u2713" in html, f"{page.name} shows no passing check"
+    # sampler logs stay off the page (COURSE_QUIET=1, helpers/budget.py); warnings would show
+    for log in ("Initializing NUTS", "Multiprocess sampling", "Sequential sampling", "NUTS: ["):
+        assert log not in html, f"{page.name} shows the sampler log line {log!r}"
 
 
 def test_landing_and_setup_pages(site):
