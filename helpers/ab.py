@@ -312,6 +312,10 @@ def posteriors(
 ) -> list[Any]:
     """Conjugate Beta posteriors for several variants at once.
 
+    Written out in notebook 02, section 2 (the update ``Beta(a + y, b + n - y)`` as a
+    two-line function), where it is checked against this function before the notebook
+    reuses it.
+
     Parameters
     ----------
     successes, trials : sequence of int

@@ -177,6 +177,9 @@ def grid_posterior(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Grid approximation of the posterior of a proportion under a Binomial likelihood.
 
+    Written out in notebook 01, section 6 (prior x likelihood on a grid, divided by its
+    trapezoid-rule area), where it is checked against this function; exercise 01-4 reuses it.
+
     Parameters
     ----------
     successes, trials : int

@@ -119,6 +119,9 @@ def _size(value: Any, name: str, minimum: int = 1) -> int:
 def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 0.0) -> np.ndarray:
     """Maximum bending stress at the root of a rectangular cantilever, in MPa.
 
+    Written out in notebook 08, section 1 (as ``stress``), and checked there against
+    :func:`bracket_margin`, which calls this function.
+
     .. math:: \\sigma = \\frac{M}{W} = \\frac{6\\,P\\,L}{b\\,(h - w)^2}
 
     with the tip load :math:`P` (kN, converted to N), the lever arm :math:`L`, the width
@@ -168,6 +171,10 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
 
 def bracket_margin(x: Any) -> np.ndarray:
     """Safety margin g = strength - stress (MPa) of the bracket; g < 0 means failure.
+
+    The limit state is written out in notebook 08, section 1 (as ``margin``), and checked
+    against this function on the notebook's Monte Carlo sample in section 3, before FORM,
+    importance sampling and SALib reuse it.
 
     Parameters
     ----------
