@@ -167,13 +167,15 @@ class Budget:
         return max(minimum, round(full * self.fraction))
 
     def describe(self) -> str:
-        """One line that a notebook prints so readers know which budget and seed ran."""
+        """Two lines a notebook prints so readers know which budget and seed ran."""
         from helpers.seeding import SEED
 
+        # two short lines: they read on the site without wrapping
         return (
             f"{self.mode} budget: {self.draws} draws x {self.chains} chains "
-            f"(tune {self.tune}), {self.svi_steps} SVI steps, {self.epochs} epochs, "
-            f"{self.samples:,} Monte Carlo samples; NUTS: {self.nuts_sampler}; seed {SEED}"
+            f"(tune {self.tune}), NUTS: {self.nuts_sampler}, seed {SEED}\n"
+            f"{self.svi_steps} SVI steps, {self.epochs} epochs, "
+            f"{self.samples:,} Monte Carlo samples"
         )
 
     def as_dict(self) -> dict[str, Any]:
