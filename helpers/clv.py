@@ -178,6 +178,8 @@ def bgnbd_loglik(
     The first term is "still active at T", the second "dropped out right after the last
     purchase". The sum is taken on the log scale with ``logaddexp`` for stability.
 
+    Written out in notebook 06, section 2.
+
     Parameters
     ----------
     frequency, recency, T : array-like

@@ -394,7 +394,10 @@ def separate_lift_draws(
 
     Each arm of each segment gets its own conjugate ``Beta(a + conversions, b + failures)``
     posterior (notebook 02's model); the draws of ``logit(p_treatment) - logit(p_control)``
-    are returned. No information is shared between segments: this is "no pooling".
+    are returned. No information is shared between segments: this is "no pooling". The two
+    arms are drawn in the order control, treatment, each as one ``(draws, segments)`` array.
+
+    Written out in notebook 05, section 7.
 
     Parameters
     ----------

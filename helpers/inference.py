@@ -2,7 +2,9 @@
 
 Two small, readable MCMC samplers in NumPy, written to teach rather than to compete with PyMC or
 Pyro: a random-walk Metropolis sampler and Hamiltonian Monte Carlo with a leapfrog integrator
-and a unit mass matrix. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
+and a unit mass matrix. Notebook 07 writes each of them out (random-walk Metropolis in
+section 2, leapfrog and one HMC transition in section 3), checks its own version against the
+one here, and then uses these for the longer runs. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
 notebook check them against the truth, and :func:`compare_methods` builds the table that sets
 approximate methods (ADVI, SVI) against a reference posterior (NUTS).
 
@@ -177,7 +179,10 @@ def leapfrog(
     """Integrate Hamilton's equations with the leapfrog scheme (unit mass matrix).
 
     With potential energy ``U(q) = -log p(q)`` and kinetic energy ``|p|^2 / 2``, each step is a
-    half step in momentum, a full step in position and another half step in momentum.
+    half step in momentum, a full step in position and another half step in momentum (the two
+    half steps between positions are merged, so each step costs one gradient).
+
+    Written out in notebook 07, section 3.
 
     Parameters
     ----------
@@ -242,7 +247,10 @@ def hmc(
 
     Each iteration draws a momentum ``p ~ Normal(0, I)``, runs ``n_steps`` leapfrog steps and
     accepts the end point with probability ``min(1, exp(H_start - H_end))`` where
-    ``H(q, p) = -log p(q) + |p|^2 / 2``.
+    ``H(q, p) = -log p(q) + |p|^2 / 2``. The random numbers of one iteration are drawn in the
+    order momentum, step-size jitter (only when ``jitter > 0``), acceptance uniform; with
+    ``jitter=0`` each iteration is exactly the transition written out in notebook 07,
+    section 3.
 
     Parameters
     ----------
@@ -291,7 +299,7 @@ def hmc(
     current_logp = float(logp(q))
     for i in range(n_samples):
         p0 = gen.standard_normal(q.size)
-        eps_i = eps * (1 + jitter * gen.uniform(-1, 1))
+        eps_i = eps * (1 + jitter * gen.uniform(-1, 1)) if jitter > 0 else eps
         qs, ps = leapfrog(grad_logp, q, p0, step_size=eps_i, n_steps=n_steps)
         q_new, p_new = qs[-1], ps[-1]
         new_logp = float(logp(q_new))
@@ -310,7 +318,8 @@ def random_walk_metropolis(
     """Random-walk Metropolis with an isotropic Normal proposal.
 
     Proposes ``x' = x + step_size * z`` with ``z ~ Normal(0, I)`` and accepts with probability
-    ``min(1, p(x') / p(x))``.
+    ``min(1, p(x') / p(x))``. Each iteration draws ``z`` and then the acceptance uniform, so the
+    chain is exactly the one written out in notebook 07, section 2, for the same generator.
 
     Parameters
     ----------
@@ -345,14 +354,12 @@ def random_walk_metropolis(
     step = _positive_real(step_size, "step_size")
     gen = make_rng(rng)
     draws = np.empty((n_samples, x.size))
-    noise = gen.standard_normal((n_samples, x.size)) * step
-    log_u = np.log(gen.uniform(size=n_samples))
     current = float(logp(x))
     accepted = 0
     for i in range(n_samples):
-        proposal = x + noise[i]
+        proposal = x + step * gen.standard_normal(x.size)
         proposed = float(logp(proposal))
-        if log_u[i] < proposed - current:
+        if np.log(gen.uniform()) < proposed - current:
             x, current = proposal, proposed
             accepted += 1
         draws[i] = x

@@ -167,6 +167,42 @@ def test_samplers_are_reproducible(sampler, rng):
     assert run(np.random.default_rng(7)).shape == (50, 2)
 
 
+def test_hmc_without_jitter_is_the_plain_transition_of_notebook_07():
+    # the order of random draws per iteration (momentum, then the acceptance uniform) is the
+    # contract notebook 07 checks its hand-written transition against
+    gen, q, draws = np.random.default_rng(11), np.array([0.5, 0.5]), []
+    for _ in range(30):
+        p0 = gen.standard_normal(2)
+        qs, ps = leapfrog(TARGET.grad, q, p0, step_size=0.2, n_steps=6)
+        h0 = -TARGET.logp(q) + 0.5 * p0 @ p0
+        h1 = -TARGET.logp(qs[-1]) + 0.5 * ps[-1] @ ps[-1]
+        if np.log(gen.uniform()) < h0 - h1:
+            q = qs[-1]
+        draws.append(q)
+    res = hmc(
+        TARGET.logp,
+        TARGET.grad,
+        [0.5, 0.5],
+        n_samples=30,
+        step_size=0.2,
+        n_steps=6,
+        jitter=0.0,
+        rng=11,
+    )
+    np.testing.assert_allclose(res.draws, draws, rtol=0, atol=1e-12)
+
+
+def test_random_walk_is_the_plain_transition_of_notebook_07():
+    gen, x, draws = np.random.default_rng(12), np.array([0.0, 0.0]), []
+    for _ in range(200):
+        proposal = x + 0.7 * gen.standard_normal(2)
+        if np.log(gen.uniform()) < TARGET.logp(proposal) - TARGET.logp(x):
+            x = proposal
+        draws.append(x)
+    res = random_walk_metropolis(TARGET.logp, [0.0, 0.0], n_samples=200, step_size=0.7, rng=12)
+    np.testing.assert_array_equal(res.draws, draws)
+
+
 def test_hmc_rejects_everything_when_unstable():
     target = GaussianTarget.correlated(0.95)
     res = hmc(
