@@ -1,15 +1,16 @@
-"""Deep probabilistic models in Pyro: a variational autoencoder and a normalizing flow.
+"""Data, baselines and scoring for the deep probabilistic models of notebook 10.
 
 Introduced in notebook 10.
 
-The module holds the parts of notebook 10 that are plumbing rather than lesson: loading and
-splitting the 8x8 digits that ship with scikit-learn, the encoder and decoder networks, the VAE's
-model and guide, a mini-batch SVI training loop that keeps a history, a per-digit ELBO, the two
-moons data with its exact density, and a spline flow with its maximum-likelihood fit.
+The VAE (encoder, decoder, model, guide, training loop) and the spline flow (its layers and its
+maximum-likelihood fit) are the lessons of notebook 10 and are written out there, in executed
+cells. This module holds what is not the lesson: loading and splitting the 8x8 digits that ship
+with scikit-learn, a per-datum ELBO of any Pyro model and guide, the exact log-likelihood of the
+independent-pixel baseline, and the two moons data with their exact density.
 
 The digits are *counts*: each pixel is the number of "on" cells (0 to 16) in a 4x4 block of a
-32x32 bitmap, so the decoder's likelihood is Binomial(16, p) per pixel, a proper distribution for
-the data rather than the Bernoulli-on-grey-levels shortcut.
+32x32 bitmap, so notebook 10's decoder uses a Binomial(16, p) likelihood per pixel, a proper
+distribution for the data rather than the Bernoulli-on-grey-levels shortcut.
 
 torch, Pyro and scikit-learn are imported inside the functions that need them, so importing this
 module is cheap and changes nothing.
@@ -18,8 +19,8 @@ module is cheap and changes nothing.
 from __future__ import annotations
 
 import numbers
-import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,21 +30,12 @@ from helpers.seeding import RngLike, child_seed, make_rng
 __all__ = [
     "PIXEL_MAX",
     "DigitsData",
-    "TrainingHistory",
-    "FlowFit",
     "default_device",
     "load_digits_data",
-    "scale_pixels",
-    "make_encoder",
-    "make_decoder",
-    "VAE",
-    "train_vae",
     "elbo_per_digit",
     "independent_pixels_loglik",
     "make_moons_data",
     "two_moons_logpdf",
-    "spline_flow",
-    "fit_flow",
 ]
 
 #: Largest pixel value of scikit-learn's digits: the count of "on" cells in a 4x4 block.
@@ -165,196 +157,24 @@ def load_digits_data(
     return DigitsData(as_tensor(x_train), as_tensor(x_test), y_train, y_test)
 
 
-def scale_pixels(x: Any) -> Any:
-    """Scale pixel counts from 0..16 to 0..1, the range the encoder is fed.
+def elbo_per_digit(
+    model: Callable[..., Any], guide: Callable[..., Any], x: Any, *, num_samples: int = 1
+) -> Any:
+    """Monte Carlo ELBO of each row of ``x``: log p(x_i, z_i) - log q(z_i | x_i), averaged.
 
-    Examples
-    --------
-    >>> import torch
-    >>> scale_pixels(torch.tensor([[0.0, 8.0, 16.0]])).tolist()
-    [[0.0, 0.5, 1.0]]
-    """
-    return _tensor_2d(x, "x") / PIXEL_MAX
-
-
-def make_encoder(n_pixels: int = 64, latent_dim: int = 2, hidden: int = 256) -> Any:
-    """The encoder network x -> (loc, scale) of q(z | x), a diagonal Normal.
+    Written for the VAE of notebook 10 (section 3), but it works for any Pyro ``model(x)`` and
+    ``guide(x)`` whose sample sites all sit inside one ``pyro.plate`` over the rows of ``x``.
+    It traces the guide, replays the model on the guide's draws and sums each site's log-density
+    row by row, so it is exactly the quantity ``Trace_ELBO`` optimises, split datum by datum.
 
     Parameters
     ----------
-    n_pixels, latent_dim, hidden : int
-        Input size, latent dimension and width of the two hidden layers.
-
-    Returns
-    -------
-    torch.nn.Module
-        Called on scaled pixels of shape (n, n_pixels), it returns ``(loc, scale)``, each of
-        shape (n, latent_dim), with ``scale > 0``.
-
-    Raises
-    ------
-    ValueError
-        If a size is not a positive integer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> loc, scale = make_encoder(64, 2, 32)(torch.zeros(5, 64))
-    >>> tuple(loc.shape), bool((scale > 0).all())
-    ((5, 2), True)
-    """
-    import torch
-    from torch import nn
-
-    n_pixels, latent_dim, hidden = (
-        _positive_int(n_pixels, "n_pixels"),
-        _positive_int(latent_dim, "latent_dim"),
-        _positive_int(hidden, "hidden"),
-    )
-
-    class Encoder(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.body = nn.Sequential(
-                nn.Linear(n_pixels, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU()
-            )
-            self.loc = nn.Linear(hidden, latent_dim)
-            self.raw_scale = nn.Linear(hidden, latent_dim)
-
-        def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-            h = self.body(x)
-            return self.loc(h), nn.functional.softplus(self.raw_scale(h)) + 1e-4
-
-    return Encoder()
-
-
-def make_decoder(latent_dim: int = 2, n_pixels: int = 64, hidden: int = 256) -> Any:
-    """The decoder network z -> logits of the per-pixel Binomial(16, p) likelihood.
-
-    Returns
-    -------
-    torch.nn.Module
-        Called on latents of shape (n, latent_dim), it returns logits of shape (n, n_pixels).
-
-    Raises
-    ------
-    ValueError
-        If a size is not a positive integer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> tuple(make_decoder(2, 64, 32)(torch.zeros(3, 2)).shape)
-    (3, 64)
-    """
-    from torch import nn
-
-    latent_dim, n_pixels, hidden = (
-        _positive_int(latent_dim, "latent_dim"),
-        _positive_int(n_pixels, "n_pixels"),
-        _positive_int(hidden, "hidden"),
-    )
-    return nn.Sequential(
-        nn.Linear(latent_dim, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, hidden),
-        nn.ReLU(),
-        nn.Linear(hidden, n_pixels),
-    )
-
-
-class VAE:
-    """A variational autoencoder for pixel counts: Pyro model and amortised guide.
-
-    Model: :math:`z_i \\sim N(0, I)`, :math:`x_{ij} \\mid z_i \\sim \\mathrm{Binomial}(16,
-    \\sigma(f_\\theta(z_i)_j))`. Guide: :math:`z_i \\mid x_i \\sim N(\\mu_\\phi(x_i),
-    \\mathrm{diag}\\,\\sigma_\\phi(x_i)^2)`, one encoder shared by every digit.
-
-    Parameters
-    ----------
-    n_pixels, latent_dim, hidden : int
-        Sizes of the networks (see :func:`make_encoder`, :func:`make_decoder`).
-    device : torch.device, optional
-        Where the networks live; :func:`default_device` by default.
-
-    Raises
-    ------
-    ValueError
-        If a size is not a positive integer.
-
-    Examples
-    --------
-    >>> import torch
-    >>> vae = VAE(latent_dim=2, hidden=16, device="cpu")
-    >>> tuple(vae.encode(torch.zeros(4, 64))[0].shape), tuple(vae.decode(torch.zeros(4, 2)).shape)
-    ((4, 2), (4, 64))
-    """
-
-    def __init__(
-        self, n_pixels: int = 64, latent_dim: int = 2, hidden: int = 256, *, device: Any = None
-    ) -> None:
-        import torch
-
-        self.device = default_device() if device is None else torch.device(device)
-        self.latent_dim = _positive_int(latent_dim, "latent_dim")
-        self.encoder = make_encoder(n_pixels, latent_dim, hidden).to(self.device)
-        self.decoder = make_decoder(latent_dim, n_pixels, hidden).to(self.device)
-
-    def model(self, x: Any) -> None:
-        """p(x, z): a standard Normal prior on z and a Binomial(16, p) likelihood per pixel."""
-        import pyro
-        import pyro.distributions as dist
-
-        pyro.module("decoder", self.decoder)
-        with pyro.plate("digits", x.shape[0]):
-            prior = dist.Normal(x.new_zeros(self.latent_dim), 1.0)
-            z = pyro.sample("z", prior.expand([x.shape[0], self.latent_dim]).to_event(1))
-            logits = self.decoder(z)
-            pyro.sample("x", dist.Binomial(PIXEL_MAX, logits=logits).to_event(1), obs=x)
-
-    def guide(self, x: Any) -> None:
-        """q(z | x): the encoder maps each digit to the mean and sd of its own Normal."""
-        import pyro
-        import pyro.distributions as dist
-
-        pyro.module("encoder", self.encoder)
-        with pyro.plate("digits", x.shape[0]):
-            loc, scale = self.encoder(scale_pixels(x))
-            pyro.sample("z", dist.Normal(loc, scale).to_event(1))
-
-    def encode(self, x: Any) -> tuple[Any, Any]:
-        """The mean and sd of q(z | x) for pixel counts ``x`` (no gradients)."""
-        import torch
-
-        with torch.no_grad():
-            return self.encoder(scale_pixels(_tensor_2d(x, "x")).to(self.device))
-
-    def decode(self, z: Any) -> Any:
-        """Expected pixel counts 16 * sigmoid(logits) for latents ``z`` (no gradients)."""
-        import torch
-
-        z = _tensor_2d(z, "z", self.latent_dim)
-        with torch.no_grad():
-            return PIXEL_MAX * torch.sigmoid(self.decoder(z.to(self.device)))
-
-    def n_parameters(self) -> int:
-        """Number of weights in the encoder (the guide's parameters, shared by every digit)."""
-        return int(sum(p.numel() for p in self.encoder.parameters()))
-
-
-def elbo_per_digit(vae: VAE, x: Any, *, num_samples: int = 1) -> Any:
-    """Monte Carlo ELBO of each digit, log p(x, z) - log q(z | x) averaged over draws of z.
-
-    Computed from Pyro traces of the guide and of the model replayed on the guide's draws, so it
-    is exactly the quantity ``Trace_ELBO`` optimises, split digit by digit.
-
-    Parameters
-    ----------
-    vae : VAE
+    model, guide : callable
+        Pyro model and guide, each called as ``f(x)``.
     x : torch.Tensor
-        Pixel counts, shape (n, 64).
+        The data, shape (n, d); one ELBO per row.
     num_samples : int, default 1
-        Draws of z per digit.
+        Draws of the latents per row.
 
     Returns
     -------
@@ -364,140 +184,54 @@ def elbo_per_digit(vae: VAE, x: Any, *, num_samples: int = 1) -> Any:
     Raises
     ------
     TypeError
-        If ``vae`` is not a :class:`VAE` or ``x`` not a tensor.
+        If ``x`` is not a tensor.
     ValueError
-        If ``x`` is not 2-D or ``num_samples`` is not a positive integer.
+        If ``x`` is not 2-D, ``num_samples`` is not a positive integer, or a sample site's
+        log-density is not one number per row (a site outside the plate over the rows).
 
     Examples
     --------
-    >>> import torch
-    >>> vae = VAE(hidden=16, device="cpu")
-    >>> tuple(elbo_per_digit(vae, torch.full((3, 64), 4.0)).shape)
-    (3,)
+    A conjugate model whose guide is the exact posterior: the ELBO is then log p(x) for every
+    draw, here log N(x; 0, 2).
+
+    >>> import pyro, torch, pyro.distributions as dist
+    >>> def model(x):
+    ...     with pyro.plate("rows", x.shape[0]):
+    ...         z = pyro.sample("z", dist.Normal(0.0, 1.0))
+    ...         pyro.sample("x", dist.Normal(z, 1.0), obs=x[:, 0])
+    >>> def guide(x):
+    ...     with pyro.plate("rows", x.shape[0]):
+    ...         pyro.sample("z", dist.Normal(x[:, 0] / 2, 0.5**0.5))
+    >>> x = torch.tensor([[0.0], [2.0]])
+    >>> elbo_per_digit(model, guide, x).numpy().round(4)
+    array([-1.2655, -2.2655], dtype=float32)
     """
     import torch
     from pyro import poutine
+    from pyro.poutine.util import site_is_subsample
 
-    if not isinstance(vae, VAE):
-        raise TypeError(f"`vae` must be a helpers.deep.VAE; got {type(vae).__name__}")
-    x = _tensor_2d(x, "x").to(vae.device)
+    x = _tensor_2d(x, "x")
     num_samples = _positive_int(num_samples, "num_samples")
-    total = torch.zeros(x.shape[0], device=vae.device)
+    dtype = x.dtype if x.is_floating_point() else torch.get_default_dtype()
+    total = torch.zeros(x.shape[0], dtype=dtype, device=x.device)
     with torch.no_grad():
         for _ in range(num_samples):
-            guide_trace = poutine.trace(vae.guide).get_trace(x)
-            model_trace = poutine.trace(poutine.replay(vae.model, trace=guide_trace)).get_trace(x)
-            model_trace.compute_log_prob()
-            guide_trace.compute_log_prob()
-            log_joint = model_trace.nodes["x"]["log_prob"] + model_trace.nodes["z"]["log_prob"]
-            total += log_joint - guide_trace.nodes["z"]["log_prob"]
+            guide_trace = poutine.trace(guide).get_trace(x)
+            model_trace = poutine.trace(poutine.replay(model, trace=guide_trace)).get_trace(x)
+            for trace, sign in ((model_trace, 1.0), (guide_trace, -1.0)):
+                trace.compute_log_prob()
+                for name, site in trace.nodes.items():
+                    if site["type"] != "sample" or site_is_subsample(site):
+                        continue  # params and the plates' own sites carry no density
+                    log_prob = site["log_prob"]
+                    if log_prob.shape != (x.shape[0],):
+                        raise ValueError(
+                            f"site {name!r} has log-density of shape {tuple(log_prob.shape)}; "
+                            f"expected one per row of `x`, ({x.shape[0]},): put every sample "
+                            "site inside a pyro.plate over the rows"
+                        )
+                    total += sign * log_prob
     return total / num_samples
-
-
-@dataclass
-class TrainingHistory:
-    """What :func:`train_vae` records.
-
-    Attributes
-    ----------
-    train_elbo : list of float
-        Per-digit ELBO averaged over each epoch's mini-batches (epochs 1, 2, ...).
-    test_elbo : list of float
-        Per-digit ELBO of the held-out digits before training (index 0) and after each epoch.
-    seconds : float
-        Wall-clock training time.
-    """
-
-    train_elbo: list[float] = field(default_factory=list)
-    test_elbo: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-def train_vae(
-    vae: VAE,
-    x_train: Any,
-    x_test: Any,
-    *,
-    epochs: int,
-    batch_size: int = 64,
-    lr: float = 1e-3,
-    rng: RngLike = None,
-    progressbar: bool = False,
-) -> TrainingHistory:
-    """Fit a :class:`VAE` by SVI with ``Trace_ELBO`` on shuffled mini-batches.
-
-    Clears Pyro's parameter store first (so a second VAE does not pick up the first one's
-    weights). Each step's loss is the negative ELBO of the mini-batch; dividing by the batch size
-    gives the per-digit ELBO the history records.
-
-    Parameters
-    ----------
-    vae : VAE
-    x_train, x_test : torch.Tensor
-        Pixel counts, shape (n, 64).
-    epochs : int
-        Passes over the training digits (take it from the run budget).
-    batch_size : int, default 64
-    lr : float, default 1e-3
-        Adam's learning rate.
-    rng : Generator, int or None
-        Shuffles the mini-batches. The draws of z come from torch: seed it with
-        :func:`helpers.seed_torch` first.
-    progressbar : bool, default False
-        Show a tqdm bar over epochs with the latest ELBOs.
-
-    Returns
-    -------
-    TrainingHistory
-
-    Raises
-    ------
-    TypeError
-        If ``vae`` is not a :class:`VAE` or the data are not tensors.
-    ValueError
-        If a size or the learning rate is not positive, or the data have the wrong shape.
-
-    Examples
-    --------
-    >>> from helpers import seed_torch
-    >>> data = load_digits_data(rng=0, device="cpu")
-    >>> seed_torch(0)
-    >>> vae = VAE(hidden=32, device="cpu")
-    >>> history = train_vae(vae, data.x_train[:256], data.x_test[:64], epochs=3, rng=0)
-    >>> len(history.train_elbo), len(history.test_elbo), history.test_elbo[-1] > history.test_elbo[0]
-    (3, 4, True)
-    """
-    import pyro
-    import torch
-    from pyro.infer import SVI, Trace_ELBO
-    from tqdm.auto import tqdm
-
-    if not isinstance(vae, VAE):
-        raise TypeError(f"`vae` must be a helpers.deep.VAE; got {type(vae).__name__}")
-    n_pixels = int(vae.decoder[-1].out_features)
-    x_train = _tensor_2d(x_train, "x_train", n_pixels).to(vae.device)
-    x_test = _tensor_2d(x_test, "x_test", n_pixels).to(vae.device)
-    epochs = _positive_int(epochs, "epochs")
-    batch_size = _positive_int(batch_size, "batch_size")
-    lr = _positive_float(lr, "lr")
-    rng = make_rng(rng)
-
-    pyro.clear_param_store()
-    svi = SVI(vae.model, vae.guide, pyro.optim.Adam({"lr": lr}), loss=Trace_ELBO())
-    history = TrainingHistory()
-    history.test_elbo.append(float(elbo_per_digit(vae, x_test).mean()))
-    start = time.perf_counter()
-    bar = tqdm(range(epochs), desc="VAE epochs", disable=not progressbar)
-    for _ in bar:
-        order = torch.as_tensor(rng.permutation(x_train.shape[0]), device=vae.device)
-        total = 0.0
-        for batch in order.split(batch_size):
-            total += svi.step(x_train[batch])  # negative ELBO of the mini-batch
-        history.train_elbo.append(-total / x_train.shape[0])
-        history.test_elbo.append(float(elbo_per_digit(vae, x_test).mean()))
-        bar.set_postfix(train=f"{history.train_elbo[-1]:.1f}", test=f"{history.test_elbo[-1]:.1f}")
-    history.seconds = time.perf_counter() - start
-    return history
 
 
 def independent_pixels_loglik(x_train: Any, x_test: Any) -> np.ndarray:
@@ -607,165 +341,3 @@ def two_moons_logpdf(points: Any, *, noise: float = 0.1, grid_size: int = 1000) 
         log_kernel = -np.maximum(sq, 0.0) / (2 * noise**2)
         out[start : start + 2048] = logsumexp(log_kernel, axis=1)
     return out - np.log(2 * np.pi * noise**2) - np.log(len(arcs))
-
-
-@dataclass
-class FlowFit:
-    """A fitted normalizing flow.
-
-    Attributes
-    ----------
-    flow : pyro.distributions.TransformedDistribution
-        Has ``log_prob`` and ``sample`` like any distribution.
-    modules : torch.nn.ModuleList
-        The transforms' networks (their parameters are what was fitted).
-    loss : list of float
-        Mean negative log-likelihood of the training points at each step, in nats.
-    seconds : float
-    """
-
-    flow: Any
-    modules: Any
-    loss: list[float] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def log_prob(self, points: Any) -> np.ndarray:
-        """Log-density of each point under the flow, in nats (no gradients)."""
-        import torch
-
-        x = torch.as_tensor(np.asarray(points), dtype=torch.float32)
-        with torch.no_grad():
-            out = self.flow.log_prob(x).numpy().astype(float)
-        self.flow.clear_cache()
-        return out
-
-
-def spline_flow(
-    input_dim: int = 2,
-    *,
-    layers: int = 2,
-    count_bins: int = 16,
-    hidden: int = 32,
-    bound: float = 4.0,
-) -> tuple[Any, Any]:
-    """A flow of neural spline coupling layers on a standard Normal base.
-
-    Each layer is ``pyro.distributions.transforms.spline_coupling`` (a monotone rational-quadratic
-    spline of one half of the coordinates whose knots a small network computes from the other
-    half), followed by a swap of the halves so that every coordinate gets transformed.
-
-    Parameters
-    ----------
-    input_dim : int, default 2
-    layers : int, default 2
-        Coupling layers.
-    count_bins : int, default 16
-        Spline segments per coordinate.
-    hidden : int, default 32
-        Width of the two hidden layers of each coupling layer's network.
-    bound : float, default 4.0
-        The splines act on [-bound, bound]; outside they are the identity.
-
-    Returns
-    -------
-    (TransformedDistribution, torch.nn.ModuleList)
-
-    Raises
-    ------
-    ValueError
-        If a setting is not positive, or ``input_dim < 2``.
-
-    Examples
-    --------
-    >>> import torch
-    >>> flow, modules = spline_flow(2, layers=1)
-    >>> tuple(flow.sample((5,)).shape), tuple(flow.log_prob(torch.zeros(3, 2)).shape)
-    ((5, 2), (3,))
-    """
-    import pyro.distributions as dist
-    import pyro.distributions.transforms as T
-    import torch
-
-    input_dim = _positive_int(input_dim, "input_dim")
-    if input_dim < 2:
-        raise ValueError(f"`input_dim` must be >= 2 for a coupling flow; got {input_dim}")
-    layers, count_bins = _positive_int(layers, "layers"), _positive_int(count_bins, "count_bins")
-    hidden = _positive_int(hidden, "hidden")
-    bound = _positive_float(bound, "bound")
-    base = dist.Normal(torch.zeros(input_dim), torch.ones(input_dim)).to_event(1)
-    couplings = [
-        T.spline_coupling(
-            input_dim, count_bins=count_bins, bound=bound, hidden_dims=[hidden, hidden]
-        )
-        for _ in range(layers)
-    ]
-    reverse = torch.arange(input_dim - 1, -1, -1)
-    transforms: list[Any] = []
-    for coupling in couplings:
-        transforms += [coupling, T.Permute(reverse)]
-    return dist.TransformedDistribution(base, transforms), torch.nn.ModuleList(couplings)
-
-
-def fit_flow(
-    flow: Any,
-    modules: Any,
-    x_train: Any,
-    *,
-    steps: int,
-    lr: float = 1e-2,
-    progressbar: bool = False,
-) -> FlowFit:
-    """Fit a flow by maximum likelihood: Adam on the mean negative log-density of the data.
-
-    A flow's density is exact (change of variables), so no ELBO is needed; the training points
-    are used as one full batch.
-
-    Parameters
-    ----------
-    flow, modules
-        What :func:`spline_flow` returns.
-    x_train : array-like, shape (n, d)
-    steps : int
-        Optimisation steps (take them from the run budget).
-    lr : float, default 1e-2
-    progressbar : bool, default False
-
-    Returns
-    -------
-    FlowFit
-
-    Raises
-    ------
-    ValueError
-        If ``x_train`` is not 2-D or a setting is not positive.
-
-    Examples
-    --------
-    >>> from helpers import seed_torch
-    >>> seed_torch(0)
-    >>> flow, modules = spline_flow(2, layers=1)
-    >>> fit = fit_flow(flow, modules, make_moons_data(200, rng=0), steps=30)
-    >>> fit.loss[-1] < fit.loss[0]
-    True
-    """
-    import torch
-    from tqdm.auto import tqdm
-
-    data = np.asarray(x_train, dtype=float)
-    if data.ndim != 2 or data.shape[0] < 1:
-        raise ValueError(f"`x_train` must have shape (n, d) with n >= 1; got {data.shape}")
-    steps, lr = _positive_int(steps, "steps"), _positive_float(lr, "lr")
-    x = torch.as_tensor(data, dtype=torch.float32)
-    optimizer = torch.optim.Adam(modules.parameters(), lr=lr)
-    fit = FlowFit(flow, modules)
-    start = time.perf_counter()
-    bar = tqdm(range(steps), desc="flow steps", disable=not progressbar)
-    for _ in bar:
-        optimizer.zero_grad()
-        loss = -flow.log_prob(x).mean()
-        loss.backward()
-        optimizer.step()
-        flow.clear_cache()
-        fit.loss.append(loss.item())
-    fit.seconds = time.perf_counter() - start
-    return fit

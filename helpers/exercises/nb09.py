@@ -73,7 +73,7 @@ EXERCISES = {
             "Orthonormalise each matrix with np.linalg.qr (keep Q), take the singular values of "
             "Qa.T @ Qb with np.linalg.svd, clip them to [-1, 1], apply np.arccos and convert to degrees."
         ),
-        explanation="scipy.linalg.subspace_angles does the same, with a sine-based formula that stays accurate for tiny angles.",
+        explanation="scipy's subspace_angles does the same, robust for tiny angles.",
     ),
     "09-2": Exercise(
         _p_binge,
@@ -81,7 +81,7 @@ EXERCISES = {
             "For every posterior draw compute w_k * Normal(log 20 | mu_k, sigma_k) for the three segments, "
             "normalise over k, keep the binge column, and average over all draws (all chains)."
         ),
-        explanation="Averaging over draws carries parameter uncertainty into the membership probability.",
+        explanation="Averaging over draws carries parameter uncertainty into it.",
     ),
     "09-3": Exercise(
         _ppca,
@@ -89,7 +89,7 @@ EXERCISES = {
             "Eigen-decompose S = np.cov(x, rowvar=False); sigma^2 is the mean of the 6 smallest eigenvalues; "
             "W = U_2 diag(sqrt(lambda_1 - sigma^2), sqrt(lambda_2 - sigma^2)) with U_2 the top-2 eigenvectors."
         ),
-        explanation="The check compares W W^T, which does not depend on the rotation you happened to pick.",
+        explanation="The check compares W W^T, which no rotation of W changes.",
     ),
     "09-4": Exercise(
         _best_k,
@@ -97,6 +97,6 @@ EXERCISES = {
             "For k in 1..4, cross_val_score(FactorAnalysis(n_components=k), x, cv=5) returns held-out "
             "average log-likelihoods; take the k with the largest mean."
         ),
-        explanation="Held-out likelihood rewards the traits that generalise and penalises ones that fit noise.",
+        explanation="Held-out likelihood rewards traits that generalise, not noise.",
     ),
 }
