@@ -406,7 +406,7 @@ def draw_dag(
         nodes without one.
     ax : matplotlib.axes.Axes, optional
     highlight : iterable of (u, v)
-        Edges drawn thick and red (for example a backdoor path).
+        Edges drawn thick, in the course palette's orange-red (C3): a backdoor path, say.
     hidden : iterable of str
         Unobserved nodes, drawn dashed and grey.
     title : str
