@@ -150,6 +150,8 @@ class MarketingSCM:
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Draw ``n`` store-weeks; return the observed data and the noise terms.
 
+        Its structural equations are written out in notebook 11, section 2.
+
         Parameters
         ----------
         n : int
@@ -406,7 +408,7 @@ def draw_dag(
         nodes without one.
     ax : matplotlib.axes.Axes, optional
     highlight : iterable of (u, v)
-        Edges drawn thick and red (for example a backdoor path).
+        Edges drawn thick, in the course palette's orange-red (C3): a backdoor path, say.
     hidden : iterable of str
         Unobserved nodes, drawn dashed and grey.
     title : str
@@ -466,6 +468,8 @@ def draw_dag(
 def backdoor_paths(dag: Any, treatment: str, outcome: str) -> list[list[str]]:
     """Every path from ``treatment`` to ``outcome`` that starts with an arrow *into* the treatment.
 
+    Written out in notebook 11, section 1.
+
     Paths ignore edge direction (they may run against arrows) but never repeat a node.
 
     Parameters
@@ -503,6 +507,8 @@ def backdoor_paths(dag: Any, treatment: str, outcome: str) -> list[list[str]]:
 
 def is_valid_adjustment(dag: Any, treatment: str, outcome: str, adjust: Iterable[str]) -> bool:
     """Pearl's backdoor criterion: does adjusting for ``adjust`` identify the causal effect?
+
+    Written out in notebook 11, section 1.
 
     The set must contain no descendant of the treatment and must block every backdoor path,
     i.e. d-separate treatment and outcome once the treatment's outgoing arrows are removed.
@@ -600,6 +606,8 @@ def confounder_bias(
     sd_treatment_resid: float,
 ) -> float | np.ndarray:
     r"""The bias an unmeasured confounder of a given strength puts into a regression effect.
+
+    Written out in notebook 11, section 6.
 
     .. math::
 

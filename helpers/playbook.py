@@ -276,6 +276,8 @@ def probability_statement(
 def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
     """``P(X > t)`` for each threshold ``t``, estimated from draws of ``X``.
 
+    Written out in notebook 12, section 6.
+
     Parameters
     ----------
     draws : array-like, 1-D

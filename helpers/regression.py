@@ -335,6 +335,8 @@ def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd
 def interval_coverage(observed: Any, lower: Any, upper: Any) -> float:
     """The share of observations that fall inside their intervals (bounds included).
 
+    Written out in notebook 03, section 7.
+
     A calibrated 95% predictive interval covers about 95% of new observations; much less means
     the intervals are too narrow (over-confident), much more that they are too wide.
 

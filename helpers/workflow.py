@@ -28,6 +28,7 @@ __all__ = [
     "ppc_pvalue",
     "share_outside",
     "plot_ppc_statistic",
+    "plot_ppc_density",
     "compare_loo",
     "loo_pointwise",
 ]
@@ -116,7 +117,8 @@ def tail_ratio(y: Any, axis: int = -1) -> np.ndarray:
     """How far the extremes stretch, in units of the typical spread: ``(max - min) / IQR``.
 
     About 3.9 for 100 Normal draws and much larger when the data have outliers. It does not
-    depend on the location or scale of the data, so it judges only their shape.
+    depend on the location or scale of the data, so it judges only their shape. Written out in
+    notebook 04, section 3.
 
     Parameters
     ----------
@@ -178,6 +180,8 @@ def ppc_pvalue(
     statistic: Callable[..., Any] = tail_ratio,
 ) -> PPCResult:
     """Posterior (or prior) predictive p-value of a test statistic.
+
+    Written out in notebook 04, section 3; notebooks 04 and 11 call this one afterwards.
 
     .. math:: p = P\\big(T(y^{rep}) \\ge T(y) \\mid y\\big)
               \\approx \\frac1S \\sum_{s=1}^S 1\\{T(y^{rep}_s) \\ge T(y)\\}
@@ -305,6 +309,61 @@ def plot_ppc_statistic(
     ax.axvline(result.observed, color="C3", lw=2, label=f"T(y) = {result.observed:.3g}, observed")
     ax.plot([], [], " ", label=f"p-value = {result.p_value:.3f}")
     label(ax, title=title, xlabel=statistic_label, ylabel="number of replicates", legend=True)
+    return ax
+
+
+def plot_ppc_density(idata: Any, var: str, *, n_lines: int = 100, ax: Any = None) -> Any:
+    """Density of the observed data over those of ``n_lines`` replicated data sets (KDEs).
+
+    The picture of ArviZ's ``plot_ppc_dist``, drawn on a matplotlib ``ax`` so that two models
+    can share one figure. The replicates are picked evenly from all posterior predictive draws
+    (no randomness); the dashed line is the mean of their densities. Introduced in notebook 03.
+
+    Parameters
+    ----------
+    idata : xarray.DataTree
+        With ``observed_data`` and ``posterior_predictive`` groups holding ``var``.
+    var : str
+        The observed variable.
+    n_lines : int, default 100
+        Number of replicated data sets drawn, at least 1 and at most the number of draws.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Raises
+    ------
+    ValueError
+        If ``var`` is missing from either group, or ``n_lines`` is out of range.
+    """
+    import matplotlib.pyplot as plt
+    from scipy import stats
+
+    for group in ("observed_data", "posterior_predictive"):
+        if not hasattr(idata, group) or var not in idata[group]:
+            raise ValueError(f"`idata.{group}` must hold {var!r}")
+    observed = np.asarray(idata.observed_data[var].values, dtype=float).ravel()
+    replicated = np.asarray(idata.posterior_predictive[var].values, dtype=float)
+    replicated = replicated.reshape(-1, observed.size)  # one row per y_rep
+    if isinstance(n_lines, bool) or not isinstance(n_lines, numbers.Integral):
+        raise ValueError(f"`n_lines` must be an integer; got {n_lines!r}")
+    if not 1 <= n_lines <= len(replicated):
+        raise ValueError(
+            f"`n_lines` must be between 1 and the number of draws ({len(replicated)}); "
+            f"got {n_lines}"
+        )
+    if ax is None:
+        _, ax = plt.subplots()
+    picked = replicated[np.linspace(0, len(replicated) - 1, n_lines).astype(int)]
+    grid = np.linspace(*np.percentile(np.r_[observed, picked.ravel()], [0.1, 99.9]), 200)
+    densities = np.array([stats.gaussian_kde(r)(grid) for r in picked])
+    ax.plot(grid, densities.T, color="C0", lw=0.7, alpha=0.12)  # one line per y_rep
+    ax.plot([], [], color="C0", lw=1, label=f"replicated data y_rep ({n_lines} draws)")
+    ax.plot(grid, densities.mean(axis=0), "C1--", lw=1.5, label="mean of the y_rep densities")
+    ax.plot(grid, stats.gaussian_kde(observed)(grid), "k", lw=2, label="observed data y")
+    ax.legend(loc="upper left", fontsize="small")
     return ax
 
 

@@ -4,7 +4,7 @@ import arviz as az
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -12,6 +12,7 @@ from helpers.workflow import (
     PPCResult,
     compare_loo,
     loo_pointwise,
+    plot_ppc_density,
     plot_ppc_statistic,
     ppc_pvalue,
     share_outside,
@@ -88,6 +89,9 @@ def test_tail_ratio_known_value_and_axis():
 )
 @settings(max_examples=60, deadline=None)
 def test_tail_ratio_is_location_scale_invariant_and_at_least_one(y, scale, shift):
+    # the IQR must stay resolvable after shifting: rounding error ~ eps * largest value
+    q25, q75 = np.percentile(y, [25, 75])
+    assume((q75 - q25) * scale > 1e-8 * (np.max(np.abs(y)) * scale + abs(shift)))
     base = float(tail_ratio(y))
     assert base >= 1.0 - 1e-9
     assert np.isclose(float(tail_ratio(y * scale + shift)), base, rtol=1e-6)
@@ -180,6 +184,44 @@ def test_plot_ppc_statistic_draws_and_labels(rng):
 def test_plot_ppc_statistic_validates():
     with pytest.raises(TypeError, match="`result` must be a PPCResult"):
         plot_ppc_statistic(0.5, title="t", statistic_label="T")
+
+
+def _ppc_idata(rng, n=30, draws=50):
+    y = rng.normal(size=n)
+    y_rep = rng.normal(size=(2, draws, n))
+    return az.from_dict(
+        {"observed_data": {"y": y}, "posterior_predictive": {"y": y_rep}},
+        dims={"y": ["obs"]},
+    )
+
+
+def test_plot_ppc_density_draws_replicates_mean_and_data(rng):
+    idata = _ppc_idata(rng)
+    _, ax = plt.subplots()
+    assert plot_ppc_density(idata, "y", n_lines=10, ax=ax) is ax
+    # 10 replicate lines, the legend proxy, the mean of the densities and the data
+    assert len(ax.get_lines()) == 13
+    mean_line, data_line = ax.get_lines()[-2:]
+    assert np.all(mean_line.get_ydata() >= 0) and np.all(data_line.get_ydata() >= 0)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == [
+        "replicated data y_rep (10 draws)",
+        "mean of the y_rep densities",
+        "observed data y",
+    ]
+    assert plot_ppc_density(idata, "y", n_lines=1) is not None  # makes its own axes
+
+
+def test_plot_ppc_density_validates(rng):
+    idata = _ppc_idata(rng, draws=5)
+    with pytest.raises(ValueError, match="must hold 'z'"):
+        plot_ppc_density(idata, "z")
+    with pytest.raises(ValueError, match="`n_lines` must be between 1 and the number"):
+        plot_ppc_density(idata, "y", n_lines=11)
+    with pytest.raises(ValueError, match="`n_lines` must be between 1 and the number"):
+        plot_ppc_density(idata, "y", n_lines=0)
+    with pytest.raises(ValueError, match="`n_lines` must be an integer"):
+        plot_ppc_density(idata, "y", n_lines=2.5)
 
 
 # --- LOO --------------------------------------------------------------------------------------
