@@ -10,7 +10,7 @@ from helpers.exercises import exercise_ids, nb04
 
 
 def test_ids():
-    assert exercise_ids("04") == ["04-1", "04-2", "04-3"]
+    assert exercise_ids("04") == ["04-1", "04-2", "04-3", "04-4"]
 
 
 def test_04_1_min_pvalue(rng):
@@ -64,3 +64,27 @@ def test_04_3_answers(rng):
 def test_exact_values_agree_with_scipy():
     sd = 100 * np.sqrt(901)
     assert nb04.exact_week_probability() == pytest.approx(stats.norm.sf(168 / sd))
+
+
+def test_04_4_closed_form():
+    scale = nb04.exact_noise_scale()
+    assert stats.halfnorm(scale=scale).cdf(20) == pytest.approx(0.95, abs=1e-12)
+    assert scale == pytest.approx(10.2043, abs=1e-4)
+
+
+def test_04_4_answers():
+    import preliz as pz
+
+    elicited = pz.maxent(pz.HalfNormal(), lower=0, upper=20, mass=0.95, plot=False)
+    check.exercise("04-4", float(elicited.sigma))
+    check.exercise("04-4", nb04.exact_noise_scale())
+    wrong = 20 / stats.halfnorm.ppf(0.9)  # 90% instead of 95%
+    with pytest.raises(check.ExerciseIncorrect, match="mass must be 0.95"):
+        check.exercise("04-4", wrong)
+    with pytest.raises(check.ExerciseIncorrect, match="not yet"):
+        check.exercise("04-4", 10.0)  # the hand-argued scale is close, but not the elicited one
+
+
+def test_04_4_rejects_non_positive():
+    with pytest.raises(check.ExerciseIncorrect, match="positive HalfNormal scale"):
+        check.exercise("04-4", -1.0)

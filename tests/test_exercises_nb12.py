@@ -42,7 +42,7 @@ def _posterior(log_odds, rng, draws=1000):
 
 
 def test_ids():
-    assert exercise_ids("12") == ["12-1", "12-2", "12-3"]
+    assert exercise_ids("12") == ["12-1", "12-2", "12-3", "12-4"]
 
 
 def test_12_1(log_odds, rng):
@@ -99,3 +99,19 @@ def test_12_3(log_odds, rng):
 def test_exact_posterior_rejects_bad_table():
     with pytest.raises(TypeError, match="columns estimate and se"):
         nb12.exact_posterior(pd.DataFrame({"estimate": [0.1]}))
+
+
+def test_12_4_max_pvalue(rng):
+    observed = rng.normal(0.08, 0.1, size=8)
+    replicated = rng.normal(0.08, 0.15, size=(500, 8))
+    right = float(np.mean(replicated.max(axis=1) >= observed.max()))
+    check.exercise("12-4", right, observed=observed, replicated=replicated)
+    wrong = float(np.mean(replicated.min(axis=1) >= observed.min()))  # the minimum instead
+    assert abs(wrong - right) > 1e-3
+    with pytest.raises(check.ExerciseIncorrect, match="Hint: .*axis=1"):
+        check.exercise("12-4", wrong, observed=observed, replicated=replicated)
+
+
+def test_12_4_rejects_mismatched_shapes(rng):
+    with pytest.raises(check.ExerciseIncorrect, match="replicates"):
+        check.exercise("12-4", 0.5, observed=np.zeros(8), replicated=np.zeros((10, 7)))

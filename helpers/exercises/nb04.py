@@ -19,6 +19,9 @@ VAGUE_SD = 100.0  # alpha ~ Normal(0, 100), beta ~ Normal(0, 100) in the noteboo
 DISTANCE_KM = 30.0
 FUNNEL_V_SD = 3.0
 WIDE = 10.0
+NOISE_UPPER, NOISE_MASS = 20.0, 0.95  # the expert: sigma below 20 hours, 95% sure
+#: PreliZ's maxent warns when the mass it reaches is more than 0.01% (relative) off the request
+PRELIZ_MASS_RTOL = 1e-4
 
 
 def _p_min(answer: Any, *, observed: Any, replicated: Any) -> None:
@@ -60,6 +63,21 @@ def _p_wide(answer: Any, *, idata: Any) -> None:
     check.close(answer, exact, atol=4 * se, name="P(|x_0| > 10) in the funnel (4 SE)")
 
 
+def exact_noise_scale(upper: float = NOISE_UPPER, mass: float = NOISE_MASS) -> float:
+    """The HalfNormal scale with ``mass`` in [0, upper], in closed form: upper / Phi^-1((1 + mass) / 2)."""
+    return float(upper / stats.halfnorm.ppf(mass))
+
+
+def _noise_scale(answer: Any) -> None:
+    scale = float(answer)
+    if not scale > 0:
+        raise TypeError(f"the answer must be a positive HalfNormal scale; got {answer!r}")
+    mass = float(stats.halfnorm(scale=scale).cdf(NOISE_UPPER))
+    check.close(
+        mass, NOISE_MASS, atol=PRELIZ_MASS_RTOL * NOISE_MASS, name="P(sigma <= 20), elicited"
+    )
+
+
 EXERCISES = {
     "04-1": Exercise(
         _p_min,
@@ -86,6 +104,17 @@ EXERCISES = {
         explanation=(
             "Large effects come from large v. The centred sampler never reaches the neck (small v), "
             "so its draws of v sit too high and it over-states how often effects are large."
+        ),
+    ),
+    "04-4": Exercise(
+        _noise_scale,
+        hint=(
+            "pz.maxent(pz.HalfNormal(), lower=0, upper=20, mass=0.95, plot=False) returns the "
+            "distribution; its scale is the attribute .sigma. The mass must be 0.95, not 0.9."
+        ),
+        explanation=(
+            "The scale is about 10.2 hours: the expert's sentence says almost exactly what the "
+            "HalfNormal(10) argued for in section 2 says."
         ),
     ),
 }

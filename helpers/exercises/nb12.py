@@ -91,6 +91,15 @@ def _p_new_above(answer: Any, idata: Any, log_odds: Any) -> None:
     check.close(answer, exact, atol=4 * max(float(mcse), 1e-3), name="P(theta_new > 0.05 | y)")
 
 
+def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
+    y = np.asarray(observed, dtype=float)
+    rep = np.asarray(replicated, dtype=float)
+    if y.ndim != 1 or rep.shape[-1] != y.size:
+        raise TypeError("pass the observed estimates and the replicates (draw, market)")
+    expected = float(np.mean(rep.reshape(-1, y.size).max(axis=1) >= y.max()))
+    check.close(answer, expected, atol=1e-12, name="P(max y_rep >= max y)")
+
+
 EXERCISES = {
     "12-1": Exercise(
         _p_mu_above,
@@ -111,5 +120,13 @@ EXERCISES = {
         "average (theta_new > 0.05).",
         explanation="A new market carries the between-market spread tau on top of the "
         "uncertainty in mu, so its probability is pulled toward one half.",
+    ),
+    "12-4": Exercise(
+        _p_max,
+        hint="Take the maximum over markets (axis=1) of each replicate and compare it with "
+        "y_obs.max(); average the indicator.",
+        explanation="A value far from 0 and 1 says the model replicates the largest estimate. The "
+        "maximum of eight noisy estimates is selected for its luck, so it overstates the "
+        "lift of the market that holds it (the winner's curse), which pooling corrects.",
     ),
 }
