@@ -6,7 +6,8 @@ A mixture model's likelihood does not change when its components are renamed, so
 chains, or PyMC and Pyro) may call the same group "component 0" and "component 2".
 :func:`align_labels` and :func:`relabel_chains` find the renaming. A factor model's loadings are
 identified only up to a rotation, so the thing to compare with the truth is the *subspace* the
-loadings span: :func:`principal_angles` and :func:`subspace_distance` measure it.
+loadings span: :func:`principal_angles` and :func:`subspace_distance` measure it. A topic
+model's documents come from :func:`simulate_documents`, which also returns each word's topic.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from helpers.seeding import RngLike, make_rng
 __all__ = [
     "MixtureData",
     "FactorData",
+    "DocumentData",
     "simulate_mixture",
     "simulate_factors",
+    "simulate_documents",
     "membership_probabilities",
     "align_labels",
     "relabel_chains",
@@ -109,6 +112,29 @@ class FactorData:
     factors: np.ndarray
     loadings: np.ndarray
     noise_sd: np.ndarray
+
+
+@dataclass(frozen=True)
+class DocumentData:
+    """Bag-of-words documents drawn from latent Dirichlet allocation, with the truth.
+
+    Attributes
+    ----------
+    counts : numpy.ndarray of int, shape (D, V)
+        How often each vocabulary word occurs in each document.
+    topic_counts : numpy.ndarray of int, shape (D, K, V)
+        The same counts split by the topic each word was drawn from (the latent labels);
+        ``topic_counts.sum(axis=1) == counts``.
+    theta : numpy.ndarray, shape (D, K)
+        Each document's true topic proportions.
+    topics : numpy.ndarray, shape (K, V)
+        The true topics: one distribution over the vocabulary per row.
+    """
+
+    counts: np.ndarray
+    topic_counts: np.ndarray
+    theta: np.ndarray
+    topics: np.ndarray
 
 
 def simulate_mixture(
@@ -216,6 +242,68 @@ def simulate_factors(n: int, *, loadings: Any, noise_sd: Any, rng: RngLike = Non
     f = gen.standard_normal((n, k))
     x = f @ w.T + gen.standard_normal((n, p)) * psi
     return FactorData(x=x, factors=f, loadings=w, noise_sd=np.array(psi, dtype=float))
+
+
+def simulate_documents(
+    n_docs: int, *, topics: Any, alpha: float, doc_length: int, rng: RngLike = None
+) -> DocumentData:
+    r"""Draw ``n_docs`` documents of ``doc_length`` words from latent Dirichlet allocation.
+
+    .. math:: \theta_d \sim \text{Dirichlet}(\alpha 1_K), \qquad
+              z_{dn} \sim \text{Categorical}(\theta_d), \qquad
+              w_{dn} \mid z_{dn} \sim \text{Categorical}(\beta_{z_{dn}})
+
+    Parameters
+    ----------
+    n_docs : int
+        Number of documents, >= 1.
+    topics : array-like, shape (K, V)
+        The topics :math:`\beta_k`, each row a probability vector over the V words.
+    alpha : float
+        Concentration of the documents' topic proportions, > 0 (below 1: most documents
+        are dominated by one or two topics).
+    doc_length : int
+        Words per document, >= 1.
+    rng : Generator, int or None
+
+    Returns
+    -------
+    DocumentData
+        Word counts per document, the same split by topic, and the true proportions.
+
+    Raises
+    ------
+    TypeError
+        If ``n_docs`` or ``doc_length`` is not an integer.
+    ValueError
+        If a count is < 1, ``alpha`` is not a positive number, or a row of ``topics`` is not a
+        probability vector.
+
+    Examples
+    --------
+    >>> docs = simulate_documents(4, topics=[[0.5, 0.5, 0.0], [0.0, 0.1, 0.9]], alpha=0.5,
+    ...                           doc_length=10, rng=0)
+    >>> docs.counts.shape, docs.topic_counts.shape, docs.counts.sum(axis=1).tolist()
+    ((4, 3), (4, 2, 3), [10, 10, 10, 10])
+    """
+    n_docs = _count(n_docs, "n_docs")
+    doc_length = _count(doc_length, "doc_length")
+    beta = _weights(topics, "topics")
+    if beta.ndim != 2:
+        raise ValueError(f"`topics` must be 2-D, shape (K, V); got shape {beta.shape}")
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha > 0:
+        raise ValueError(f"`alpha` must be a number > 0; got {alpha!r}")
+    gen = make_rng(rng)
+    k, v = beta.shape
+    theta = gen.dirichlet(np.full(k, float(alpha)), size=n_docs)
+    # words per topic in each document, then the words of each topic
+    per_topic = np.stack([gen.multinomial(doc_length, t) for t in theta])
+    topic_counts = np.stack(
+        [[gen.multinomial(n, beta[j]) for j, n in enumerate(row)] for row in per_topic]
+    ).reshape(n_docs, k, v)
+    return DocumentData(
+        counts=topic_counts.sum(axis=1), topic_counts=topic_counts, theta=theta, topics=beta
+    )
 
 
 def membership_probabilities(y: Any, weights: Any, means: Any, sds: Any) -> np.ndarray:

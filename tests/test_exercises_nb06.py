@@ -14,7 +14,7 @@ MLE = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
 
 
 def test_ids():
-    assert exercise_ids("06") == ["06-1", "06-2", "06-3", "06-4"]
+    assert exercise_ids("06") == ["06-1", "06-2", "06-3", "06-4", "06-5"]
 
 
 def test_closed_forms_match_lifetimes():
@@ -106,3 +106,34 @@ def test_own_mle_wrong_answers():
         check.exercise("06-4", calibration_mle)
     with pytest.raises(check.ExerciseIncorrect, match="4 numbers"):
         check.exercise("06-4", calibration_mle[:3])
+
+
+def _posterior(rng, draws=200):
+    import arviz as az
+
+    scale = np.array([0.012, 0.38, 0.2, 0.9])  # about the CDNOW posterior sds
+    values = np.array(list(MLE.values())) * np.exp(
+        scale / np.array(list(MLE.values())) * rng.normal(size=(2, draws, 4))
+    )
+    return az.from_dict(
+        {"posterior": dict(zip(["r", "alpha", "a", "b"], np.moveaxis(values, -1, 0), strict=True))}
+    )
+
+
+def test_p_alive_interval(rng):
+    from helpers.clv import posterior_alive_probability
+
+    idata = _posterior(rng)
+    post = idata.posterior
+    per_draw = posterior_alive_probability(
+        4, 10.0, 38.86, **{k: np.asarray(post[k]).ravel() for k in ("r", "alpha", "a", "b")}
+    )
+    right = np.quantile(per_draw, [0.05, 0.95])
+    check.exercise("06-5", right, idata=idata)
+    with pytest.raises(check.ExerciseIncorrect, match="90% interval of P\\(alive\\)"):
+        check.exercise("06-5", np.quantile(per_draw, [0.025, 0.975]), idata=idata)  # 95%
+    with pytest.raises(check.ExerciseIncorrect, match="90% interval of P\\(alive\\)"):
+        plug_in = nb06.p_alive(4, 10.0, 38.86, MLE)
+        check.exercise("06-5", [plug_in, plug_in], idata=idata)  # no uncertainty
+    with pytest.raises(check.ExerciseIncorrect, match="2 numbers"):
+        check.exercise("06-5", right[:1], idata=idata)

@@ -12,7 +12,7 @@ LOADINGS = np.array([[0.9, 0.0], [0.7, 0.1], [0.9, 0.2], [0.1, 0.9], [0.2, 0.8],
 
 
 def test_ids():
-    assert exercise_ids("09") == ["09-1", "09-2", "09-3", "09-4"]
+    assert exercise_ids("09") == ["09-1", "09-2", "09-3", "09-4", "09-5"]
 
 
 def test_09_1_principal_angles(rng):
@@ -70,3 +70,17 @@ def test_09_4_number_of_traits(rng):
     check.exercise("09-4", 2, x=x)
     with pytest.raises(check.ExerciseIncorrect, match="number of traits"):
         check.exercise("09-4", 1, x=x)
+
+
+def test_09_5_reviews_without_a_dominant_topic(rng):
+    theta_draws = rng.dirichlet([2.0, 1.0, 1.0], size=(300, 20))  # (draw, review, topic)
+    right = np.mean(theta_draws.max(axis=2) < 0.6, axis=0)
+    check.exercise("09-5", right, theta_draws=theta_draws)
+    check.exercise("09-5", right, theta_draws=theta_draws[:, :, ::-1])  # any topic order
+    with pytest.raises(check.ExerciseIncorrect, match="largest topic share"):
+        mean_only = (theta_draws.mean(axis=0).max(axis=1) < 0.6).astype(float)
+        check.exercise("09-5", mean_only, theta_draws=theta_draws)  # no uncertainty
+    with pytest.raises(check.ExerciseIncorrect, match="largest topic share"):
+        check.exercise("09-5", 1 - right, theta_draws=theta_draws)  # the dominant ones
+    with pytest.raises(check.ExerciseIncorrect, match="one probability per review"):
+        check.exercise("09-5", right[:5], theta_draws=theta_draws)

@@ -12,6 +12,7 @@ from helpers.latent import (
     membership_probabilities,
     principal_angles,
     relabel_chains,
+    simulate_documents,
     simulate_factors,
     simulate_mixture,
     subspace_distance,
@@ -257,3 +258,44 @@ def test_principal_angles_validates(a, b, message):
 def test_subspace_distance_needs_equal_dimensions():
     with pytest.raises(ValueError, match="same dimension"):
         subspace_distance(np.eye(3)[:, :1], np.eye(3)[:, :2])
+
+
+TOPICS = np.array([[0.6, 0.3, 0.1, 0.0], [0.0, 0.1, 0.3, 0.6]])
+
+
+def test_simulate_documents_counts_add_up_and_follow_the_model(rng):
+    docs = simulate_documents(3000, topics=TOPICS, alpha=0.5, doc_length=20, rng=rng)
+    assert docs.counts.shape == (3000, 4) and docs.topic_counts.shape == (3000, 2, 4)
+    assert np.array_equal(docs.topic_counts.sum(axis=1), docs.counts)
+    assert np.all(docs.counts.sum(axis=1) == 20)
+    np.testing.assert_allclose(docs.theta.sum(axis=1), 1.0)
+    # words drawn from topic k follow topic k (60,000 words: 3 binomial SEs is < 0.01)
+    by_topic = docs.topic_counts.sum(axis=0)
+    np.testing.assert_allclose(by_topic / by_topic.sum(axis=1, keepdims=True), TOPICS, atol=0.01)
+    # a document's share of topic-k words estimates its theta_k
+    shares = docs.topic_counts.sum(axis=2) / 20
+    assert abs(np.mean(shares - docs.theta)) < 0.01
+    np.testing.assert_allclose(docs.theta.mean(axis=0), [0.5, 0.5], atol=0.03)
+
+
+def test_simulate_documents_seed_contract():
+    a = simulate_documents(5, topics=TOPICS, alpha=1.0, doc_length=8, rng=7)
+    b = simulate_documents(5, topics=TOPICS, alpha=1.0, doc_length=8, rng=np.random.default_rng(7))
+    assert np.array_equal(a.topic_counts, b.topic_counts) and np.array_equal(a.theta, b.theta)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"n_docs": 0}, ValueError, "`n_docs` must be an integer >= 1"),
+        ({"doc_length": 2.5}, TypeError, "`doc_length` must be an integer"),
+        ({"alpha": 0.0}, ValueError, "`alpha` must be a number > 0"),
+        ({"alpha": "1"}, ValueError, "`alpha` must be a number > 0"),
+        ({"topics": [[0.5, 0.6]]}, ValueError, "`topics` must be non-negative and sum to 1"),
+        ({"topics": [0.5, 0.5]}, ValueError, "`topics` must be 2-D"),
+    ],
+)
+def test_simulate_documents_validates(kwargs, error, message):
+    args = {"n_docs": 3, "topics": TOPICS, "alpha": 0.5, "doc_length": 5} | kwargs
+    with pytest.raises(error, match=message):
+        simulate_documents(**args, rng=0)

@@ -73,6 +73,19 @@ def _below_threshold(answer: Any, *, values: Any, se: Any) -> None:
     check.close(float(se), expected_se, rtol=0.01, atol=1e-12, name="its standard error")
 
 
+def _p_alive_interval(answer: Any, *, idata: Any) -> None:
+    got = np.asarray(answer, dtype=float).ravel()
+    if got.shape != (2,):
+        raise ValueError(f"the answer must hold 2 numbers (5% and 95% quantiles); got {got.size}")
+    post = idata.posterior
+    r, alpha, a, b = (np.asarray(post[k], dtype=float).ravel() for k in ("r", "alpha", "a", "b"))
+    x, t_x, T = QUIET["frequency"], QUIET["recency"], QUIET["T"]
+    # P(alive) of eq. (A.10), one value per posterior draw
+    draws = 1.0 / (1.0 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
+    expected = np.quantile(draws, [0.05, 0.95])
+    check.close(got, expected, atol=1e-6, name="90% interval of P(alive), quiet customer")
+
+
 def mle_78_weeks() -> np.ndarray:
     """(r, alpha, a, b) fitted by lifetimes to the 78-week CDNOW summary built from the raw log."""
     from lifetimes import BetaGeoFitter
@@ -131,5 +144,16 @@ EXERCISES = {
             "over z with Nelder-Mead and tight tolerances, then exponentiate."
         ),
         explanation="Your few lines of likelihood and optimiser reproduce what lifetimes does.",
+    ),
+    "06-5": Exercise(
+        _p_alive_interval,
+        hint=(
+            "pmm_model.expected_probability_alive(data=one_row) returns P(alive) per (chain, draw); "
+            "flatten it with .values.ravel() and take np.quantile(..., [0.05, 0.95])."
+        ),
+        explanation=(
+            "The plug-in P(alive) is one point of this interval: the posterior says how far "
+            "the customer's chance of still buying could plausibly be from it."
+        ),
     ),
 }

@@ -17,6 +17,9 @@ from helpers.exercises import Exercise
 #: The new user of exercise 09-2: median session of 20 minutes, on the log scale.
 NEW_SESSION_MINUTES = 20.0
 
+#: Exercise 09-5: a review is "mixed" when no topic has this share or more.
+MIXED_BELOW = 0.6
+
 
 def _angles(answer: Any, *, a: Any, b: Any) -> None:
     expected = np.sort(np.degrees(linalg.subspace_angles(np.asarray(a), np.asarray(b))))
@@ -66,6 +69,20 @@ def _best_k(answer: Any, *, x: Any) -> None:
     )
 
 
+def _p_mixed(answer: Any, *, theta_draws: Any) -> None:
+    draws = np.asarray(theta_draws, dtype=float)
+    if draws.ndim != 3:
+        raise ValueError(f"`theta_draws` must have shape (draw, review, topic); got {draws.shape}")
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (draws.shape[1],):
+        raise ValueError(
+            f"expected one probability per review ({draws.shape[1]}); got shape {got.shape}"
+        )
+    # the largest share of each draw does not depend on the topics' order
+    expected = np.mean(draws.max(axis=2) < MIXED_BELOW, axis=0)
+    check.close(got, expected, atol=1e-12, name="P(largest topic share < 0.6) per review")
+
+
 EXERCISES = {
     "09-1": Exercise(
         _angles,
@@ -98,5 +115,16 @@ EXERCISES = {
             "average log-likelihoods; take the k with the largest mean."
         ),
         explanation="Held-out likelihood rewards traits that generalise, not noise.",
+    ),
+    "09-5": Exercise(
+        _p_mixed,
+        hint=(
+            "For every draw take the largest of the three topic shares (theta_draws.max(axis=2)), "
+            "compare it with 0.6, and average the result over the draws (axis=0)."
+        ),
+        explanation=(
+            "A probability per review, not a yes/no from the posterior mean: a review whose mean "
+            "largest share is 0.62 can still be mixed with high probability."
+        ),
     ),
 }
