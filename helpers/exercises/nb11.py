@@ -104,8 +104,9 @@ def _deep_counterfactual(
     if not isinstance(unit, pd.DataFrame) or len(unit) != 1:
         raise TypeError("pass the store as a one-row DataFrame, unit=held_out.loc[[worst]]")
     truth = NonlinearSCM().counterfactual_sales(unit, noise, unit["ads"].to_numpy() - 1.0)
-    # the network's error in the mean function is bounded by the held-out residual SD
-    check.close(answer, truth[0], atol=resid_sd, name="counterfactual sales, 1k fewer ads")
+    # the network's RMS error in the mean function is at most the held-out residual SD, and a
+    # counterfactual is the difference of two network predictions: allow twice that
+    check.close(answer, truth[0], atol=2 * resid_sd, name="counterfactual sales, 1k fewer ads")
 
 
 EXERCISES = {
