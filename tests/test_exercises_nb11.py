@@ -4,11 +4,12 @@ from scipy.optimize import brentq
 
 from helpers import check
 from helpers.causal import MarketingSCM, confounder_bias, flip_strength, simulate_iv
+from helpers.causal_toolkit import NonlinearSCM, ols_effect, simulate_campaign
 from helpers.exercises import exercise_ids
 
 
 def test_ids():
-    assert exercise_ids("11") == ["11-1", "11-2", "11-3", "11-4"]
+    assert exercise_ids("11") == [f"11-{k}" for k in range(1, 10)]
 
 
 def test_11_1_naive_slope():
@@ -64,3 +65,85 @@ def test_11_4_flip(rng):
     check.exercise("11-4", flip_strength(draws, column="low", **kw), **context)
     with pytest.raises(check.ExerciseIncorrect, match="95% interval"):
         check.exercise("11-4", flip_strength(draws, column="mean", **kw), **context)
+
+
+def _campaign_fit(data):
+    t, z = data["campaign"].to_numpy(float), data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(t)), t, t * z, z])
+    return np.linalg.lstsq(design, data["sales"].to_numpy(float), rcond=None)[0], t, z
+
+
+def test_11_5_atu(rng):
+    data = simulate_campaign(400, rng=2).data
+    coef, t, z = _campaign_fit(data)
+    # posterior-like draws: a Normal around the least-squares ATU
+    atu = coef[1] + coef[2] * z[t == 0].mean()
+    check.exercise("11-5", rng.normal(atu, 0.1, 4000), campaign_data=data)
+    att = coef[1] + coef[2] * z[t == 1].mean()  # the wrong population
+    with pytest.raises(check.ExerciseIncorrect, match="ATU"):
+        check.exercise("11-5", rng.normal(att, 0.1, 4000), campaign_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="one value per posterior draw"):
+        check.exercise("11-5", atu, campaign_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="campaign_data"):
+        check.exercise("11-5", rng.normal(atu, 0.1, 4000), campaign_data=data.values)
+
+
+def test_11_6_first_stage_f():
+    data = simulate_iv(400, strength=0.4, rng=3).data
+    design = np.column_stack([np.ones(400), data["region"]])
+    coef, rss = np.linalg.lstsq(design, data["ads"].to_numpy(), rcond=None)[:2]
+    se = np.sqrt(rss[0] / 398 * np.linalg.inv(design.T @ design)[1, 1])
+    check.exercise("11-6", (coef[1] / se) ** 2, iv_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="first-stage F"):
+        check.exercise("11-6", coef[1] / se, iv_data=data)  # t, not t^2
+    with pytest.raises(check.ExerciseIncorrect, match="iv_data"):
+        check.exercise("11-6", 1.0, iv_data=data.values)
+
+
+def test_11_7_hidden_move():
+    data, _ = MarketingSCM().simulate(300, rng=4)
+    y, t, z = data["sales"].to_numpy(), data["ads"].to_numpy(), data[["demand"]].to_numpy()
+    resid = (
+        t
+        - np.column_stack([np.ones(300), z])
+        @ np.linalg.lstsq(np.column_stack([np.ones(300), z]), t, rcond=None)[0]
+    )
+    v = resid.var()
+    est = ols_effect(y, t, z)
+    context = {"sales": y, "ads": t, "covariates": z}
+    check.exercise("11-7", (est * v + 1.0) / (v + 0.25), **context)
+    with pytest.raises(check.ExerciseIncorrect, match="hidden confounder"):
+        check.exercise("11-7", est, **context)  # no move at all
+
+
+def test_11_8_fwl():
+    data, _ = NonlinearSCM().simulate(500, rng=5)
+    data["demand_sq"] = data["demand"] ** 2
+    basis = np.column_stack([np.ones(500), data[["demand", "demand_sq"]]])
+
+    def resid(v):
+        return v - basis @ np.linalg.lstsq(basis, v, rcond=None)[0]
+
+    r_y, r_x = resid(data["sales"].to_numpy()), resid(data["ads"].to_numpy())
+    check.exercise("11-8", r_x @ r_y / (r_x @ r_x), nl_data=data)
+    linear = ols_effect(data["sales"], data["ads"], data["demand"])  # Z^2 left out
+    with pytest.raises(check.ExerciseIncorrect, match="OLS coefficient"):
+        check.exercise("11-8", linear, nl_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="nl_data"):
+        check.exercise("11-8", 0.5, nl_data=data.values)
+
+
+def test_11_9_deep_counterfactual():
+    scm = NonlinearSCM()
+    data, noise = scm.simulate(100, rng=6)
+    worst = int(np.argmax(np.abs(noise["e_sales"])))
+    unit, unit_noise = data.iloc[[worst]], noise.iloc[[worst]]
+    truth = scm.counterfactual_sales(unit, unit_noise, unit["ads"].to_numpy() - 1.0)[0]
+    context = {"unit": unit, "noise": unit_noise, "resid_sd": 0.5}
+    assert abs(unit_noise["e_sales"].iloc[0]) > 2 * 0.5  # the noise a mean prediction loses
+    check.exercise("11-9", truth + 0.6, **context)  # within twice the residual SD
+    mean_only = scm.sales_mean(unit["ads"].to_numpy() - 1.0, unit["demand"].to_numpy())[0]
+    with pytest.raises(check.ExerciseIncorrect, match="counterfactual sales"):
+        check.exercise("11-9", mean_only, **context)  # no abduction: loses the noise
+    with pytest.raises(check.ExerciseIncorrect, match="one-row DataFrame"):
+        check.exercise("11-9", truth, unit=data, noise=noise, resid_sd=0.5)

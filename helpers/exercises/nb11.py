@@ -1,4 +1,4 @@
-"""Self-checks for notebook 11 (causal models: confounding, do-operator, instruments, sensitivity).
+"""Self-checks for notebook 11 (causal models: confounding, do-operator, instruments, toolkit).
 
 Each checker recomputes the answer independently of the notebook's solution: by a large fresh
 simulation, by a different formula, or in closed form.
@@ -13,6 +13,7 @@ import pandas as pd
 
 from helpers import check
 from helpers.causal import MarketingSCM, robustness_value
+from helpers.causal_toolkit import NonlinearSCM, unobserved_common_cause
 from helpers.exercises import Exercise
 
 CHECK_SIZE = 200_000
@@ -53,6 +54,61 @@ def _flip_low(answer: Any, *, effect_draws: Any, sd_y: float, sd_x: float) -> No
     check.close(answer, expected, atol=1e-6, name="strength at which the 95% interval reaches 0")
 
 
+def _atu(answer: Any, *, campaign_data: pd.DataFrame) -> None:
+    draws = np.asarray(answer, dtype=float)
+    if draws.ndim != 1 or draws.size < 100:
+        raise ValueError("`atu_draws` must be a 1-D array with one value per posterior draw")
+    needed = {"campaign", "demand", "sales"}
+    if not isinstance(campaign_data, pd.DataFrame) or not needed <= set(campaign_data):
+        raise TypeError("pass the campaign data as campaign_data=... (campaign, demand, sales)")
+    t = campaign_data["campaign"].to_numpy(float)
+    z = campaign_data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(t)), t, t * z, z])
+    coef = np.linalg.lstsq(design, campaign_data["sales"].to_numpy(float), rcond=None)[0]
+    atu = coef[1] + coef[2] * z[t == 0].mean()
+    # the posterior mean equals least squares up to Monte Carlo error and the prior's pull
+    # (both well under 0.01); ATE and ATT differ from the ATU by tau_1 times a demand gap (~0.3)
+    check.close(draws.mean(), atu, atol=0.05, name="posterior mean of the ATU")
+
+
+def _first_stage_f(answer: Any, *, iv_data: pd.DataFrame) -> None:
+    if not isinstance(iv_data, pd.DataFrame) or not {"region", "ads"} <= set(iv_data):
+        raise TypeError("pass the weak-instrument data as iv_data=... (columns region, ads)")
+    r2 = np.corrcoef(iv_data["region"], iv_data["ads"])[0, 1] ** 2
+    n = len(iv_data)
+    check.close(answer, r2 / (1 - r2) * (n - 2), rtol=1e-8, name="first-stage F")
+
+
+def _hidden_move(answer: Any, *, sales: Any, ads: Any, covariates: Any) -> None:
+    moved = unobserved_common_cause(
+        sales, ads, covariates, effect_on_treatment=0.5, effect_on_outcome=2.0,
+        n_simulations=2000, rng=7,
+    )  # fmt: skip
+    # 4 Monte Carlo SEs of the simulated mean, plus 0.01: the formula is exact to order 1/n
+    atol = 4 * moved.std() / np.sqrt(moved.size) + 0.01
+    check.close(answer, moved.mean(), atol=atol, name="where the hidden confounder moves it")
+
+
+def _fwl(answer: Any, *, nl_data: pd.DataFrame) -> None:
+    if not isinstance(nl_data, pd.DataFrame) or not {"demand", "ads", "sales"} <= set(nl_data):
+        raise TypeError("pass the non-linear stores as nl_data=... (demand, ads, sales)")
+    z = nl_data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(z)), nl_data["ads"], z, z**2])
+    coef = np.linalg.lstsq(design, nl_data["sales"].to_numpy(float), rcond=None)[0]
+    check.close(answer, coef[1], atol=1e-8, name="partialled-out effect = OLS coefficient")
+
+
+def _deep_counterfactual(
+    answer: Any, *, unit: pd.DataFrame, noise: pd.DataFrame, resid_sd: float
+) -> None:
+    if not isinstance(unit, pd.DataFrame) or len(unit) != 1:
+        raise TypeError("pass the store as a one-row DataFrame, unit=held_out.loc[[worst]]")
+    truth = NonlinearSCM().counterfactual_sales(unit, noise, unit["ads"].to_numpy() - 1.0)
+    # the network's RMS error in the mean function is at most the held-out residual SD, and a
+    # counterfactual is the difference of two network predictions: allow twice that
+    check.close(answer, truth[0], atol=2 * resid_sd, name="counterfactual sales, 1k fewer ads")
+
+
 EXERCISES = {
     "11-1": Exercise(
         _naive_slope,
@@ -85,5 +141,39 @@ EXERCISES = {
             "sd_outcome_resid=sd_y, sd_treatment_resid=sd_x) = 0 for r in (0, 1)."
         ),
         explanation="The interval flips long before the estimate itself reaches zero.",
+    ),
+    "11-5": Exercise(
+        _atu,
+        hint=(
+            "Average tau0 + tau1 * z over the untreated stores' demand, draw by draw: "
+            "(tau0[:, None] + tau1[:, None] * z_untreated).mean(axis=1)."
+        ),
+        explanation="The untreated stores have low demand, so the campaign would do less there.",
+    ),
+    "11-6": Exercise(
+        _first_stage_f,
+        hint="F = (slope / se)^2 with se = sqrt(s2 * inv(D'D)[1, 1]) and s2 = RSS / (n - 2).",
+        explanation="For one instrument F = t^2 = R^2 / (1 - R^2) * (n - 2): three routes, one number.",
+    ),
+    "11-7": Exercise(
+        _hidden_move,
+        hint="Use `estimate` and `v_ads` from section 8 with k_X = 0.5 and k_Y = 2.0.",
+        explanation=(
+            "A confounder strong on the treatment attenuates and biases at once; the formula tells "
+            "you the move before you simulate."
+        ),
+    ),
+    "11-8": Exercise(
+        _fwl,
+        hint="Residualise both sales and ads on [1, demand, demand_sq], then slope = r_x.r_y / r_x.r_x.",
+        explanation="Double ML is this recipe with learned regressions and cross-fitting.",
+    ),
+    "11-9": Exercise(
+        _deep_counterfactual,
+        hint=(
+            "deep_counterfactual(worst_row, worst_row['ads'].to_numpy() - 1)[0], inside "
+            "torch.no_grad()."
+        ),
+        explanation="Abduction keeps the store's large residual; a mean prediction would lose it.",
     ),
 }

@@ -1,0 +1,524 @@
+"""The causal practitioner's toolkit: estimands, refuters, double ML and first-stage strength.
+
+Introduced in notebook 11 (sections 5 and 7-10).
+
+- *Simulators* that return their truth: a binary campaign with a heterogeneous effect (its
+  potential outcomes :math:`Y(0), Y(1)` for every unit) and a store SCM whose demand confounds
+  ads and sales *non-linearly* (where a linear adjustment is biased).
+- *Estimators*: the adjusted least-squares effect, the first-stage F statistic of an instrument,
+  and double machine learning by cross-fitted partialling-out (Chernozhukov et al. 2018).
+- *Refuters* in the spirit of DoWhy's (Sharma and Kiciman 2020): placebo treatment, random common
+  cause, data subsets and a simulated unobserved common cause of set strength. DoWhy itself is not
+  in the course's lock: it pins an older SciPy than the rest of the course needs.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from helpers.seeding import RngLike, make_rng
+
+__all__ = [
+    "CampaignSimulation",
+    "simulate_campaign",
+    "NonlinearSCM",
+    "ols_effect",
+    "first_stage_f",
+    "DMLResult",
+    "dml_partialling_out",
+    "placebo_treatment",
+    "random_common_cause",
+    "data_subset",
+    "unobserved_common_cause",
+]
+
+Estimator = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
+
+
+def _positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def _real(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite number; got {value!r}")
+    return value
+
+
+def _arrays(
+    outcome: Any, treatment: Any, covariates: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    y = np.asarray(outcome, dtype=float)
+    t = np.asarray(treatment, dtype=float)
+    x = np.asarray(covariates, dtype=float)
+    if x.ndim == 1:
+        x = x[:, None]
+    if y.ndim != 1 or t.ndim != 1 or x.ndim != 2:
+        raise ValueError("`outcome` and `treatment` must be 1-D and `covariates` 1-D or 2-D")
+    if not len(y) == len(t) == len(x):
+        raise ValueError(
+            f"`outcome`, `treatment` and `covariates` must have the same length; "
+            f"got {len(y)}, {len(t)}, {len(x)}"
+        )
+    if len(y) < x.shape[1] + 3:
+        raise ValueError(f"need at least {x.shape[1] + 3} rows; got {len(y)}")
+    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(t)) and np.all(np.isfinite(x))):
+        raise ValueError("`outcome`, `treatment` and `covariates` must be finite")
+    return y, t, x
+
+
+# --------------------------------------------------------------------------------------------
+# Simulators
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignSimulation:
+    """A binary campaign and both potential outcomes of every store.
+
+    Attributes
+    ----------
+    data : pandas.DataFrame
+        Columns ``demand``, ``campaign`` (0/1) and ``sales`` (the observed outcome).
+    y0, y1 : numpy.ndarray
+        Each store's sales without and with the campaign (same noise): :math:`Y(0), Y(1)`.
+    """
+
+    data: pd.DataFrame
+    y0: np.ndarray
+    y1: np.ndarray
+
+    @property
+    def ate(self) -> float:
+        """The sample average treatment effect, mean of :math:`Y(1) - Y(0)`."""
+        return float(np.mean(self.y1 - self.y0))
+
+    @property
+    def att(self) -> float:
+        """The sample average effect on the treated (stores that got the campaign)."""
+        treated = self.data["campaign"].to_numpy() == 1
+        return float(np.mean((self.y1 - self.y0)[treated]))
+
+
+def simulate_campaign(
+    n: int,
+    *,
+    base_effect: float = 1.0,
+    effect_on_demand: float = 0.5,
+    targeting: float = 1.5,
+    rng: RngLike = None,
+) -> CampaignSimulation:
+    r"""Simulate a campaign targeted at high-demand stores, whose effect grows with demand.
+
+    .. math::
+
+        Z \sim N(0, 1), \quad T \sim \text{Bernoulli}(\text{logit}^{-1}(k Z)), \quad
+        Y(t) = 10 + \tau(Z)\, t + 2 Z + \varepsilon, \quad \tau(z) = \tau_0 + \tau_1 z
+
+    with :math:`\varepsilon \sim N(0, 1)` shared by both potential outcomes, :math:`k` the
+    ``targeting``, :math:`\tau_0` the ``base_effect`` and :math:`\tau_1` the
+    ``effect_on_demand``. The CATE is :math:`\tau(z)`; the ATE is :math:`\tau_0` in the
+    population; the ATT is larger when :math:`k, \tau_1 > 0`.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` < 10.
+
+    Examples
+    --------
+    >>> sim = simulate_campaign(2000, rng=0)
+    >>> sim.att > sim.ate
+    True
+    """
+    n = _positive_int(n, "n", minimum=10)
+    tau0, tau1 = _real(base_effect, "base_effect"), _real(effect_on_demand, "effect_on_demand")
+    k = _real(targeting, "targeting")
+    rng = make_rng(rng)
+    demand = rng.standard_normal(n)
+    campaign = (rng.random(n) < 1 / (1 + np.exp(-k * demand))).astype(int)
+    noise = rng.standard_normal(n)
+    y0 = 10 + 2 * demand + noise
+    y1 = y0 + tau0 + tau1 * demand
+    sales = np.where(campaign == 1, y1, y0)
+    data = pd.DataFrame({"demand": demand, "campaign": campaign, "sales": sales})
+    return CampaignSimulation(data, y0, y1)
+
+
+@dataclass(frozen=True)
+class NonlinearSCM:
+    r"""Stores whose demand drives ads and sales non-linearly; the ads effect is linear.
+
+    .. math::
+
+        Z &= \varepsilon_Z, \quad X = a_X + \alpha_1 Z + \alpha_2 Z^2 + \varepsilon_X, \\
+        Y &= a_Y + \theta X + \gamma_1 Z + \gamma_2 Z^2 + \varepsilon_Y
+
+    Parameters are the attributes; :math:`\theta` (``effect``) is the causal effect of ads.
+    A regression that adjusts for :math:`Z` only linearly misses :math:`Z^2`, which drives
+    both ads and sales, and is biased.
+    """
+
+    ads_intercept: float = 4.0
+    ads_on_demand: float = 1.0
+    ads_on_demand_sq: float = 0.7
+    ads_sd: float = 0.8
+    sales_intercept: float = 10.0
+    effect: float = 0.5
+    sales_on_demand: float = 2.0
+    sales_on_demand_sq: float = 1.0
+    sales_sd: float = 0.5
+
+    def simulate(self, n: int, *, rng: RngLike = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Draw ``n`` stores; return the data (demand, ads, sales) and the noise terms.
+
+        Examples
+        --------
+        >>> data, noise = NonlinearSCM().simulate(4, rng=0)
+        >>> list(data.columns), list(noise.columns)
+        (['demand', 'ads', 'sales'], ['e_demand', 'e_ads', 'e_sales'])
+        """
+        n = _positive_int(n, "n")
+        rng = make_rng(rng)
+        e = rng.standard_normal((3, n))
+        noise = pd.DataFrame(
+            {"e_demand": e[0], "e_ads": self.ads_sd * e[1], "e_sales": self.sales_sd * e[2]}
+        )
+        z = e[0]
+        ads = (
+            self.ads_intercept
+            + self.ads_on_demand * z
+            + self.ads_on_demand_sq * z**2
+            + noise["e_ads"].to_numpy()
+        )
+        sales = self.sales_mean(ads, z) + noise["e_sales"].to_numpy()
+        return pd.DataFrame({"demand": z, "ads": ads, "sales": sales}), noise
+
+    def sales_mean(self, ads: Any, demand: Any) -> np.ndarray:
+        """The structural sales equation without its noise, :math:`E[Y \\mid do(X), Z]`."""
+        ads, z = np.asarray(ads, dtype=float), np.asarray(demand, dtype=float)
+        return (
+            self.sales_intercept
+            + self.effect * ads
+            + self.sales_on_demand * z
+            + self.sales_on_demand_sq * z**2
+        )
+
+    def do_mean(self, ads: float | np.ndarray) -> float | np.ndarray:
+        """:math:`E[Y \\mid do(X = x)] = a_Y + \\theta x + \\gamma_2` (as E[Z]=0, E[Z^2]=1).
+
+        Examples
+        --------
+        >>> NonlinearSCM().do_mean(4.0)
+        13.0
+        """
+        out = self.sales_intercept + self.effect * np.asarray(ads, dtype=float)
+        out = out + self.sales_on_demand_sq
+        return float(out) if np.ndim(out) == 0 else out
+
+    def counterfactual_sales(
+        self, data: pd.DataFrame, noise: pd.DataFrame, ads: float | np.ndarray
+    ) -> np.ndarray:
+        """Each unit's sales had its ads been ``ads``, with its own demand and noise."""
+        return self.sales_mean(ads, data["demand"].to_numpy()) + noise["e_sales"].to_numpy()
+
+
+# --------------------------------------------------------------------------------------------
+# Estimators
+# --------------------------------------------------------------------------------------------
+
+
+def ols_effect(outcome: Any, treatment: Any, covariates: Any) -> float:
+    """The coefficient of ``treatment`` in least squares of ``outcome`` on [1, treatment, X].
+
+    With weak priors and this much data it is the Bayesian adjusted posterior mean up to Monte
+    Carlo error (notebook 11, section 8), and it is fast enough to re-run hundreds of times.
+
+    Examples
+    --------
+    >>> z = np.arange(10.0); t = z % 3; y = 2 * t + z
+    >>> round(ols_effect(y, t, z), 10)
+    2.0
+    """
+    y, t, x = _arrays(outcome, treatment, covariates)
+    design = np.column_stack([np.ones(len(y)), t, x])
+    return float(np.linalg.lstsq(design, y, rcond=None)[0][1])
+
+
+def first_stage_f(treatment: Any, instrument: Any) -> float:
+    r"""The first-stage F statistic of one instrument: is it strong enough to trust?
+
+    Written out in notebook 11, section 5.
+
+    .. math::
+
+        F = \frac{\text{RSS}_0 - \text{RSS}_1}{\text{RSS}_1 / (n - 2)}
+
+    with :math:`\text{RSS}_0` the residual sum of squares of the treatment around its mean and
+    :math:`\text{RSS}_1` that of the treatment regressed on the instrument. Staiger and Stock's
+    rule of thumb calls :math:`F < 10` weak; Lee et al. (2022) show a 5% t-test needs
+    :math:`F > 104.7`.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length, have fewer than 3 entries or the instrument is constant.
+
+    Examples
+    --------
+    >>> round(first_stage_f([1.0, 2.0, 2.9, 4.2], [0.0, 1.0, 2.0, 3.0]), 6)
+    315.0
+    """
+    t = np.asarray(treatment, dtype=float)
+    r = np.asarray(instrument, dtype=float)
+    if t.ndim != 1 or r.shape != t.shape or t.size < 3:
+        raise ValueError("`treatment` and `instrument` must be 1-D, of one length >= 3")
+    if np.ptp(r) == 0:
+        raise ValueError("`instrument` is constant: it cannot move the treatment")
+    design = np.column_stack([np.ones(t.size), r])
+    resid = t - design @ np.linalg.lstsq(design, t, rcond=None)[0]
+    rss1, rss0 = resid @ resid, np.sum((t - t.mean()) ** 2)
+    return float((rss0 - rss1) / (rss1 / (t.size - 2)))
+
+
+@dataclass(frozen=True)
+class DMLResult:
+    """A double-ML estimate: ``estimate``, its standard error ``se`` and the residuals."""
+
+    estimate: float
+    se: float
+    outcome_resid: np.ndarray
+    treatment_resid: np.ndarray
+
+
+def dml_partialling_out(
+    outcome: Any,
+    treatment: Any,
+    covariates: Any,
+    *,
+    model_outcome: Any,
+    model_treatment: Any,
+    n_folds: int = 5,
+    rng: RngLike = None,
+) -> DMLResult:
+    r"""Double machine learning for a partially linear model, by cross-fitted partialling-out.
+
+    Written out in notebook 11, section 9.
+
+    For :math:`Y = \theta T + g(X) + \varepsilon`, :math:`T = m(X) + v`: split the rows into
+    ``n_folds`` folds (a random permutation from ``rng``, cut with ``numpy.array_split``); for
+    each fold fit copies of ``model_outcome`` (for :math:`\ell(X) = E[Y \mid X]`) and
+    ``model_treatment`` (for :math:`m(X)`) on the other folds and predict the fold. With the
+    out-of-fold residuals :math:`\tilde Y, \tilde T`,
+
+    .. math::
+
+        \hat\theta = \frac{\sum_i \tilde T_i \tilde Y_i}{\sum_i \tilde T_i^2}, \qquad
+        \widehat{\text{se}} = \frac{\sqrt{\tfrac1n \sum_i \tilde T_i^2
+        (\tilde Y_i - \hat\theta \tilde T_i)^2}}{\sqrt{n}\, \tfrac1n \sum_i \tilde T_i^2}.
+
+    Parameters
+    ----------
+    outcome, treatment : array-like, 1-D
+    covariates : array-like, 1-D or 2-D
+    model_outcome, model_treatment : scikit-learn regressors
+        Cloned (with :func:`sklearn.base.clone`) for every fold; fix their ``random_state``
+        for a reproducible result.
+    n_folds : int, default 5
+        At least 2.
+    rng : Generator, int or None
+        Randomness of the fold split (keyword-only).
+
+    Returns
+    -------
+    DMLResult
+
+    References
+    ----------
+    Chernozhukov, V. et al. (2018). Double/debiased machine learning for treatment and
+    structural parameters. The Econometrics Journal 21(1), C1-C68.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import LinearRegression
+    >>> g = np.random.default_rng(0); x = g.normal(size=500); t = x + g.normal(size=500)
+    >>> y = 2 * t + 3 * x + g.normal(size=500)
+    >>> fit = dml_partialling_out(y, t, x, model_outcome=LinearRegression(),
+    ...                           model_treatment=LinearRegression(), rng=0)
+    >>> abs(fit.estimate - 2) < 4 * fit.se
+    True
+    """
+    from sklearn.base import clone
+
+    y, t, x = _arrays(outcome, treatment, covariates)
+    n_folds = _positive_int(n_folds, "n_folds", minimum=2)
+    if n_folds > len(y) // 2:
+        raise ValueError(f"`n_folds` must be <= n / 2 = {len(y) // 2}; got {n_folds}")
+    folds = np.array_split(make_rng(rng).permutation(len(y)), n_folds)
+    y_resid, t_resid = np.empty_like(y), np.empty_like(t)
+    for fold in folds:
+        train = np.setdiff1d(np.arange(len(y)), fold)
+        fit_y = clone(model_outcome).fit(x[train], y[train])
+        fit_t = clone(model_treatment).fit(x[train], t[train])
+        y_resid[fold] = y[fold] - fit_y.predict(x[fold])
+        t_resid[fold] = t[fold] - fit_t.predict(x[fold])
+    theta = float(t_resid @ y_resid / (t_resid @ t_resid))
+    psi = t_resid * (y_resid - theta * t_resid)  # the score of each row
+    jacobian = np.mean(t_resid**2)
+    se = float(np.sqrt(np.mean(psi**2)) / jacobian / np.sqrt(len(y)))
+    return DMLResult(theta, se, y_resid, t_resid)
+
+
+# --------------------------------------------------------------------------------------------
+# Refuters
+# --------------------------------------------------------------------------------------------
+
+
+def _simulations(n_simulations: Any) -> int:
+    return _positive_int(n_simulations, "n_simulations")
+
+
+def placebo_treatment(
+    outcome: Any,
+    treatment: Any,
+    covariates: Any,
+    *,
+    estimator: Estimator = ols_effect,
+    n_simulations: int = 100,
+    rng: RngLike = None,
+) -> np.ndarray:
+    """Re-estimate with the treatment randomly permuted: the effect should vanish.
+
+    Written out in notebook 11, section 8. Each simulation draws ``rng.permutation(n)``.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
+    >>> est = placebo_treatment(t + z + g.normal(size=300), t, z, rng=1)
+    >>> bool(abs(est.mean()) < 4 * est.std() / np.sqrt(est.size))
+    True
+    """
+    y, t, x = _arrays(outcome, treatment, covariates)
+    rng = make_rng(rng)
+    return np.array(
+        [estimator(y, t[rng.permutation(len(t))], x) for _ in range(_simulations(n_simulations))]
+    )
+
+
+def random_common_cause(
+    outcome: Any,
+    treatment: Any,
+    covariates: Any,
+    *,
+    estimator: Estimator = ols_effect,
+    n_simulations: int = 100,
+    rng: RngLike = None,
+) -> np.ndarray:
+    """Re-estimate with an extra, independent standard-Normal covariate: nothing should move.
+
+    Written out in notebook 11, section 8. Each simulation draws ``rng.standard_normal(n)``.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
+    >>> y = 0.5 * t + z + g.normal(size=300)
+    >>> moved = random_common_cause(y, t, z, rng=1) - ols_effect(y, t, z)
+    >>> bool(np.abs(moved).max() < 0.05)
+    True
+    """
+    y, t, x = _arrays(outcome, treatment, covariates)
+    rng = make_rng(rng)
+    out = []
+    for _ in range(_simulations(n_simulations)):
+        extra = rng.standard_normal(len(y))
+        out.append(estimator(y, t, np.column_stack([x, extra])))
+    return np.array(out)
+
+
+def data_subset(
+    outcome: Any,
+    treatment: Any,
+    covariates: Any,
+    *,
+    fraction: float = 0.8,
+    estimator: Estimator = ols_effect,
+    n_simulations: int = 100,
+    rng: RngLike = None,
+) -> np.ndarray:
+    """Re-estimate on random subsets (without replacement) of a ``fraction`` of the rows.
+
+    Written out in notebook 11, section 8. Each simulation draws
+    ``rng.choice(n, size=round(fraction * n), replace=False)``.
+
+    Raises
+    ------
+    ValueError
+        If ``fraction`` is not in (0, 1).
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
+    >>> data_subset(t + z, t, z, fraction=0.5, n_simulations=3, rng=1).round(6)
+    array([1., 1., 1.])
+    """
+    y, t, x = _arrays(outcome, treatment, covariates)
+    fraction = _real(fraction, "fraction")
+    if not 0 < fraction < 1:
+        raise ValueError(f"`fraction` must be in (0, 1); got {fraction}")
+    size = round(fraction * len(y))
+    rng = make_rng(rng)
+    out = []
+    for _ in range(_simulations(n_simulations)):
+        rows = rng.choice(len(y), size=size, replace=False)
+        out.append(estimator(y[rows], t[rows], x[rows]))
+    return np.array(out)
+
+
+def unobserved_common_cause(
+    outcome: Any,
+    treatment: Any,
+    covariates: Any,
+    *,
+    effect_on_treatment: float,
+    effect_on_outcome: float,
+    estimator: Estimator = ols_effect,
+    n_simulations: int = 100,
+    rng: RngLike = None,
+) -> np.ndarray:
+    r"""Add a simulated unobserved confounder of set strength and re-estimate.
+
+    Written out in notebook 11, section 8. Each simulation draws :math:`U \sim N(0, 1)`
+    (``rng.standard_normal(n)``) and re-estimates on :math:`T + k_T U` and :math:`Y + k_Y U`.
+    For least squares the estimate moves to about
+    :math:`(\hat\beta V + k_T k_Y) / (V + k_T^2)`, with :math:`V` the residual variance of the
+    treatment given the covariates.
+
+    Examples
+    --------
+    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
+    >>> est = unobserved_common_cause(0.5 * t + z, t, z, effect_on_treatment=1.0,
+    ...                               effect_on_outcome=0.0, n_simulations=20, rng=1)
+    >>> bool(abs(est.mean() - 0.5 * 1 / (1 + 1)) < 0.05)  # attenuated: V = 1, k_T = 1
+    True
+    """
+    y, t, x = _arrays(outcome, treatment, covariates)
+    k_t = _real(effect_on_treatment, "effect_on_treatment")
+    k_y = _real(effect_on_outcome, "effect_on_outcome")
+    rng = make_rng(rng)
+    out = []
+    for _ in range(_simulations(n_simulations)):
+        u = rng.standard_normal(len(y))
+        out.append(estimator(y + k_y * u, t + k_t * u, x))
+    return np.array(out)
