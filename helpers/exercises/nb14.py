@@ -52,19 +52,18 @@ EXERCISES = {
         _coverage_80,
         hint="The central 80% interval runs from the 10% to the 90% quantile of each column "
         "(axis=0) of the draws; count the held-out points inside, ends included.",
-        explanation="Compare it with 0.8 and with the 50% and 90% coverages checked above.",
+        explanation="Compare it with 0.8 and the coverages checked above.",
     ),
     "14-2": Exercise(
         _sse_gradient,
         hint="Build sse = ((y_curve - curve_op(theta)) ** 2).sum() on a pt.dvector, take "
         "pt.grad(sse, theta) and evaluate it at np.array([1.5, 1.0]).",
-        explanation="PyTensor's chain rule called the Op's pullback, which asked torch.",
+        explanation="pt.grad called the Op's pullback, which asked torch.",
     ),
     "14-3": Exercise(
         _unlabelled_accuracy,
         hint="Scale the pixel counts by PIXEL_MAX as in training, take the argmax of the "
         "classifier's logits, and compare with the true classes.",
-        explanation="These digits trained the model without their labels: their accuracy "
-        "is close to the held-out one.",
+        explanation="These digits trained M2 without their labels.",
     ),
 }
