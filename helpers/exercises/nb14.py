@@ -1,0 +1,69 @@
+"""Self-checks for notebook 14 (Bayesian neural networks, PyMC with deep-learning components).
+
+Each checker recomputes the answer independently of the notebook's solution: the coverage with
+:func:`helpers.bnn.interval_coverage`, the gradient with ``torch.autograd`` on the torch function
+itself (no PyTensor), and the accuracy from the classifier network the notebook passes in.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from helpers import check
+from helpers.bnn import interval_coverage
+from helpers.exercises import Exercise
+
+#: The parameter value at which exercise 14-2 asks for the gradient.
+THETA_14_2 = (1.5, 1.0)
+
+
+def _coverage_80(answer: Any, *, draws: Any, y: Any) -> None:
+    expected = interval_coverage(draws, y, 0.8)
+    check.close(answer, expected, atol=1e-9, name="coverage of the central 80% interval")
+
+
+def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
+    import torch
+
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (2,):
+        raise ValueError(f"the gradient must hold 2 numbers; got shape {got.shape}")
+    theta = torch.tensor(THETA_14_2, dtype=torch.float64, requires_grad=True)
+    sse = ((torch.as_tensor(np.asarray(y, dtype=float)) - fn(theta)) ** 2).sum()
+    (expected,) = torch.autograd.grad(sse, theta)
+    check.close(got, expected.numpy(), atol=1e-8, rtol=1e-8, name="gradient of the SSE")
+
+
+def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> None:
+    import torch
+
+    from helpers.deep import PIXEL_MAX
+
+    with torch.no_grad():
+        guessed = classifier(x / PIXEL_MAX).argmax(-1).cpu().numpy()
+    expected = float(np.mean(guessed == np.asarray(y)))
+    check.close(answer, expected, atol=1e-9, name="accuracy on the unlabelled digits")
+
+
+EXERCISES = {
+    "14-1": Exercise(
+        _coverage_80,
+        hint="The central 80% interval runs from the 10% to the 90% quantile of each column "
+        "(axis=0) of the draws; count the held-out points inside, ends included.",
+        explanation="Compare it with 0.8 and the coverages checked above.",
+    ),
+    "14-2": Exercise(
+        _sse_gradient,
+        hint="Build sse = ((y_curve - curve_op(theta)) ** 2).sum() on a pt.dvector, take "
+        "pt.grad(sse, theta) and evaluate it at np.array([1.5, 1.0]).",
+        explanation="pt.grad called the Op's pullback, which asked torch.",
+    ),
+    "14-3": Exercise(
+        _unlabelled_accuracy,
+        hint="Scale the pixel counts by PIXEL_MAX as in training, take the argmax of the "
+        "classifier's logits, and compare with the true classes.",
+        explanation="These digits trained M2 without their labels.",
+    ),
+}

@@ -1,0 +1,65 @@
+"""The notebook 14 self-checks accept the reference answers and reject plausible wrong ones."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytensor.tensor as pt
+import pytest
+import torch
+
+from helpers import check, seed_torch
+from helpers.bnn import TorchOp
+from helpers.exercises import exercise_ids
+
+
+def test_ids():
+    assert exercise_ids("14") == ["14-1", "14-2", "14-3"]
+
+
+def test_14_1():
+    rng = np.random.default_rng(0)
+    draws, y = rng.normal(size=(400, 300)), rng.normal(size=300)
+    low, high = np.quantile(draws, [0.1, 0.9], axis=0)
+    right = float(np.mean((y >= low) & (y <= high)))
+    check.exercise("14-1", right, draws=draws, y=y)
+    low, high = np.quantile(draws, [0.2, 0.8], axis=0)  # a 60% interval
+    wrong = float(np.mean((y >= low) & (y <= high)))
+    with pytest.raises(check.ExerciseIncorrect, match="80% interval"):
+        check.exercise("14-1", wrong, draws=draws, y=y)
+
+
+T_OBS = torch.linspace(0, 6, 30, dtype=torch.float64)
+
+
+def _curve(theta):
+    return theta[0] * (1 - torch.exp(-theta[1] * T_OBS))
+
+
+def test_14_2():
+    y = np.random.default_rng(1).normal(1.5, 0.1, size=30)
+    theta = pt.dvector("theta")
+    sse = ((y - TorchOp(_curve)(theta)) ** 2).sum()
+    right = pt.grad(sse, theta).eval({theta: np.array([1.5, 1.0])}, mode="CVM")
+    check.exercise("14-2", right, fn=_curve, y=y)
+    wrong = pt.grad(sse, theta).eval({theta: np.array([1.0, 1.5])}, mode="CVM")
+    with pytest.raises(check.ExerciseIncorrect, match="gradient of the SSE"):
+        check.exercise("14-2", wrong, fn=_curve, y=y)
+    with pytest.raises(check.ExerciseIncorrect, match="2 numbers"):
+        check.exercise("14-2", right[:1], fn=_curve, y=y)
+
+
+def test_14_3():
+    seed_torch(0)
+    classifier = torch.nn.Linear(64, 10)
+    x = torch.randint(0, 17, (50, 64)).float()
+    y = np.random.default_rng(2).integers(0, 10, size=50)
+    with torch.no_grad():
+        guessed = classifier(x / 16).argmax(-1).numpy()
+    right = float(np.mean(guessed == y))
+    check.exercise("14-3", right, classifier=classifier, x=x, y=y)
+    with torch.no_grad():
+        unscaled = classifier(x).argmax(-1).numpy()
+    wrong = float(np.mean(unscaled == y))  # pixels not scaled as in training
+    assert wrong != right
+    with pytest.raises(check.ExerciseIncorrect, match="unlabelled digits"):
+        check.exercise("14-3", wrong, classifier=classifier, x=x, y=y)
