@@ -1,12 +1,12 @@
 """Bayesian neural networks and PyMC with deep-learning components: data and tested pieces.
 
-Introduced in notebook 14.
+Introduced in notebook 11.
 
-The module holds what notebook 14 checks its inline code against, and the simulators whose truth
+The module holds what notebook 11 checks its inline code against, and the simulators whose truth
 its checks use: a 1-D regression with a gap in the inputs (:func:`make_gap_data`, with the true
 mean :func:`gap_truth`), the coverage of central predictive intervals
 (:func:`interval_coverage`), and a PyTensor ``Op`` that calls a PyTorch function, with its
-gradient from torch's autograd (:class:`TorchOp`, written out in notebook 14, section 3).
+gradient from torch's autograd (:class:`TorchOp`, written out in notebook 11, section 3).
 
 torch and PyTensor are imported inside the functions that need them, so importing this module is
 cheap and changes nothing.
@@ -162,7 +162,7 @@ def _op_base() -> type:
 class TorchOp(_op_base()):  # type: ignore[misc]
     """A PyTensor ``Op`` that evaluates a PyTorch function of one float64 vector.
 
-    Written out in notebook 14, section 3. ``perform`` runs ``fn`` in torch; ``pullback`` returns a
+    Written out in notebook 11, section 3. ``perform`` runs ``fn`` in torch; ``pullback`` returns a
     second ``Op`` that computes the vector-Jacobian product with ``torch.autograd``, so NUTS in
     PyMC can differentiate through the wrapped function. Compile graphs that hold it with
     ``mode="CVM"``: PyTensor's default Numba back end runs Python ``Op``s only in object mode,

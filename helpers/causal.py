@@ -1,6 +1,6 @@
 """Causal models: structural causal models that return their truth, DAGs, sensitivity sweeps.
 
-Introduced in notebook 11.
+Introduced in notebook 12.
 
 Three kinds of tools live here:
 
@@ -150,7 +150,7 @@ class MarketingSCM:
     ) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Draw ``n`` store-weeks; return the observed data and the noise terms.
 
-        Its structural equations are written out in notebook 11, section 2.
+        Its structural equations are written out in notebook 12, section 2.
 
         Parameters
         ----------
@@ -468,7 +468,7 @@ def draw_dag(
 def backdoor_paths(dag: Any, treatment: str, outcome: str) -> list[list[str]]:
     """Every path from ``treatment`` to ``outcome`` that starts with an arrow *into* the treatment.
 
-    Written out in notebook 11, section 1.
+    Written out in notebook 12, section 1.
 
     Paths ignore edge direction (they may run against arrows) but never repeat a node.
 
@@ -508,7 +508,7 @@ def backdoor_paths(dag: Any, treatment: str, outcome: str) -> list[list[str]]:
 def is_valid_adjustment(dag: Any, treatment: str, outcome: str, adjust: Iterable[str]) -> bool:
     """Pearl's backdoor criterion: does adjusting for ``adjust`` identify the causal effect?
 
-    Written out in notebook 11, section 1.
+    Written out in notebook 12, section 1.
 
     The set must contain no descendant of the treatment and must block every backdoor path,
     i.e. d-separate treatment and outcome once the treatment's outgoing arrows are removed.
@@ -607,7 +607,7 @@ def confounder_bias(
 ) -> float | np.ndarray:
     r"""The bias an unmeasured confounder of a given strength puts into a regression effect.
 
-    Written out in notebook 11, section 6.
+    Written out in notebook 12, section 6.
 
     .. math::
 

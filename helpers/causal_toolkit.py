@@ -1,6 +1,6 @@
 """The causal practitioner's toolkit: estimands, refuters, double ML and first-stage strength.
 
-Introduced in notebook 11 (sections 5 and 7-10).
+Introduced in notebook 12 (sections 5 and 7-10).
 
 - *Simulators* that return their truth: a binary campaign with a heterogeneous effect (its
   potential outcomes :math:`Y(0), Y(1)` for every unit) and a store SCM whose demand confounds
@@ -244,7 +244,7 @@ def ols_effect(outcome: Any, treatment: Any, covariates: Any) -> float:
     """The coefficient of ``treatment`` in least squares of ``outcome`` on [1, treatment, X].
 
     With weak priors and this much data it is the Bayesian adjusted posterior mean up to Monte
-    Carlo error (notebook 11, section 8), and it is fast enough to re-run hundreds of times.
+    Carlo error (notebook 12, section 8), and it is fast enough to re-run hundreds of times.
 
     Examples
     --------
@@ -260,7 +260,7 @@ def ols_effect(outcome: Any, treatment: Any, covariates: Any) -> float:
 def first_stage_f(treatment: Any, instrument: Any) -> float:
     r"""The first-stage F statistic of one instrument: is it strong enough to trust?
 
-    Written out in notebook 11, section 5.
+    Written out in notebook 12, section 5.
 
     .. math::
 
@@ -315,7 +315,7 @@ def dml_partialling_out(
 ) -> DMLResult:
     r"""Double machine learning for a partially linear model, by cross-fitted partialling-out.
 
-    Written out in notebook 11, section 9.
+    Written out in notebook 12, section 9.
 
     For :math:`Y = \theta T + g(X) + \varepsilon`, :math:`T = m(X) + v`: split the rows into
     ``n_folds`` folds (a random permutation from ``rng``, cut with ``numpy.array_split``); for
@@ -401,7 +401,7 @@ def placebo_treatment(
 ) -> np.ndarray:
     """Re-estimate with the treatment randomly permuted: the effect should vanish.
 
-    Written out in notebook 11, section 8. Each simulation draws ``rng.permutation(n)``.
+    Written out in notebook 12, section 8. Each simulation draws ``rng.permutation(n)``.
 
     Examples
     --------
@@ -428,7 +428,7 @@ def random_common_cause(
 ) -> np.ndarray:
     """Re-estimate with an extra, independent standard-Normal covariate: nothing should move.
 
-    Written out in notebook 11, section 8. Each simulation draws ``rng.standard_normal(n)``.
+    Written out in notebook 12, section 8. Each simulation draws ``rng.standard_normal(n)``.
 
     Examples
     --------
@@ -459,7 +459,7 @@ def data_subset(
 ) -> np.ndarray:
     """Re-estimate on random subsets (without replacement) of a ``fraction`` of the rows.
 
-    Written out in notebook 11, section 8. Each simulation draws
+    Written out in notebook 12, section 8. Each simulation draws
     ``rng.choice(n, size=round(fraction * n), replace=False)``.
 
     Raises
@@ -499,7 +499,7 @@ def unobserved_common_cause(
 ) -> np.ndarray:
     r"""Add a simulated unobserved confounder of set strength and re-estimate.
 
-    Written out in notebook 11, section 8. Each simulation draws :math:`U \sim N(0, 1)`
+    Written out in notebook 12, section 8. Each simulation draws :math:`U \sim N(0, 1)`
     (``rng.standard_normal(n)``) and re-estimates on :math:`T + k_T U` and :math:`Y + k_Y U`.
     For least squares the estimate moves to about
     :math:`(\hat\beta V + k_T k_Y) / (V + k_T^2)`, with :math:`V` the residual variance of the

@@ -51,7 +51,7 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         r"torch\.jit\._trace",
         "Pyro 1.9's NUTS(jit_compile=True) traces the potential with torch.jit.trace, which torch "
         "2.14 deprecates; Pyro has no replacement yet and the traced kernel is what makes Pyro's "
-        "NUTS fast enough for notebook 12.",
+        "NUTS fast enough for notebook 14.",
     ),
     (
         r"pkg_resources is deprecated as an API",

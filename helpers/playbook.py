@@ -1,6 +1,6 @@
 """The practitioner's playbook: comparing fits across libraries and communicating uncertainty.
 
-Introduced in notebook 12.
+Introduced in notebook 14.
 
 Three small jobs that come up whenever a posterior leaves the notebook: turning segment counts
 into log odds ratios with standard errors (so one hierarchical model can be written identically
@@ -276,7 +276,7 @@ def probability_statement(
 def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
     """``P(X > t)`` for each threshold ``t``, estimated from draws of ``X``.
 
-    Written out in notebook 12, section 6.
+    Written out in notebook 14, section 6.
 
     Parameters
     ----------

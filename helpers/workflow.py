@@ -181,7 +181,7 @@ def ppc_pvalue(
 ) -> PPCResult:
     """Posterior (or prior) predictive p-value of a test statistic.
 
-    Written out in notebook 04, section 3; notebooks 04 and 11 call this one afterwards.
+    Written out in notebook 04, section 3; notebooks 04 and 12 call this one afterwards.
 
     .. math:: p = P\\big(T(y^{rep}) \\ge T(y) \\mid y\\big)
               \\approx \\frac1S \\sum_{s=1}^S 1\\{T(y^{rep}_s) \\ge T(y)\\}

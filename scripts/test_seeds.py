@@ -27,7 +27,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 OUT = ROOT / "_build" / "seeds"
 # Notebooks whose checks rest on long chains (R-hat/ESS gates, MCSE-scaled tolerances on NUTS
 # output, parameterisation comparisons): also run in full mode.
-FULL_DEFAULT = ["03", "04", "05", "07", "09", "11", "12"]
+FULL_DEFAULT = ["03", "04", "05", "07", "09", "12", "14"]
 
 
 @dataclass(frozen=True)

@@ -76,19 +76,19 @@ CAN_FAIL_EXEMPT: dict[tuple[str, str], str] = {
         "segment lifts are checked against the truth by RMSE and the model against exact "
         "quadrature on the eight schools"
     ),
-    ("11_causal_models", "true effect within 4 posterior SDs (strong IV)"): (
+    ("12_causal_models", "true effect within 4 posterior SDs (strong IV)"): (
         "one dataset of a few hundred stores: the IV posterior's SD is about a fifth of the "
         "effect, so 4 SDs reach half of it; the IV machinery is checked against the Wald "
         "estimate (exercise 2) and the broken-exclusion limit"
     ),
-    ("12_practitioners_playbook", "true population lift within 4 posterior SDs (PyMC)"): (
+    ("14_practitioners_playbook", "true population lift within 4 posterior SDs (PyMC)"): (
         "as in notebook 05: a handful of markets cannot pin the population mean lift within a "
         "factor of two; both NUTS fits are checked tightly against the exact posterior"
     ),
-    ("12_practitioners_playbook", "true population lift within 4 posterior SDs (Pyro)"): (
+    ("14_practitioners_playbook", "true population lift within 4 posterior SDs (Pyro)"): (
         "as for the PyMC fit"
     ),
-    ("12_practitioners_playbook", "Pyro SVI means vs exact (one posterior SD)"): (
+    ("14_practitioners_playbook", "Pyro SVI means vs exact (one posterior SD)"): (
         "mean-field SVI is biased by design (it shrinks the spread and pulls hierarchical means); "
         "the check bounds that bias at one posterior SD, and the NUTS fits beside it are held "
         "to 4 Monte Carlo standard errors of the exact posterior"

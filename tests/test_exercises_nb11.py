@@ -1,149 +1,65 @@
-import numpy as np
-import pytest
-from scipy.optimize import brentq
+"""The notebook 11 self-checks accept the reference answers and reject plausible wrong ones."""
 
-from helpers import check
-from helpers.causal import MarketingSCM, confounder_bias, flip_strength, simulate_iv
-from helpers.causal_toolkit import NonlinearSCM, ols_effect, simulate_campaign
+from __future__ import annotations
+
+import numpy as np
+import pytensor.tensor as pt
+import pytest
+import torch
+
+from helpers import check, seed_torch
+from helpers.bnn import TorchOp
 from helpers.exercises import exercise_ids
 
 
 def test_ids():
-    assert exercise_ids("11") == [f"11-{k}" for k in range(1, 10)]
+    assert exercise_ids("11") == ["11-1", "11-2", "11-3"]
 
 
-def test_11_1_naive_slope():
-    scm = MarketingSCM()
-    check.exercise("11-1", scm.naive_slope)
-    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
-        check.exercise("11-1", scm.total_effect)  # the causal effect is not the naive slope
+def test_14_1():
+    rng = np.random.default_rng(0)
+    draws, y = rng.normal(size=(400, 300)), rng.normal(size=300)
+    low, high = np.quantile(draws, [0.1, 0.9], axis=0)
+    right = float(np.mean((y >= low) & (y <= high)))
+    check.exercise("11-1", right, draws=draws, y=y)
+    low, high = np.quantile(draws, [0.2, 0.8], axis=0)  # a 60% interval
+    wrong = float(np.mean((y >= low) & (y <= high)))
+    with pytest.raises(check.ExerciseIncorrect, match="80% interval"):
+        check.exercise("11-1", wrong, draws=draws, y=y)
 
 
-def test_11_2_wald():
-    data = simulate_iv(400, rng=1).data
-    means = data.groupby("region")[["ads", "sales"]].mean()
-    wald = (means.loc[1, "sales"] - means.loc[0, "sales"]) / (
-        means.loc[1, "ads"] - means.loc[0, "ads"]
-    )
-    check.exercise("11-2", wald, iv_data=data)
-    slope = np.polyfit(data["ads"], data["sales"], 1)[0]
-    with pytest.raises(check.ExerciseIncorrect, match="Wald estimate"):
-        check.exercise("11-2", slope, iv_data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="iv_data"):
-        check.exercise("11-2", wald, iv_data=data.values)
+T_OBS = torch.linspace(0, 6, 30, dtype=torch.float64)
 
 
-def _scm_draws(ads, rng, n):
-    scm = MarketingSCM()
-    demand = rng.standard_normal(n)
-    visits = scm.visits_intercept + scm.visits_on_ads * ads + rng.normal(0, scm.visits_sd, n)
-    return (scm.sales_intercept + scm.direct_effect * ads + scm.sales_on_visits * visits
-            + scm.sales_on_demand * demand + rng.normal(0, scm.sales_sd, n))  # fmt: skip
+def _curve(theta):
+    return theta[0] * (1 - torch.exp(-theta[1] * T_OBS))
 
 
-def test_11_3_ate(rng):
-    n = 20_000
-    check.exercise("11-3", _scm_draws(4.0, rng, n) - _scm_draws(2.0, rng, n))
-    # conditioning instead of intervening: compare stores that happened to get ~4k vs ~2k
-    data, _ = MarketingSCM().simulate(400_000, rng=rng)
-    high = data.loc[(data["ads"] - 4).abs() < 0.2, "sales"].to_numpy()[:3000]
-    low = data.loc[(data["ads"] - 2).abs() < 0.2, "sales"].to_numpy()[:3000]
-    size = min(high.size, low.size)
-    with pytest.raises(check.ExerciseIncorrect, match="ATE"):
-        check.exercise("11-3", high[:size] - low[:size])
-    with pytest.raises(check.ExerciseIncorrect, match="at least 1000"):
-        check.exercise("11-3", np.ones(10))
+def test_14_2():
+    y = np.random.default_rng(1).normal(1.5, 0.1, size=30)
+    theta = pt.dvector("theta")
+    sse = ((y - TorchOp(_curve)(theta)) ** 2).sum()
+    right = pt.grad(sse, theta).eval({theta: np.array([1.5, 1.0])}, mode="CVM")
+    check.exercise("11-2", right, fn=_curve, y=y)
+    wrong = pt.grad(sse, theta).eval({theta: np.array([1.0, 1.5])}, mode="CVM")
+    with pytest.raises(check.ExerciseIncorrect, match="gradient of the SSE"):
+        check.exercise("11-2", wrong, fn=_curve, y=y)
+    with pytest.raises(check.ExerciseIncorrect, match="2 numbers"):
+        check.exercise("11-2", right[:1], fn=_curve, y=y)
 
 
-def test_11_4_flip(rng):
-    draws = rng.normal(0.5, 0.07, size=4000)
-    kw = {"sd_outcome_resid": 1.0, "sd_treatment_resid": 0.8}
-    low = np.quantile(draws, 0.025)
-    answer = brentq(lambda r: low - confounder_bias(r, r, **kw), 0, 0.999)
-    context = {"effect_draws": draws, "sd_y": 1.0, "sd_x": 0.8}
-    check.exercise("11-4", answer, **context)
-    check.exercise("11-4", flip_strength(draws, column="low", **kw), **context)
-    with pytest.raises(check.ExerciseIncorrect, match="95% interval"):
-        check.exercise("11-4", flip_strength(draws, column="mean", **kw), **context)
-
-
-def _campaign_fit(data):
-    t, z = data["campaign"].to_numpy(float), data["demand"].to_numpy(float)
-    design = np.column_stack([np.ones(len(t)), t, t * z, z])
-    return np.linalg.lstsq(design, data["sales"].to_numpy(float), rcond=None)[0], t, z
-
-
-def test_11_5_atu(rng):
-    data = simulate_campaign(400, rng=2).data
-    coef, t, z = _campaign_fit(data)
-    # posterior-like draws: a Normal around the least-squares ATU
-    atu = coef[1] + coef[2] * z[t == 0].mean()
-    check.exercise("11-5", rng.normal(atu, 0.1, 4000), campaign_data=data)
-    att = coef[1] + coef[2] * z[t == 1].mean()  # the wrong population
-    with pytest.raises(check.ExerciseIncorrect, match="ATU"):
-        check.exercise("11-5", rng.normal(att, 0.1, 4000), campaign_data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="one value per posterior draw"):
-        check.exercise("11-5", atu, campaign_data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="campaign_data"):
-        check.exercise("11-5", rng.normal(atu, 0.1, 4000), campaign_data=data.values)
-
-
-def test_11_6_first_stage_f():
-    data = simulate_iv(400, strength=0.4, rng=3).data
-    design = np.column_stack([np.ones(400), data["region"]])
-    coef, rss = np.linalg.lstsq(design, data["ads"].to_numpy(), rcond=None)[:2]
-    se = np.sqrt(rss[0] / 398 * np.linalg.inv(design.T @ design)[1, 1])
-    check.exercise("11-6", (coef[1] / se) ** 2, iv_data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="first-stage F"):
-        check.exercise("11-6", coef[1] / se, iv_data=data)  # t, not t^2
-    with pytest.raises(check.ExerciseIncorrect, match="iv_data"):
-        check.exercise("11-6", 1.0, iv_data=data.values)
-
-
-def test_11_7_hidden_move():
-    data, _ = MarketingSCM().simulate(300, rng=4)
-    y, t, z = data["sales"].to_numpy(), data["ads"].to_numpy(), data[["demand"]].to_numpy()
-    resid = (
-        t
-        - np.column_stack([np.ones(300), z])
-        @ np.linalg.lstsq(np.column_stack([np.ones(300), z]), t, rcond=None)[0]
-    )
-    v = resid.var()
-    est = ols_effect(y, t, z)
-    context = {"sales": y, "ads": t, "covariates": z}
-    check.exercise("11-7", (est * v + 1.0) / (v + 0.25), **context)
-    with pytest.raises(check.ExerciseIncorrect, match="hidden confounder"):
-        check.exercise("11-7", est, **context)  # no move at all
-
-
-def test_11_8_fwl():
-    data, _ = NonlinearSCM().simulate(500, rng=5)
-    data["demand_sq"] = data["demand"] ** 2
-    basis = np.column_stack([np.ones(500), data[["demand", "demand_sq"]]])
-
-    def resid(v):
-        return v - basis @ np.linalg.lstsq(basis, v, rcond=None)[0]
-
-    r_y, r_x = resid(data["sales"].to_numpy()), resid(data["ads"].to_numpy())
-    check.exercise("11-8", r_x @ r_y / (r_x @ r_x), nl_data=data)
-    linear = ols_effect(data["sales"], data["ads"], data["demand"])  # Z^2 left out
-    with pytest.raises(check.ExerciseIncorrect, match="OLS coefficient"):
-        check.exercise("11-8", linear, nl_data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="nl_data"):
-        check.exercise("11-8", 0.5, nl_data=data.values)
-
-
-def test_11_9_deep_counterfactual():
-    scm = NonlinearSCM()
-    data, noise = scm.simulate(100, rng=6)
-    worst = int(np.argmax(np.abs(noise["e_sales"])))
-    unit, unit_noise = data.iloc[[worst]], noise.iloc[[worst]]
-    truth = scm.counterfactual_sales(unit, unit_noise, unit["ads"].to_numpy() - 1.0)[0]
-    context = {"unit": unit, "noise": unit_noise, "resid_sd": 0.5}
-    assert abs(unit_noise["e_sales"].iloc[0]) > 2 * 0.5  # the noise a mean prediction loses
-    check.exercise("11-9", truth + 0.6, **context)  # within twice the residual SD
-    mean_only = scm.sales_mean(unit["ads"].to_numpy() - 1.0, unit["demand"].to_numpy())[0]
-    with pytest.raises(check.ExerciseIncorrect, match="counterfactual sales"):
-        check.exercise("11-9", mean_only, **context)  # no abduction: loses the noise
-    with pytest.raises(check.ExerciseIncorrect, match="one-row DataFrame"):
-        check.exercise("11-9", truth, unit=data, noise=noise, resid_sd=0.5)
+def test_14_3():
+    seed_torch(0)
+    classifier = torch.nn.Linear(64, 10)
+    x = torch.randint(0, 17, (50, 64)).float()
+    y = np.random.default_rng(2).integers(0, 10, size=50)
+    with torch.no_grad():
+        guessed = classifier(x / 16).argmax(-1).numpy()
+    right = float(np.mean(guessed == y))
+    check.exercise("11-3", right, classifier=classifier, x=x, y=y)
+    with torch.no_grad():
+        unscaled = classifier(x).argmax(-1).numpy()
+    wrong = float(np.mean(unscaled == y))  # pixels not scaled as in training
+    assert wrong != right
+    with pytest.raises(check.ExerciseIncorrect, match="unlabelled digits"):
+        check.exercise("11-3", wrong, classifier=classifier, x=x, y=y)

@@ -1,117 +1,149 @@
 import numpy as np
-import pandas as pd
 import pytest
+from scipy.optimize import brentq
 
 from helpers import check
-from helpers.exercises import exercise_ids, nb12
-from helpers.hierarchical import simulate_segments
-from helpers.playbook import segment_log_odds
-
-MARKETS = ["US", "DE", "UK", "FR", "NL", "SE", "PL", "IE"]
-
-
-@pytest.fixture
-def log_odds():
-    users = [24000, 12000, 6000, 3000, 1500, 800, 400, 200]
-    exp = simulate_segments(users, lift_mean=0.08, lift_sd=0.1, names=MARKETS, rng=3)
-    return segment_log_odds(exp.data)
-
-
-def _posterior(log_odds, rng, draws=1000):
-    """Exact posterior draws from the quadrature, shaped like a 4-chain fit."""
-    import arviz as az
-
-    post = nb12.exact_posterior(log_odds)
-    y, s = log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy()
-    idx = rng.choice(post.tau.size, size=4 * draws, p=post.weights)
-    tau = post.tau[idx]
-    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
-    prec = 1 / s**2 + 1 / tau[:, None] ** 2
-    theta = rng.normal((y / s**2 + mu[:, None] / tau[:, None] ** 2) / prec, np.sqrt(1 / prec))
-    return az.from_dict(
-        {
-            "posterior": {
-                "mu": mu.reshape(4, draws),
-                "tau": tau.reshape(4, draws),
-                "theta": theta.reshape(4, draws, len(y)),
-            }
-        },
-        coords={"market": list(log_odds.index)},
-        dims={"theta": ["market"]},
-    )
+from helpers.causal import MarketingSCM, confounder_bias, flip_strength, simulate_iv
+from helpers.causal_toolkit import NonlinearSCM, ols_effect, simulate_campaign
+from helpers.exercises import exercise_ids
 
 
 def test_ids():
-    assert exercise_ids("12") == ["12-1", "12-2", "12-3", "12-4"]
+    assert exercise_ids("12") == [f"11-{k}" for k in range(1, 10)]
 
 
-def test_12_1(log_odds, rng):
-    idata = _posterior(log_odds, rng)
-    answer = float((idata.posterior["mu"] > 0.05).mean())
-    check.exercise("12-1", answer, idata=idata, log_odds=log_odds)
-    with pytest.raises(check.ExerciseIncorrect, match="mu > 0.05"):
-        check.exercise(
-            "12-1", float((idata.posterior["mu"] > 0).mean()), idata=idata, log_odds=log_odds
-        )
-    with pytest.raises(check.ExerciseIncorrect, match="log_odds"):
-        check.exercise("12-1", answer, idata=idata, log_odds=None)
-    with pytest.raises(check.ExerciseIncorrect, match="posterior has `mu`"):
-        check.exercise("12-1", answer, idata=None, log_odds=log_odds)
+def test_11_1_naive_slope():
+    scm = MarketingSCM()
+    check.exercise("12-1", scm.naive_slope)
+    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
+        check.exercise("12-1", scm.total_effect)  # the causal effect is not the naive slope
 
 
-def test_12_2(log_odds, rng):
-    idata = _posterior(log_odds, rng)
-    prob = (idata.posterior["theta"] > 0).mean(("chain", "draw"))
-    answer = [m for m in MARKETS if float(prob.sel(market=m)) >= 0.9]
-    check.exercise("12-2", answer, idata=idata, log_odds=log_odds)
-    everything = list(MARKETS)  # every market: the small ones are not 90% sure
-    with pytest.raises(check.ExerciseIncorrect, match="is not confident"):
-        check.exercise("12-2", everything, idata=idata, log_odds=log_odds)
-    raw = [m for m, y in zip(MARKETS, log_odds["estimate"], strict=True) if y > 0]
-    if set(raw) != set(answer):
-        with pytest.raises(check.ExerciseIncorrect):
-            check.exercise("12-2", raw, idata=idata, log_odds=log_odds)
-    with pytest.raises(check.ExerciseIncorrect, match="list of market names"):
-        check.exercise("12-2", 3, idata=idata, log_odds=log_odds)
-    with pytest.raises(check.ExerciseIncorrect, match="unknown markets"):
-        check.exercise("12-2", ["Mars"], idata=idata, log_odds=log_odds)
-    if len(answer) > 1:
-        with pytest.raises(check.ExerciseIncorrect, match="order"):
-            check.exercise("12-2", answer[::-1], idata=idata, log_odds=log_odds)
+def test_11_2_wald():
+    data = simulate_iv(400, rng=1).data
+    means = data.groupby("region")[["ads", "sales"]].mean()
+    wald = (means.loc[1, "sales"] - means.loc[0, "sales"]) / (
+        means.loc[1, "ads"] - means.loc[0, "ads"]
+    )
+    check.exercise("12-2", wald, iv_data=data)
+    slope = np.polyfit(data["ads"], data["sales"], 1)[0]
+    with pytest.raises(check.ExerciseIncorrect, match="Wald estimate"):
+        check.exercise("12-2", slope, iv_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="iv_data"):
+        check.exercise("12-2", wald, iv_data=data.values)
 
 
-def test_12_2_rejects_wrong_shape(log_odds, rng):
-    idata = _posterior(log_odds.iloc[:7], rng)
-    with pytest.raises(check.ExerciseIncorrect, match="theta by market"):
-        check.exercise("12-2", [], idata=idata, log_odds=log_odds)
+def _scm_draws(ads, rng, n):
+    scm = MarketingSCM()
+    demand = rng.standard_normal(n)
+    visits = scm.visits_intercept + scm.visits_on_ads * ads + rng.normal(0, scm.visits_sd, n)
+    return (scm.sales_intercept + scm.direct_effect * ads + scm.sales_on_visits * visits
+            + scm.sales_on_demand * demand + rng.normal(0, scm.sales_sd, n))  # fmt: skip
 
 
-def test_12_3(log_odds, rng):
-    idata = _posterior(log_odds, rng)
-    mu = idata.posterior["mu"].values.ravel()
-    tau = idata.posterior["tau"].values.ravel()
-    answer = float((mu + tau * rng.standard_normal(mu.size) > 0.05).mean())
-    check.exercise("12-3", answer, idata=idata, log_odds=log_odds)
-    with pytest.raises(check.ExerciseIncorrect, match="theta_new > 0.05"):
-        check.exercise("12-3", float((mu > 0.05).mean()), idata=idata, log_odds=log_odds)
+def test_11_3_ate(rng):
+    n = 20_000
+    check.exercise("12-3", _scm_draws(4.0, rng, n) - _scm_draws(2.0, rng, n))
+    # conditioning instead of intervening: compare stores that happened to get ~4k vs ~2k
+    data, _ = MarketingSCM().simulate(400_000, rng=rng)
+    high = data.loc[(data["ads"] - 4).abs() < 0.2, "sales"].to_numpy()[:3000]
+    low = data.loc[(data["ads"] - 2).abs() < 0.2, "sales"].to_numpy()[:3000]
+    size = min(high.size, low.size)
+    with pytest.raises(check.ExerciseIncorrect, match="ATE"):
+        check.exercise("12-3", high[:size] - low[:size])
+    with pytest.raises(check.ExerciseIncorrect, match="at least 1000"):
+        check.exercise("12-3", np.ones(10))
 
 
-def test_exact_posterior_rejects_bad_table():
-    with pytest.raises(TypeError, match="columns estimate and se"):
-        nb12.exact_posterior(pd.DataFrame({"estimate": [0.1]}))
+def test_11_4_flip(rng):
+    draws = rng.normal(0.5, 0.07, size=4000)
+    kw = {"sd_outcome_resid": 1.0, "sd_treatment_resid": 0.8}
+    low = np.quantile(draws, 0.025)
+    answer = brentq(lambda r: low - confounder_bias(r, r, **kw), 0, 0.999)
+    context = {"effect_draws": draws, "sd_y": 1.0, "sd_x": 0.8}
+    check.exercise("12-4", answer, **context)
+    check.exercise("12-4", flip_strength(draws, column="low", **kw), **context)
+    with pytest.raises(check.ExerciseIncorrect, match="95% interval"):
+        check.exercise("12-4", flip_strength(draws, column="mean", **kw), **context)
 
 
-def test_12_4_max_pvalue(rng):
-    observed = rng.normal(0.08, 0.1, size=8)
-    replicated = rng.normal(0.08, 0.15, size=(500, 8))
-    right = float(np.mean(replicated.max(axis=1) >= observed.max()))
-    check.exercise("12-4", right, observed=observed, replicated=replicated)
-    wrong = float(np.mean(replicated.min(axis=1) >= observed.min()))  # the minimum instead
-    assert abs(wrong - right) > 1e-3
-    with pytest.raises(check.ExerciseIncorrect, match="Hint: .*axis=1"):
-        check.exercise("12-4", wrong, observed=observed, replicated=replicated)
+def _campaign_fit(data):
+    t, z = data["campaign"].to_numpy(float), data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(t)), t, t * z, z])
+    return np.linalg.lstsq(design, data["sales"].to_numpy(float), rcond=None)[0], t, z
 
 
-def test_12_4_rejects_mismatched_shapes(rng):
-    with pytest.raises(check.ExerciseIncorrect, match="replicates"):
-        check.exercise("12-4", 0.5, observed=np.zeros(8), replicated=np.zeros((10, 7)))
+def test_11_5_atu(rng):
+    data = simulate_campaign(400, rng=2).data
+    coef, t, z = _campaign_fit(data)
+    # posterior-like draws: a Normal around the least-squares ATU
+    atu = coef[1] + coef[2] * z[t == 0].mean()
+    check.exercise("12-5", rng.normal(atu, 0.1, 4000), campaign_data=data)
+    att = coef[1] + coef[2] * z[t == 1].mean()  # the wrong population
+    with pytest.raises(check.ExerciseIncorrect, match="ATU"):
+        check.exercise("12-5", rng.normal(att, 0.1, 4000), campaign_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="one value per posterior draw"):
+        check.exercise("12-5", atu, campaign_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="campaign_data"):
+        check.exercise("12-5", rng.normal(atu, 0.1, 4000), campaign_data=data.values)
+
+
+def test_11_6_first_stage_f():
+    data = simulate_iv(400, strength=0.4, rng=3).data
+    design = np.column_stack([np.ones(400), data["region"]])
+    coef, rss = np.linalg.lstsq(design, data["ads"].to_numpy(), rcond=None)[:2]
+    se = np.sqrt(rss[0] / 398 * np.linalg.inv(design.T @ design)[1, 1])
+    check.exercise("12-6", (coef[1] / se) ** 2, iv_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="first-stage F"):
+        check.exercise("12-6", coef[1] / se, iv_data=data)  # t, not t^2
+    with pytest.raises(check.ExerciseIncorrect, match="iv_data"):
+        check.exercise("12-6", 1.0, iv_data=data.values)
+
+
+def test_11_7_hidden_move():
+    data, _ = MarketingSCM().simulate(300, rng=4)
+    y, t, z = data["sales"].to_numpy(), data["ads"].to_numpy(), data[["demand"]].to_numpy()
+    resid = (
+        t
+        - np.column_stack([np.ones(300), z])
+        @ np.linalg.lstsq(np.column_stack([np.ones(300), z]), t, rcond=None)[0]
+    )
+    v = resid.var()
+    est = ols_effect(y, t, z)
+    context = {"sales": y, "ads": t, "covariates": z}
+    check.exercise("12-7", (est * v + 1.0) / (v + 0.25), **context)
+    with pytest.raises(check.ExerciseIncorrect, match="hidden confounder"):
+        check.exercise("12-7", est, **context)  # no move at all
+
+
+def test_11_8_fwl():
+    data, _ = NonlinearSCM().simulate(500, rng=5)
+    data["demand_sq"] = data["demand"] ** 2
+    basis = np.column_stack([np.ones(500), data[["demand", "demand_sq"]]])
+
+    def resid(v):
+        return v - basis @ np.linalg.lstsq(basis, v, rcond=None)[0]
+
+    r_y, r_x = resid(data["sales"].to_numpy()), resid(data["ads"].to_numpy())
+    check.exercise("12-8", r_x @ r_y / (r_x @ r_x), nl_data=data)
+    linear = ols_effect(data["sales"], data["ads"], data["demand"])  # Z^2 left out
+    with pytest.raises(check.ExerciseIncorrect, match="OLS coefficient"):
+        check.exercise("12-8", linear, nl_data=data)
+    with pytest.raises(check.ExerciseIncorrect, match="nl_data"):
+        check.exercise("12-8", 0.5, nl_data=data.values)
+
+
+def test_11_9_deep_counterfactual():
+    scm = NonlinearSCM()
+    data, noise = scm.simulate(100, rng=6)
+    worst = int(np.argmax(np.abs(noise["e_sales"])))
+    unit, unit_noise = data.iloc[[worst]], noise.iloc[[worst]]
+    truth = scm.counterfactual_sales(unit, unit_noise, unit["ads"].to_numpy() - 1.0)[0]
+    context = {"unit": unit, "noise": unit_noise, "resid_sd": 0.5}
+    assert abs(unit_noise["e_sales"].iloc[0]) > 2 * 0.5  # the noise a mean prediction loses
+    check.exercise("12-9", truth + 0.6, **context)  # within twice the residual SD
+    mean_only = scm.sales_mean(unit["ads"].to_numpy() - 1.0, unit["demand"].to_numpy())[0]
+    with pytest.raises(check.ExerciseIncorrect, match="counterfactual sales"):
+        check.exercise("12-9", mean_only, **context)  # no abduction: loses the noise
+    with pytest.raises(check.ExerciseIncorrect, match="one-row DataFrame"):
+        check.exercise("12-9", truth, unit=data, noise=noise, resid_sd=0.5)

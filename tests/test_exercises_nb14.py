@@ -1,65 +1,117 @@
-"""The notebook 14 self-checks accept the reference answers and reject plausible wrong ones."""
-
-from __future__ import annotations
-
 import numpy as np
-import pytensor.tensor as pt
+import pandas as pd
 import pytest
-import torch
 
-from helpers import check, seed_torch
-from helpers.bnn import TorchOp
-from helpers.exercises import exercise_ids
+from helpers import check
+from helpers.exercises import exercise_ids, nb14
+from helpers.hierarchical import simulate_segments
+from helpers.playbook import segment_log_odds
+
+MARKETS = ["US", "DE", "UK", "FR", "NL", "SE", "PL", "IE"]
+
+
+@pytest.fixture
+def log_odds():
+    users = [24000, 12000, 6000, 3000, 1500, 800, 400, 200]
+    exp = simulate_segments(users, lift_mean=0.08, lift_sd=0.1, names=MARKETS, rng=3)
+    return segment_log_odds(exp.data)
+
+
+def _posterior(log_odds, rng, draws=1000):
+    """Exact posterior draws from the quadrature, shaped like a 4-chain fit."""
+    import arviz as az
+
+    post = nb14.exact_posterior(log_odds)
+    y, s = log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy()
+    idx = rng.choice(post.tau.size, size=4 * draws, p=post.weights)
+    tau = post.tau[idx]
+    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
+    prec = 1 / s**2 + 1 / tau[:, None] ** 2
+    theta = rng.normal((y / s**2 + mu[:, None] / tau[:, None] ** 2) / prec, np.sqrt(1 / prec))
+    return az.from_dict(
+        {
+            "posterior": {
+                "mu": mu.reshape(4, draws),
+                "tau": tau.reshape(4, draws),
+                "theta": theta.reshape(4, draws, len(y)),
+            }
+        },
+        coords={"market": list(log_odds.index)},
+        dims={"theta": ["market"]},
+    )
 
 
 def test_ids():
-    assert exercise_ids("14") == ["14-1", "14-2", "14-3"]
+    assert exercise_ids("14") == ["14-1", "14-2", "14-3", "14-4"]
 
 
-def test_14_1():
-    rng = np.random.default_rng(0)
-    draws, y = rng.normal(size=(400, 300)), rng.normal(size=300)
-    low, high = np.quantile(draws, [0.1, 0.9], axis=0)
-    right = float(np.mean((y >= low) & (y <= high)))
-    check.exercise("14-1", right, draws=draws, y=y)
-    low, high = np.quantile(draws, [0.2, 0.8], axis=0)  # a 60% interval
-    wrong = float(np.mean((y >= low) & (y <= high)))
-    with pytest.raises(check.ExerciseIncorrect, match="80% interval"):
-        check.exercise("14-1", wrong, draws=draws, y=y)
+def test_12_1(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    answer = float((idata.posterior["mu"] > 0.05).mean())
+    check.exercise("14-1", answer, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="mu > 0.05"):
+        check.exercise(
+            "14-1", float((idata.posterior["mu"] > 0).mean()), idata=idata, log_odds=log_odds
+        )
+    with pytest.raises(check.ExerciseIncorrect, match="log_odds"):
+        check.exercise("14-1", answer, idata=idata, log_odds=None)
+    with pytest.raises(check.ExerciseIncorrect, match="posterior has `mu`"):
+        check.exercise("14-1", answer, idata=None, log_odds=log_odds)
 
 
-T_OBS = torch.linspace(0, 6, 30, dtype=torch.float64)
+def test_12_2(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    prob = (idata.posterior["theta"] > 0).mean(("chain", "draw"))
+    answer = [m for m in MARKETS if float(prob.sel(market=m)) >= 0.9]
+    check.exercise("14-2", answer, idata=idata, log_odds=log_odds)
+    everything = list(MARKETS)  # every market: the small ones are not 90% sure
+    with pytest.raises(check.ExerciseIncorrect, match="is not confident"):
+        check.exercise("14-2", everything, idata=idata, log_odds=log_odds)
+    raw = [m for m, y in zip(MARKETS, log_odds["estimate"], strict=True) if y > 0]
+    if set(raw) != set(answer):
+        with pytest.raises(check.ExerciseIncorrect):
+            check.exercise("14-2", raw, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="list of market names"):
+        check.exercise("14-2", 3, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="unknown markets"):
+        check.exercise("14-2", ["Mars"], idata=idata, log_odds=log_odds)
+    if len(answer) > 1:
+        with pytest.raises(check.ExerciseIncorrect, match="order"):
+            check.exercise("14-2", answer[::-1], idata=idata, log_odds=log_odds)
 
 
-def _curve(theta):
-    return theta[0] * (1 - torch.exp(-theta[1] * T_OBS))
+def test_12_2_rejects_wrong_shape(log_odds, rng):
+    idata = _posterior(log_odds.iloc[:7], rng)
+    with pytest.raises(check.ExerciseIncorrect, match="theta by market"):
+        check.exercise("14-2", [], idata=idata, log_odds=log_odds)
 
 
-def test_14_2():
-    y = np.random.default_rng(1).normal(1.5, 0.1, size=30)
-    theta = pt.dvector("theta")
-    sse = ((y - TorchOp(_curve)(theta)) ** 2).sum()
-    right = pt.grad(sse, theta).eval({theta: np.array([1.5, 1.0])}, mode="CVM")
-    check.exercise("14-2", right, fn=_curve, y=y)
-    wrong = pt.grad(sse, theta).eval({theta: np.array([1.0, 1.5])}, mode="CVM")
-    with pytest.raises(check.ExerciseIncorrect, match="gradient of the SSE"):
-        check.exercise("14-2", wrong, fn=_curve, y=y)
-    with pytest.raises(check.ExerciseIncorrect, match="2 numbers"):
-        check.exercise("14-2", right[:1], fn=_curve, y=y)
+def test_12_3(log_odds, rng):
+    idata = _posterior(log_odds, rng)
+    mu = idata.posterior["mu"].values.ravel()
+    tau = idata.posterior["tau"].values.ravel()
+    answer = float((mu + tau * rng.standard_normal(mu.size) > 0.05).mean())
+    check.exercise("14-3", answer, idata=idata, log_odds=log_odds)
+    with pytest.raises(check.ExerciseIncorrect, match="theta_new > 0.05"):
+        check.exercise("14-3", float((mu > 0.05).mean()), idata=idata, log_odds=log_odds)
 
 
-def test_14_3():
-    seed_torch(0)
-    classifier = torch.nn.Linear(64, 10)
-    x = torch.randint(0, 17, (50, 64)).float()
-    y = np.random.default_rng(2).integers(0, 10, size=50)
-    with torch.no_grad():
-        guessed = classifier(x / 16).argmax(-1).numpy()
-    right = float(np.mean(guessed == y))
-    check.exercise("14-3", right, classifier=classifier, x=x, y=y)
-    with torch.no_grad():
-        unscaled = classifier(x).argmax(-1).numpy()
-    wrong = float(np.mean(unscaled == y))  # pixels not scaled as in training
-    assert wrong != right
-    with pytest.raises(check.ExerciseIncorrect, match="unlabelled digits"):
-        check.exercise("14-3", wrong, classifier=classifier, x=x, y=y)
+def test_exact_posterior_rejects_bad_table():
+    with pytest.raises(TypeError, match="columns estimate and se"):
+        nb14.exact_posterior(pd.DataFrame({"estimate": [0.1]}))
+
+
+def test_12_4_max_pvalue(rng):
+    observed = rng.normal(0.08, 0.1, size=8)
+    replicated = rng.normal(0.08, 0.15, size=(500, 8))
+    right = float(np.mean(replicated.max(axis=1) >= observed.max()))
+    check.exercise("14-4", right, observed=observed, replicated=replicated)
+    wrong = float(np.mean(replicated.min(axis=1) >= observed.min()))  # the minimum instead
+    assert abs(wrong - right) > 1e-3
+    with pytest.raises(check.ExerciseIncorrect, match="Hint: .*axis=1"):
+        check.exercise("14-4", wrong, observed=observed, replicated=replicated)
+
+
+def test_12_4_rejects_mismatched_shapes(rng):
+    with pytest.raises(check.ExerciseIncorrect, match="replicates"):
+        check.exercise("14-4", 0.5, observed=np.zeros(8), replicated=np.zeros((10, 7)))

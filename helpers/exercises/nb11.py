@@ -1,7 +1,8 @@
-"""Self-checks for notebook 11 (causal models: confounding, do-operator, instruments, toolkit).
+"""Self-checks for notebook 11 (Bayesian neural networks, PyMC with deep-learning components).
 
-Each checker recomputes the answer independently of the notebook's solution: by a large fresh
-simulation, by a different formula, or in closed form.
+Each checker recomputes the answer independently of the notebook's solution: the coverage with
+:func:`helpers.bnn.interval_coverage`, the gradient with ``torch.autograd`` on the torch function
+itself (no PyTensor), and the accuracy from the classifier network the notebook passes in.
 """
 
 from __future__ import annotations
@@ -9,171 +10,60 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from helpers import check
-from helpers.causal import MarketingSCM, robustness_value
-from helpers.causal_toolkit import NonlinearSCM, unobserved_common_cause
+from helpers.bnn import interval_coverage
 from helpers.exercises import Exercise
 
-CHECK_SIZE = 200_000
+#: The parameter value at which exercise 11-2 asks for the gradient.
+THETA_14_2 = (1.5, 1.0)
 
 
-def _naive_slope(answer: Any) -> None:
-    scm = MarketingSCM()
-    data, _ = scm.simulate(CHECK_SIZE, rng=11)
-    slope = np.cov(data["ads"], data["sales"])[0, 1] / data["ads"].var()
-    # the OLS slope on 200 000 rows has a standard error of about 0.004; allow 4 of them
-    check.close(answer, slope, atol=0.016, name="naive slope")
+def _coverage_80(answer: Any, *, draws: Any, y: Any) -> None:
+    expected = interval_coverage(draws, y, 0.8)
+    check.close(answer, expected, atol=1e-9, name="coverage of the central 80% interval")
 
 
-def _wald(answer: Any, *, iv_data: pd.DataFrame) -> None:
-    if not isinstance(iv_data, pd.DataFrame) or not {"region", "ads", "sales"} <= set(iv_data):
-        raise TypeError(
-            "pass the strong-instrument data as iv_data=... (columns region, ads, sales)"
-        )
-    # the covariance form of the IV estimator equals the Wald ratio for a binary instrument
-    cov = np.cov(iv_data[["region", "ads", "sales"]].to_numpy(float).T)
-    check.close(answer, cov[0, 2] / cov[0, 1], atol=1e-8, name="Wald estimate")
+def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
+    import torch
+
+    got = np.asarray(answer, dtype=float)
+    if got.shape != (2,):
+        raise ValueError(f"the gradient must hold 2 numbers; got shape {got.shape}")
+    theta = torch.tensor(THETA_14_2, dtype=torch.float64, requires_grad=True)
+    sse = ((torch.as_tensor(np.asarray(y, dtype=float)) - fn(theta)) ** 2).sum()
+    (expected,) = torch.autograd.grad(sse, theta)
+    check.close(got, expected.numpy(), atol=1e-8, rtol=1e-8, name="gradient of the SSE")
 
 
-def _ate(answer: Any) -> None:
-    draws = np.asarray(answer, dtype=float)
-    if draws.ndim != 1 or draws.size < 1000:
-        raise ValueError("`ate_draws` must be a 1-D array of at least 1000 differences")
-    se = draws.std(ddof=1) / np.sqrt(draws.size)
-    exact = 2.0 * MarketingSCM().total_effect
-    check.close(draws.mean(), exact, atol=4 * se, name="ATE of ads 2 -> 4 (4 Monte Carlo SE)")
+def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> None:
+    import torch
 
+    from helpers.deep import PIXEL_MAX
 
-def _flip_low(answer: Any, *, effect_draws: Any, sd_y: float, sd_x: float) -> None:
-    lower_end = float(np.quantile(np.asarray(effect_draws, dtype=float), 0.025))
-    # the lower end shifts by the bias, so it reaches 0 where the bias equals it: the robustness
-    # value of the lower end, in closed form
-    expected = robustness_value(lower_end, sd_outcome_resid=sd_y, sd_treatment_resid=sd_x)
-    check.close(answer, expected, atol=1e-6, name="strength at which the 95% interval reaches 0")
-
-
-def _atu(answer: Any, *, campaign_data: pd.DataFrame) -> None:
-    draws = np.asarray(answer, dtype=float)
-    if draws.ndim != 1 or draws.size < 100:
-        raise ValueError("`atu_draws` must be a 1-D array with one value per posterior draw")
-    needed = {"campaign", "demand", "sales"}
-    if not isinstance(campaign_data, pd.DataFrame) or not needed <= set(campaign_data):
-        raise TypeError("pass the campaign data as campaign_data=... (campaign, demand, sales)")
-    t = campaign_data["campaign"].to_numpy(float)
-    z = campaign_data["demand"].to_numpy(float)
-    design = np.column_stack([np.ones(len(t)), t, t * z, z])
-    coef = np.linalg.lstsq(design, campaign_data["sales"].to_numpy(float), rcond=None)[0]
-    atu = coef[1] + coef[2] * z[t == 0].mean()
-    # the posterior mean equals least squares up to Monte Carlo error and the prior's pull
-    # (both well under 0.01); ATE and ATT differ from the ATU by tau_1 times a demand gap (~0.3)
-    check.close(draws.mean(), atu, atol=0.05, name="posterior mean of the ATU")
-
-
-def _first_stage_f(answer: Any, *, iv_data: pd.DataFrame) -> None:
-    if not isinstance(iv_data, pd.DataFrame) or not {"region", "ads"} <= set(iv_data):
-        raise TypeError("pass the weak-instrument data as iv_data=... (columns region, ads)")
-    r2 = np.corrcoef(iv_data["region"], iv_data["ads"])[0, 1] ** 2
-    n = len(iv_data)
-    check.close(answer, r2 / (1 - r2) * (n - 2), rtol=1e-8, name="first-stage F")
-
-
-def _hidden_move(answer: Any, *, sales: Any, ads: Any, covariates: Any) -> None:
-    moved = unobserved_common_cause(
-        sales, ads, covariates, effect_on_treatment=0.5, effect_on_outcome=2.0,
-        n_simulations=2000, rng=7,
-    )  # fmt: skip
-    # 4 Monte Carlo SEs of the simulated mean, plus 0.01: the formula is exact to order 1/n
-    atol = 4 * moved.std() / np.sqrt(moved.size) + 0.01
-    check.close(answer, moved.mean(), atol=atol, name="where the hidden confounder moves it")
-
-
-def _fwl(answer: Any, *, nl_data: pd.DataFrame) -> None:
-    if not isinstance(nl_data, pd.DataFrame) or not {"demand", "ads", "sales"} <= set(nl_data):
-        raise TypeError("pass the non-linear stores as nl_data=... (demand, ads, sales)")
-    z = nl_data["demand"].to_numpy(float)
-    design = np.column_stack([np.ones(len(z)), nl_data["ads"], z, z**2])
-    coef = np.linalg.lstsq(design, nl_data["sales"].to_numpy(float), rcond=None)[0]
-    check.close(answer, coef[1], atol=1e-8, name="partialled-out effect = OLS coefficient")
-
-
-def _deep_counterfactual(
-    answer: Any, *, unit: pd.DataFrame, noise: pd.DataFrame, resid_sd: float
-) -> None:
-    if not isinstance(unit, pd.DataFrame) or len(unit) != 1:
-        raise TypeError("pass the store as a one-row DataFrame, unit=held_out.loc[[worst]]")
-    truth = NonlinearSCM().counterfactual_sales(unit, noise, unit["ads"].to_numpy() - 1.0)
-    # the network's RMS error in the mean function is at most the held-out residual SD, and a
-    # counterfactual is the difference of two network predictions: allow twice that
-    check.close(answer, truth[0], atol=2 * resid_sd, name="counterfactual sales, 1k fewer ads")
+    with torch.no_grad():
+        guessed = classifier(x / PIXEL_MAX).argmax(-1).cpu().numpy()
+    expected = float(np.mean(guessed == np.asarray(y)))
+    check.close(answer, expected, atol=1e-9, name="accuracy on the unlabelled digits")
 
 
 EXERCISES = {
     "11-1": Exercise(
-        _naive_slope,
-        hint=(
-            "The naive slope is Cov(X, Y) / Var(X). With Var(Z) = 1, Var(X) = alpha^2 + sigma_X^2 "
-            "and the demand path adds gamma * alpha / Var(X) to the total effect."
-        ),
-        explanation="The bias gamma * alpha / Var(X) is the whole backdoor path, in one number.",
+        _coverage_80,
+        hint="The central 80% interval runs from the 10% to the 90% quantile of each column "
+        "(axis=0) of the draws; count the held-out points inside, ends included.",
+        explanation="Compare it with 0.8 and the coverages checked above.",
     ),
     "11-2": Exercise(
-        _wald,
-        hint="Group by region, take the mean ads and sales, and divide the two differences.",
-        explanation=(
-            "The Wald ratio is the method-of-moments IV estimate; the Bayesian model agrees with "
-            "it and adds an interval that widens honestly when the instrument is weak."
-        ),
+        _sse_gradient,
+        hint="Build sse = ((y_curve - curve_op(theta)) ** 2).sum() on a pt.dvector, take "
+        "pt.grad(sse, theta) and evaluate it at np.array([1.5, 1.0]).",
+        explanation="pt.grad called the Op's pullback, which asked torch.",
     ),
     "11-3": Exercise(
-        _ate,
-        hint=(
-            "Call poutine.do(pyro_scm, data={'ads': torch.tensor(4.0)})(budget.samples) and the "
-            "same with 2.0, and subtract the two arrays."
-        ),
-        explanation="Under do() every store has the same ads, so demand no longer biases the difference.",
-    ),
-    "11-4": Exercise(
-        _flip_low,
-        hint=(
-            "Let low = np.quantile(effect_draws, 0.025); solve low - confounder_bias(r, r, "
-            "sd_outcome_resid=sd_y, sd_treatment_resid=sd_x) = 0 for r in (0, 1)."
-        ),
-        explanation="The interval flips long before the estimate itself reaches zero.",
-    ),
-    "11-5": Exercise(
-        _atu,
-        hint=(
-            "Average tau0 + tau1 * z over the untreated stores' demand, draw by draw: "
-            "(tau0[:, None] + tau1[:, None] * z_untreated).mean(axis=1)."
-        ),
-        explanation="The untreated stores have low demand, so the campaign would do less there.",
-    ),
-    "11-6": Exercise(
-        _first_stage_f,
-        hint="F = (slope / se)^2 with se = sqrt(s2 * inv(D'D)[1, 1]) and s2 = RSS / (n - 2).",
-        explanation="For one instrument F = t^2 = R^2 / (1 - R^2) * (n - 2): three routes, one number.",
-    ),
-    "11-7": Exercise(
-        _hidden_move,
-        hint="Use `estimate` and `v_ads` from section 8 with k_X = 0.5 and k_Y = 2.0.",
-        explanation=(
-            "A confounder strong on the treatment attenuates and biases at once; the formula tells "
-            "you the move before you simulate."
-        ),
-    ),
-    "11-8": Exercise(
-        _fwl,
-        hint="Residualise both sales and ads on [1, demand, demand_sq], then slope = r_x.r_y / r_x.r_x.",
-        explanation="Double ML is this recipe with learned regressions and cross-fitting.",
-    ),
-    "11-9": Exercise(
-        _deep_counterfactual,
-        hint=(
-            "deep_counterfactual(worst_row, worst_row['ads'].to_numpy() - 1)[0], inside "
-            "torch.no_grad()."
-        ),
-        explanation="Abduction keeps the store's large residual; a mean prediction would lose it.",
+        _unlabelled_accuracy,
+        hint="Scale the pixel counts by PIXEL_MAX as in training, take the argmax of the "
+        "classifier's logits, and compare with the true classes.",
+        explanation="These digits trained M2 without their labels.",
     ),
 }

@@ -1,8 +1,7 @@
-"""Self-checks for notebook 12 (PyMC and Pyro side by side, communicating uncertainty).
+"""Self-checks for notebook 12 (causal models: confounding, do-operator, instruments, toolkit).
 
-Each checker recomputes the answer exactly from the data the notebook passes in (the markets'
-log odds ratios and standard errors) with the quadrature posterior of notebook 05, and allows a
-few Monte Carlo standard errors estimated from the learner's own draws.
+Each checker recomputes the answer independently of the notebook's solution: by a large fresh
+simulation, by a different formula, or in closed form.
 """
 
 from __future__ import annotations
@@ -11,122 +10,170 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from helpers import check
+from helpers.causal import MarketingSCM, robustness_value
+from helpers.causal_toolkit import NonlinearSCM, unobserved_common_cause
 from helpers.exercises import Exercise
-from helpers.hierarchical import HierarchicalQuadrature, normal_hierarchical_posterior
 
-#: The priors of the notebook's model: mu ~ Normal(0, 0.3), tau ~ HalfCauchy(0.1).
-MU_SD, TAU_SCALE = 0.3, 0.1
+CHECK_SIZE = 200_000
 
 
-def exact_posterior(log_odds: Any) -> HierarchicalQuadrature:
-    """The exact posterior of the notebook's model for a table of estimates and standard errors.
-
-    Raises
-    ------
-    TypeError
-        If ``log_odds`` is not a DataFrame with columns ``estimate`` and ``se``.
-    """
-    if not isinstance(log_odds, pd.DataFrame) or not {"estimate", "se"} <= set(log_odds.columns):
-        raise TypeError("pass the `log_odds` table (columns estimate and se) as context")
-    return normal_hierarchical_posterior(
-        log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy(), mu_sd=MU_SD, tau_scale=TAU_SCALE
-    )
+def _naive_slope(answer: Any) -> None:
+    scm = MarketingSCM()
+    data, _ = scm.simulate(CHECK_SIZE, rng=11)
+    slope = np.cov(data["ads"], data["sales"])[0, 1] / data["ads"].var()
+    # the OLS slope on 200 000 rows has a standard error of about 0.004; allow 4 of them
+    check.close(answer, slope, atol=0.016, name="naive slope")
 
 
-def _draws(idata: Any, name: str) -> np.ndarray:
-    if not hasattr(idata, "posterior") or name not in idata.posterior:
-        raise TypeError(f"pass a fit (DataTree) whose posterior has `{name}` as context")
-    return np.asarray(idata.posterior[name].values)
+def _wald(answer: Any, *, iv_data: pd.DataFrame) -> None:
+    if not isinstance(iv_data, pd.DataFrame) or not {"region", "ads", "sales"} <= set(iv_data):
+        raise TypeError(
+            "pass the strong-instrument data as iv_data=... (columns region, ads, sales)"
+        )
+    # the covariance form of the IV estimator equals the Wald ratio for a binary instrument
+    cov = np.cov(iv_data[["region", "ads", "sales"]].to_numpy(float).T)
+    check.close(answer, cov[0, 2] / cov[0, 1], atol=1e-8, name="Wald estimate")
 
 
-def _indicator_mcse(indicator: np.ndarray) -> float:
-    import arviz as az
-
-    return max(float(np.asarray(az.mcse(indicator.astype(float), method="mean")).ravel()[0]), 1e-3)
-
-
-def _p_mu_above(answer: Any, idata: Any, log_odds: Any) -> None:
-    post = exact_posterior(log_odds)
-    exact = float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
-    mcse = _indicator_mcse(_draws(idata, "mu") > 0.05)
-    check.close(answer, exact, atol=4 * mcse, name="P(mu > 0.05 | y)")
+def _ate(answer: Any) -> None:
+    draws = np.asarray(answer, dtype=float)
+    if draws.ndim != 1 or draws.size < 1000:
+        raise ValueError("`ate_draws` must be a 1-D array of at least 1000 differences")
+    se = draws.std(ddof=1) / np.sqrt(draws.size)
+    exact = 2.0 * MarketingSCM().total_effect
+    check.close(draws.mean(), exact, atol=4 * se, name="ATE of ads 2 -> 4 (4 Monte Carlo SE)")
 
 
-def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
-    if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
-        raise TypeError("the answer must be a list of market names")
-    post = exact_posterior(log_odds)
-    theta = _draws(idata, "theta")
-    names = [str(n) for n in log_odds.index]
-    if theta.shape[-1] != len(names):
-        raise TypeError("pass the Pyro NUTS fit (theta by market) as context")
-    unknown = sorted(set(answer) - set(names))
-    if unknown:
-        raise ValueError(f"unknown markets {unknown}; choose from {names}")
-    for k, name in enumerate(names):
-        prob = post.prob_theta_above(k, 0.0)
-        margin = 4 * _indicator_mcse(theta[..., k] > 0)
-        if prob >= 0.9 + margin:
-            check.holds(name in answer, name=f"{name} is confident", detail=f"P = {prob:.3f}")
-        elif prob < 0.9 - margin:
-            check.holds(
-                name not in answer, name=f"{name} is not confident", detail=f"P = {prob:.3f}"
-            )
-    order = [n for n in names if n in answer]
-    check.holds(list(answer) == order, name="markets in the order of `markets`")
+def _flip_low(answer: Any, *, effect_draws: Any, sd_y: float, sd_x: float) -> None:
+    lower_end = float(np.quantile(np.asarray(effect_draws, dtype=float), 0.025))
+    # the lower end shifts by the bias, so it reaches 0 where the bias equals it: the robustness
+    # value of the lower end, in closed form
+    expected = robustness_value(lower_end, sd_outcome_resid=sd_y, sd_treatment_resid=sd_x)
+    check.close(answer, expected, atol=1e-6, name="strength at which the 95% interval reaches 0")
 
 
-def _p_new_above(answer: Any, idata: Any, log_odds: Any) -> None:
-    import arviz as az
+def _atu(answer: Any, *, campaign_data: pd.DataFrame) -> None:
+    draws = np.asarray(answer, dtype=float)
+    if draws.ndim != 1 or draws.size < 100:
+        raise ValueError("`atu_draws` must be a 1-D array with one value per posterior draw")
+    needed = {"campaign", "demand", "sales"}
+    if not isinstance(campaign_data, pd.DataFrame) or not needed <= set(campaign_data):
+        raise TypeError("pass the campaign data as campaign_data=... (campaign, demand, sales)")
+    t = campaign_data["campaign"].to_numpy(float)
+    z = campaign_data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(t)), t, t * z, z])
+    coef = np.linalg.lstsq(design, campaign_data["sales"].to_numpy(float), rcond=None)[0]
+    atu = coef[1] + coef[2] * z[t == 0].mean()
+    # the posterior mean equals least squares up to Monte Carlo error and the prior's pull
+    # (both well under 0.01); ATE and ATT differ from the ATU by tau_1 times a demand gap (~0.3)
+    check.close(draws.mean(), atu, atol=0.05, name="posterior mean of the ATU")
 
-    mu, tau = _draws(idata, "mu"), _draws(idata, "tau")
-    # the learner averages 1{mu + tau z > 0.05}; given (mu, tau) its mean is q below
-    q = stats.norm.sf((0.05 - mu) / tau)
-    ess = float(np.asarray(az.ess(q, method="mean")).ravel()[0])
-    mcse = np.sqrt(q.var() / ess + np.mean(q * (1 - q)) / q.size)
-    exact = exact_posterior(log_odds).prob_new_above(0.05)
-    check.close(answer, exact, atol=4 * max(float(mcse), 1e-3), name="P(theta_new > 0.05 | y)")
+
+def _first_stage_f(answer: Any, *, iv_data: pd.DataFrame) -> None:
+    if not isinstance(iv_data, pd.DataFrame) or not {"region", "ads"} <= set(iv_data):
+        raise TypeError("pass the weak-instrument data as iv_data=... (columns region, ads)")
+    r2 = np.corrcoef(iv_data["region"], iv_data["ads"])[0, 1] ** 2
+    n = len(iv_data)
+    check.close(answer, r2 / (1 - r2) * (n - 2), rtol=1e-8, name="first-stage F")
 
 
-def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
-    y = np.asarray(observed, dtype=float)
-    rep = np.asarray(replicated, dtype=float)
-    if y.ndim != 1 or rep.shape[-1] != y.size:
-        raise TypeError("pass the observed estimates and the replicates (draw, market)")
-    expected = float(np.mean(rep.reshape(-1, y.size).max(axis=1) >= y.max()))
-    check.close(answer, expected, atol=1e-12, name="P(max y_rep >= max y)")
+def _hidden_move(answer: Any, *, sales: Any, ads: Any, covariates: Any) -> None:
+    moved = unobserved_common_cause(
+        sales, ads, covariates, effect_on_treatment=0.5, effect_on_outcome=2.0,
+        n_simulations=2000, rng=7,
+    )  # fmt: skip
+    # 4 Monte Carlo SEs of the simulated mean, plus 0.01: the formula is exact to order 1/n
+    atol = 4 * moved.std() / np.sqrt(moved.size) + 0.01
+    check.close(answer, moved.mean(), atol=atol, name="where the hidden confounder moves it")
+
+
+def _fwl(answer: Any, *, nl_data: pd.DataFrame) -> None:
+    if not isinstance(nl_data, pd.DataFrame) or not {"demand", "ads", "sales"} <= set(nl_data):
+        raise TypeError("pass the non-linear stores as nl_data=... (demand, ads, sales)")
+    z = nl_data["demand"].to_numpy(float)
+    design = np.column_stack([np.ones(len(z)), nl_data["ads"], z, z**2])
+    coef = np.linalg.lstsq(design, nl_data["sales"].to_numpy(float), rcond=None)[0]
+    check.close(answer, coef[1], atol=1e-8, name="partialled-out effect = OLS coefficient")
+
+
+def _deep_counterfactual(
+    answer: Any, *, unit: pd.DataFrame, noise: pd.DataFrame, resid_sd: float
+) -> None:
+    if not isinstance(unit, pd.DataFrame) or len(unit) != 1:
+        raise TypeError("pass the store as a one-row DataFrame, unit=held_out.loc[[worst]]")
+    truth = NonlinearSCM().counterfactual_sales(unit, noise, unit["ads"].to_numpy() - 1.0)
+    # the network's RMS error in the mean function is at most the held-out residual SD, and a
+    # counterfactual is the difference of two network predictions: allow twice that
+    check.close(answer, truth[0], atol=2 * resid_sd, name="counterfactual sales, 1k fewer ads")
 
 
 EXERCISES = {
     "12-1": Exercise(
-        _p_mu_above,
-        hint="Average the indicator (mu > 0.05) over all chains and draws of pymc_idata.",
-        explanation="Compare it with P(mu > 0): likely positive is not the same as likely "
-        "worth a 5% gain.",
+        _naive_slope,
+        hint=(
+            "The naive slope is Cov(X, Y) / Var(X). With Var(Z) = 1, Var(X) = alpha^2 + sigma_X^2 "
+            "and the demand path adds gamma * alpha / Var(X) to the total effect."
+        ),
+        explanation="The bias gamma * alpha / Var(X) is the whole backdoor path, in one number.",
     ),
     "12-2": Exercise(
-        _confident_markets,
-        hint="Average (theta > 0) over chain and draw of pyro_idata, then keep the markets whose "
-        "probability is at least 0.9, in the order of `markets`.",
-        explanation="Only large markets, or markets whose own data point the same way as the "
-        "population, clear the bar; small markets inherit the population's uncertainty.",
+        _wald,
+        hint="Group by region, take the mean ads and sales, and divide the two differences.",
+        explanation=(
+            "The Wald ratio is the method-of-moments IV estimate; the Bayesian model agrees with "
+            "it and adds an interval that widens honestly when the instrument is weak."
+        ),
     ),
     "12-3": Exercise(
-        _p_new_above,
-        hint="theta_new = mu + tau * z with z = rng.standard_normal(n) for the n flattened draws; "
-        "average (theta_new > 0.05).",
-        explanation="A new market carries the between-market spread tau on top of the "
-        "uncertainty in mu, so its probability is pulled toward one half.",
+        _ate,
+        hint=(
+            "Call poutine.do(pyro_scm, data={'ads': torch.tensor(4.0)})(budget.samples) and the "
+            "same with 2.0, and subtract the two arrays."
+        ),
+        explanation="Under do() every store has the same ads, so demand no longer biases the difference.",
     ),
     "12-4": Exercise(
-        _p_max,
-        hint="Take the maximum over markets (axis=1) of each replicate and compare it with "
-        "y_obs.max(); average the indicator.",
-        explanation="A value far from 0 and 1 says the model replicates the largest estimate. The "
-        "maximum of eight noisy estimates is selected for its luck, so it overstates the "
-        "lift of the market that holds it (the winner's curse), which pooling corrects.",
+        _flip_low,
+        hint=(
+            "Let low = np.quantile(effect_draws, 0.025); solve low - confounder_bias(r, r, "
+            "sd_outcome_resid=sd_y, sd_treatment_resid=sd_x) = 0 for r in (0, 1)."
+        ),
+        explanation="The interval flips long before the estimate itself reaches zero.",
+    ),
+    "12-5": Exercise(
+        _atu,
+        hint=(
+            "Average tau0 + tau1 * z over the untreated stores' demand, draw by draw: "
+            "(tau0[:, None] + tau1[:, None] * z_untreated).mean(axis=1)."
+        ),
+        explanation="The untreated stores have low demand, so the campaign would do less there.",
+    ),
+    "12-6": Exercise(
+        _first_stage_f,
+        hint="F = (slope / se)^2 with se = sqrt(s2 * inv(D'D)[1, 1]) and s2 = RSS / (n - 2).",
+        explanation="For one instrument F = t^2 = R^2 / (1 - R^2) * (n - 2): three routes, one number.",
+    ),
+    "12-7": Exercise(
+        _hidden_move,
+        hint="Use `estimate` and `v_ads` from section 8 with k_X = 0.5 and k_Y = 2.0.",
+        explanation=(
+            "A confounder strong on the treatment attenuates and biases at once; the formula tells "
+            "you the move before you simulate."
+        ),
+    ),
+    "12-8": Exercise(
+        _fwl,
+        hint="Residualise both sales and ads on [1, demand, demand_sq], then slope = r_x.r_y / r_x.r_x.",
+        explanation="Double ML is this recipe with learned regressions and cross-fitting.",
+    ),
+    "12-9": Exercise(
+        _deep_counterfactual,
+        hint=(
+            "deep_counterfactual(worst_row, worst_row['ads'].to_numpy() - 1)[0], inside "
+            "torch.no_grad()."
+        ),
+        explanation="Abduction keeps the store's large residual; a mean prediction would lose it.",
     ),
 }

@@ -1,8 +1,8 @@
-"""Self-checks for notebook 14 (Bayesian neural networks, PyMC with deep-learning components).
+"""Self-checks for notebook 14 (PyMC and Pyro side by side, communicating uncertainty).
 
-Each checker recomputes the answer independently of the notebook's solution: the coverage with
-:func:`helpers.bnn.interval_coverage`, the gradient with ``torch.autograd`` on the torch function
-itself (no PyTensor), and the accuracy from the classifier network the notebook passes in.
+Each checker recomputes the answer exactly from the data the notebook passes in (the markets'
+log odds ratios and standard errors) with the quadrature posterior of notebook 05, and allows a
+few Monte Carlo standard errors estimated from the learner's own draws.
 """
 
 from __future__ import annotations
@@ -10,60 +10,123 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from scipy import stats
 
 from helpers import check
-from helpers.bnn import interval_coverage
 from helpers.exercises import Exercise
+from helpers.hierarchical import HierarchicalQuadrature, normal_hierarchical_posterior
 
-#: The parameter value at which exercise 14-2 asks for the gradient.
-THETA_14_2 = (1.5, 1.0)
-
-
-def _coverage_80(answer: Any, *, draws: Any, y: Any) -> None:
-    expected = interval_coverage(draws, y, 0.8)
-    check.close(answer, expected, atol=1e-9, name="coverage of the central 80% interval")
+#: The priors of the notebook's model: mu ~ Normal(0, 0.3), tau ~ HalfCauchy(0.1).
+MU_SD, TAU_SCALE = 0.3, 0.1
 
 
-def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
-    import torch
+def exact_posterior(log_odds: Any) -> HierarchicalQuadrature:
+    """The exact posterior of the notebook's model for a table of estimates and standard errors.
 
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (2,):
-        raise ValueError(f"the gradient must hold 2 numbers; got shape {got.shape}")
-    theta = torch.tensor(THETA_14_2, dtype=torch.float64, requires_grad=True)
-    sse = ((torch.as_tensor(np.asarray(y, dtype=float)) - fn(theta)) ** 2).sum()
-    (expected,) = torch.autograd.grad(sse, theta)
-    check.close(got, expected.numpy(), atol=1e-8, rtol=1e-8, name="gradient of the SSE")
+    Raises
+    ------
+    TypeError
+        If ``log_odds`` is not a DataFrame with columns ``estimate`` and ``se``.
+    """
+    if not isinstance(log_odds, pd.DataFrame) or not {"estimate", "se"} <= set(log_odds.columns):
+        raise TypeError("pass the `log_odds` table (columns estimate and se) as context")
+    return normal_hierarchical_posterior(
+        log_odds["estimate"].to_numpy(), log_odds["se"].to_numpy(), mu_sd=MU_SD, tau_scale=TAU_SCALE
+    )
 
 
-def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> None:
-    import torch
+def _draws(idata: Any, name: str) -> np.ndarray:
+    if not hasattr(idata, "posterior") or name not in idata.posterior:
+        raise TypeError(f"pass a fit (DataTree) whose posterior has `{name}` as context")
+    return np.asarray(idata.posterior[name].values)
 
-    from helpers.deep import PIXEL_MAX
 
-    with torch.no_grad():
-        guessed = classifier(x / PIXEL_MAX).argmax(-1).cpu().numpy()
-    expected = float(np.mean(guessed == np.asarray(y)))
-    check.close(answer, expected, atol=1e-9, name="accuracy on the unlabelled digits")
+def _indicator_mcse(indicator: np.ndarray) -> float:
+    import arviz as az
+
+    return max(float(np.asarray(az.mcse(indicator.astype(float), method="mean")).ravel()[0]), 1e-3)
+
+
+def _p_mu_above(answer: Any, idata: Any, log_odds: Any) -> None:
+    post = exact_posterior(log_odds)
+    exact = float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
+    mcse = _indicator_mcse(_draws(idata, "mu") > 0.05)
+    check.close(answer, exact, atol=4 * mcse, name="P(mu > 0.05 | y)")
+
+
+def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
+    if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
+        raise TypeError("the answer must be a list of market names")
+    post = exact_posterior(log_odds)
+    theta = _draws(idata, "theta")
+    names = [str(n) for n in log_odds.index]
+    if theta.shape[-1] != len(names):
+        raise TypeError("pass the Pyro NUTS fit (theta by market) as context")
+    unknown = sorted(set(answer) - set(names))
+    if unknown:
+        raise ValueError(f"unknown markets {unknown}; choose from {names}")
+    for k, name in enumerate(names):
+        prob = post.prob_theta_above(k, 0.0)
+        margin = 4 * _indicator_mcse(theta[..., k] > 0)
+        if prob >= 0.9 + margin:
+            check.holds(name in answer, name=f"{name} is confident", detail=f"P = {prob:.3f}")
+        elif prob < 0.9 - margin:
+            check.holds(
+                name not in answer, name=f"{name} is not confident", detail=f"P = {prob:.3f}"
+            )
+    order = [n for n in names if n in answer]
+    check.holds(list(answer) == order, name="markets in the order of `markets`")
+
+
+def _p_new_above(answer: Any, idata: Any, log_odds: Any) -> None:
+    import arviz as az
+
+    mu, tau = _draws(idata, "mu"), _draws(idata, "tau")
+    # the learner averages 1{mu + tau z > 0.05}; given (mu, tau) its mean is q below
+    q = stats.norm.sf((0.05 - mu) / tau)
+    ess = float(np.asarray(az.ess(q, method="mean")).ravel()[0])
+    mcse = np.sqrt(q.var() / ess + np.mean(q * (1 - q)) / q.size)
+    exact = exact_posterior(log_odds).prob_new_above(0.05)
+    check.close(answer, exact, atol=4 * max(float(mcse), 1e-3), name="P(theta_new > 0.05 | y)")
+
+
+def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
+    y = np.asarray(observed, dtype=float)
+    rep = np.asarray(replicated, dtype=float)
+    if y.ndim != 1 or rep.shape[-1] != y.size:
+        raise TypeError("pass the observed estimates and the replicates (draw, market)")
+    expected = float(np.mean(rep.reshape(-1, y.size).max(axis=1) >= y.max()))
+    check.close(answer, expected, atol=1e-12, name="P(max y_rep >= max y)")
 
 
 EXERCISES = {
     "14-1": Exercise(
-        _coverage_80,
-        hint="The central 80% interval runs from the 10% to the 90% quantile of each column "
-        "(axis=0) of the draws; count the held-out points inside, ends included.",
-        explanation="Compare it with 0.8 and the coverages checked above.",
+        _p_mu_above,
+        hint="Average the indicator (mu > 0.05) over all chains and draws of pymc_idata.",
+        explanation="Compare it with P(mu > 0): likely positive is not the same as likely "
+        "worth a 5% gain.",
     ),
     "14-2": Exercise(
-        _sse_gradient,
-        hint="Build sse = ((y_curve - curve_op(theta)) ** 2).sum() on a pt.dvector, take "
-        "pt.grad(sse, theta) and evaluate it at np.array([1.5, 1.0]).",
-        explanation="pt.grad called the Op's pullback, which asked torch.",
+        _confident_markets,
+        hint="Average (theta > 0) over chain and draw of pyro_idata, then keep the markets whose "
+        "probability is at least 0.9, in the order of `markets`.",
+        explanation="Only large markets, or markets whose own data point the same way as the "
+        "population, clear the bar; small markets inherit the population's uncertainty.",
     ),
     "14-3": Exercise(
-        _unlabelled_accuracy,
-        hint="Scale the pixel counts by PIXEL_MAX as in training, take the argmax of the "
-        "classifier's logits, and compare with the true classes.",
-        explanation="These digits trained M2 without their labels.",
+        _p_new_above,
+        hint="theta_new = mu + tau * z with z = rng.standard_normal(n) for the n flattened draws; "
+        "average (theta_new > 0.05).",
+        explanation="A new market carries the between-market spread tau on top of the "
+        "uncertainty in mu, so its probability is pulled toward one half.",
+    ),
+    "14-4": Exercise(
+        _p_max,
+        hint="Take the maximum over markets (axis=1) of each replicate and compare it with "
+        "y_obs.max(); average the indicator.",
+        explanation="A value far from 0 and 1 says the model replicates the largest estimate. The "
+        "maximum of eight noisy estimates is selected for its luck, so it overstates the "
+        "lift of the market that holds it (the winner's curse), which pooling corrects.",
     ),
 }
