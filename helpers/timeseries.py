@@ -108,6 +108,8 @@ def _ar1(n: int, phi: float, rng: np.random.Generator) -> np.ndarray:
 def fourier_features(t: Any, period: float, order: int) -> np.ndarray:
     r"""Seasonal Fourier columns :math:`\sin(2\pi k t / P), \cos(2\pi k t / P)`, k = 1..order.
 
+    Written out in notebook 13, section 2 (``seasonal_features``), and checked against this.
+
     Parameters
     ----------
     t : array-like
@@ -189,6 +191,9 @@ def two_stage_least_squares(
 ) -> tuple[float, float]:
     """The just-identified IV (2SLS) estimate of the treatment's effect, with its standard error.
 
+    Notebook 13 checks its Bayesian IV model against this (section 2); exercise 13-1 computes
+    the same number as a ratio of partialled-out covariances.
+
     Parameters
     ----------
     y, treatment, instrument : array-like, shape (n,)
@@ -248,6 +253,8 @@ def twfe_estimate(
     panel: pd.DataFrame, *, outcome: str = "y", unit: str = "market", time: str = "week"
 ) -> tuple[float, float]:
     """The two-way fixed-effects estimate: outcome on unit and time dummies and the treatment.
+
+    Exercise 13-4 computes it by double demeaning.
 
     Parameters
     ----------
