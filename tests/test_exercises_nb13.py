@@ -1,0 +1,89 @@
+import numpy as np
+import pytest
+
+from helpers import check
+from helpers.exercises import exercise_ids
+from helpers.timeseries import (
+    fourier_features,
+    ols,
+    simulate_pricing,
+    simulate_rollout,
+    simulate_synthetic_control,
+    synthetic_control_weights,
+)
+
+
+def test_ids():
+    assert exercise_ids("13") == ["13-1", "13-2", "13-3", "13-4"]
+
+
+def test_13_1_iv_by_hand():
+    pricing = simulate_pricing(rng=1)
+    d = pricing.data
+    f = np.column_stack(
+        [np.ones(len(d)), fourier_features(d["hour"], 24, 2), fourier_features(d["hour"], 168, 1)]
+    )
+
+    def resid(v):
+        v = np.asarray(v, dtype=float)
+        return v - f @ np.linalg.lstsq(f, v, rcond=None)[0]
+
+    p, q, z = resid(d["log_price"]), resid(d["log_rides"]), resid(d["cost_shock"])
+    check.exercise("13-1", (z @ q) / (z @ p), pricing=pricing)
+    naive = ols(d["log_rides"], np.column_stack([f, d["log_price"]]))[0][-1]
+    with pytest.raises(check.ExerciseIncorrect, match="2SLS"):
+        check.exercise("13-1", naive, pricing=pricing)
+    with pytest.raises(check.ExerciseIncorrect, match="PricingSimulation"):
+        check.exercise("13-1", -1.2, pricing=d)
+    with pytest.raises(check.ExerciseIncorrect, match="single number"):
+        check.exercise("13-1", [1.0, 2.0], pricing=pricing)
+
+
+def test_13_2_lift_probability(rng):
+    n_pre, n = 10, 14
+    rides = np.r_[np.full(n_pre, 40.0), np.full(n - n_pre, 44.0)]
+    y0_draws = rng.normal(40.0, 1.0, size=(2000, n))
+    cumulative = (rides[n_pre:] - y0_draws[:, n_pre:]).sum(axis=1)
+    answer = np.mean(cumulative / y0_draws[:, n_pre:].sum(axis=1) > 0.10)
+    context = {"rides": rides, "y0_draws": y0_draws, "n_pre": n_pre}
+    check.exercise("13-2", answer, **context)
+    with pytest.raises(check.ExerciseIncorrect, match="lift"):
+        check.exercise("13-2", np.mean(cumulative > 0), **context)  # P(effect > 0) instead
+    with pytest.raises(check.ExerciseIncorrect, match="one column per day"):
+        check.exercise("13-2", answer, rides=rides, y0_draws=y0_draws[:, :5], n_pre=n_pre)
+
+
+def test_13_3_placebo_gap():
+    sim = simulate_synthetic_control(rng=2)
+    treated = sim.data["treated"].to_numpy()
+    donors = sim.data.drop(columns="treated").to_numpy()
+    w = synthetic_control_weights(treated[:40], donors[:40])
+    answer = (treated - donors @ w)[40:52].mean()
+    check.exercise("13-3", answer, treated=treated, donors=donors)
+    # weights fitted on the whole pre-period answer another question
+    w52 = synthetic_control_weights(treated[:52], donors[:52])
+    off = (treated - donors @ w52)[52:].mean()  # the real effect, not a placebo
+    with pytest.raises(check.ExerciseIncorrect, match="placebo gap"):
+        check.exercise("13-3", off, treated=treated, donors=donors)
+    with pytest.raises(check.ExerciseIncorrect, match="52 weeks"):
+        check.exercise("13-3", answer, treated=treated[:30], donors=donors[:30])
+
+
+def test_13_4_twfe_by_hand():
+    panel = simulate_rollout(rng=3).data
+
+    def demean(column):
+        v = panel[column]
+        return (
+            v
+            - panel.groupby("market")[column].transform("mean")
+            - panel.groupby("week")[column].transform("mean")
+            + v.mean()
+        ).to_numpy()
+
+    y, d = demean("y"), demean("treated")
+    check.exercise("13-4", (d @ y) / (d @ d), panel=panel)
+    with pytest.raises(check.ExerciseIncorrect, match="TWFE"):
+        check.exercise("13-4", simulate_rollout(rng=3).att, panel=panel)
+    with pytest.raises(check.ExerciseIncorrect, match="DataFrame"):
+        check.exercise("13-4", 0.2, panel=panel.to_numpy())
