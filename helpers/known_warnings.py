@@ -35,8 +35,8 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         r"QuadPotentialFullAdapt is an experimental feature",
         UserWarning,
         r"pymc\.step_methods\.hmc\.quadpotential",
-        "notebook 07 uses dense mass-matrix adaptation (init='jitter+adapt_full') on purpose, to "
-        "show what it buys on a correlated posterior; PyMC flags the feature as experimental.",
+        "notebooks 07 and 11 use dense mass-matrix adaptation (init='jitter+adapt_full') on "
+        "purpose, for correlated posteriors; PyMC flags the feature as experimental.",
     ),
     (
         r"overflow encountered in dot",
@@ -51,7 +51,7 @@ KNOWN_WARNINGS: tuple[tuple[str, type[Warning], str, str], ...] = (
         r"torch\.jit\._trace",
         "Pyro 1.9's NUTS(jit_compile=True) traces the potential with torch.jit.trace, which torch "
         "2.14 deprecates; Pyro has no replacement yet and the traced kernel is what makes Pyro's "
-        "NUTS fast enough for notebook 14.",
+        "NUTS fast enough for notebooks 11 and 14.",
     ),
     (
         r"pkg_resources is deprecated as an API",

@@ -9,7 +9,7 @@ from helpers.exercises import exercise_ids
 
 
 def test_ids():
-    assert exercise_ids("12") == [f"11-{k}" for k in range(1, 10)]
+    assert exercise_ids("12") == [f"12-{k}" for k in range(1, 10)]
 
 
 def test_11_1_naive_slope():
