@@ -79,7 +79,7 @@ def flow():
 
 
 def test_ids():
-    assert exercise_ids("10") == ["10-1", "10-2", "10-3", "10-4"]
+    assert exercise_ids("10") == ["10-1", "10-2", "10-3", "10-4", "10-5"]
 
 
 def test_10_1(trained):
@@ -153,3 +153,18 @@ def test_iw_bound_rises_with_k(trained):
     ]
     assert bounds[0] < bounds[1] < bounds[2]
     assert np.isfinite(bounds).all()
+
+
+def test_10_5():
+    rng = np.random.default_rng(0)
+    is_faulty = np.r_[np.zeros(200), np.ones(100)]
+    score = rng.normal(size=300) + 1.5 * is_faulty
+    threshold = np.quantile(score[is_faulty == 1], 0.1)
+    right = np.mean(score[is_faulty == 0] >= threshold)
+    context = {"score": score, "is_faulty": is_faulty}
+    check.exercise("10-5", right, **context)
+    flagged_all = np.mean(score >= threshold)  # averaged over every scan
+    with pytest.raises(check.ExerciseIncorrect, match="false-alarm rate: expected .* got "):
+        check.exercise("10-5", flagged_all, **context)
+    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
+        check.exercise("10-5", 1 - right, **context)  # share of clean scans not flagged

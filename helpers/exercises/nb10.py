@@ -4,8 +4,9 @@ Each checker recomputes the answer independently of the notebook's solution, fro
 and the flow the notebook writes out and passes in (``encoder(x)`` returns the mean and sd of
 q(z | x) for pixel counts x, ``decoder(z)`` the logits of the pixels): a count from the data's
 shape, the KL term with ``torch.distributions.kl_divergence``, the flow's density with
-``log_prob``, and the importance-weighted bound with its own draws (under a forked, fixed torch
-seed, so checking never changes the notebook's random stream).
+``log_prob``, the importance-weighted bound with its own draws (under a forked, fixed torch
+seed, so checking never changes the notebook's random stream), and a false-alarm rate from
+the scores and labels.
 """
 
 from __future__ import annotations
@@ -94,6 +95,15 @@ def _iw_bound(answer: Any, *, encoder: Any, decoder: Any, data: Any) -> None:
     check.close(answer, expected, atol=4 * se, name=f"importance-weighted bound, K={IW_SAMPLES}")
 
 
+def _false_alarms(answer: Any, *, score: Any, is_faulty: Any) -> None:
+    score, is_faulty = np.asarray(score, dtype=float), np.asarray(is_faulty)
+    threshold = np.quantile(score[is_faulty == 1], 0.1)
+    clean = score[is_faulty == 0]
+    expected = float(np.mean(clean >= threshold))
+    # another quantile convention moves the threshold past at most a scan or two
+    check.close(answer, expected, atol=2 / len(clean), name="false-alarm rate")
+
+
 EXERCISES = {
     "10-1": Exercise(
         _local_parameters,
@@ -118,5 +128,11 @@ EXERCISES = {
         hint="log_w has shape (K, n): log p(z) + log p(x | z) - log q(z | x) for each draw; "
         "L_K = logsumexp over the K draws minus log K, then average over digits.",
         explanation="The bound rises above the ELBO, towards log p(x), as K grows.",
+    ),
+    "10-5": Exercise(
+        _false_alarms,
+        hint="Flag with score >= threshold, then average the flags over the clean scans only "
+        "(is_faulty == 0), not over all scans or the faulty ones.",
+        explanation="One point of the ROC curve: its x at a true-positive rate of 90%.",
     ),
 }
