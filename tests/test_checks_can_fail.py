@@ -48,6 +48,11 @@ ZERO_SCALE: dict[tuple[str, str], tuple[float, str]] = {
     ),
     ("07_inference_algorithms", "NUTS means"): (1.0, "as for the HMC mean: unit-SD target"),
     ("07_inference_algorithms", "NUTS means, diagonal mass"): (1.0, "as for the HMC mean"),
+    ("12_causal_models", "placebo: mean effect 0"): (
+        0.5,
+        "the true effect of ads (0.5): a placebo treatment that picked up half of the real "
+        "effect would be a failed refutation; the check allows 4 Monte Carlo SE of the mean",
+    ),
 }
 
 #: (notebook stem, check name) -> why the check may accept a factor of two or a sign flip.
@@ -95,8 +100,38 @@ CAN_FAIL_EXEMPT: dict[tuple[str, str], str] = {
     ),
     ("07_inference_algorithms", "beta within 4 SDs"): (
         "the two slopes are strongly negatively correlated, so each alone is known only to "
-        "within a factor of two (the section's point); alpha and the fit's diagnostics are "
-        "checked beside them"
+        "within a factor of two (the section's point); the fit's diagnostics and its "
+        "agreement with ADVI and SVI are checked beside them"
+    ),
+    ("07_inference_algorithms", "alpha within 4 SDs"): (
+        "alpha's posterior SD is about an eighth of its value, so a 4-SD recovery band (what "
+        "holds on any seed) reaches half of it; the sampler is checked tightly against the "
+        "exact targets of sections 1-4 and against ADVI and SVI beside it"
+    ),
+    ("09_latent_variable_models", "posterior predictive p-value of BC, mixture"): (
+        "a band, not an estimate: the right model's p-value only has to be unextreme; the "
+        "single Normal's p-value below 0.005 just above it is the check that fails a bad model"
+    ),
+    ("14_practitioners_playbook", "p_B(Q) is not extreme"): (
+        "a band, not an estimate, as in notebook 04; Pyro's and PyMC's p-values are checked "
+        "against each other within their Monte Carlo error"
+    ),
+    ("12_causal_models", "s = 0.5: true effect within 4 posterior SDs"): (
+        "the section's point is that allowing an exclusion violation widens the interval "
+        "honestly (the widths are checked to grow with s); at s = 0.5 the band is meant to be "
+        "wide, and the check is only that the truth stays inside it"
+    ),
+    ("12_causal_models", "s = 1: true effect inside the 95% interval"): ("as for s = 0.5"),
+    ("12_causal_models", "ATT - ATE within 4 posterior SDs"): (
+        "the gap between two estimands from one dataset of a few hundred stores is known to "
+        "about a quarter of its size; ATE and ATT are each checked against the truth, and the "
+        "ordering ATT > ATE is checked on the truth"
+    ),
+    ("12_causal_models", "DML within 4 se, linear"): (
+        "with gradient-boosted nuisance models on a few hundred stores double ML's standard "
+        "error is about 0.07, so 4 SE reach half the effect of 0.5; the code is checked exactly "
+        "against the tested helper, and with the non-linear confounder (SE about 0.03) the "
+        "same check rejects a halved effect"
     ),
     ("01_distributions", "true click rate within 4 posterior SDs"): (
         "a coverage statement about 40 visitors: the section shows how wide a 95% interval from "
