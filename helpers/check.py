@@ -12,8 +12,11 @@ as a JSON line, with what it was compared against (expected value and allowed di
 or bound), so tests can compare two runs of a notebook number by number and ask of every check
 whether it could fail (``tests/test_checks_can_fail.py``).
 
-Exercise self-checks go through :func:`exercise`, which looks the exercise up in
-:mod:`helpers.exercises`.
+Exercise self-checks go through :func:`exercise` and :func:`reveal`, thin entry points to
+:mod:`helpers.exercises`: a wrong answer raises :class:`AnswerIncorrect`, an answer of the wrong
+form (a string, two numbers where three are asked for) raises :class:`AnswerMalformed`, both
+:class:`ExerciseFeedback` (an ``AssertionError``, so a failing self-check fails its cell);
+anything else a checker raises is a bug in the checker or in the notebook's call and propagates.
 
 Introduced in notebook 01.
 """
@@ -22,16 +25,26 @@ from __future__ import annotations
 
 import contextvars
 import json
-import math
 import numbers
 import os
 from typing import Any
 
 import numpy as np
 
+from helpers import _validate as v
+from helpers.exercises.feedback import (
+    AnswerIncorrect,
+    AnswerMalformed,
+    ExerciseFeedback,
+    exercise,
+    reveal,
+)
+
 __all__ = [
     "CheckFailed",
-    "ExerciseIncorrect",
+    "ExerciseFeedback",
+    "AnswerIncorrect",
+    "AnswerMalformed",
     "close",
     "inside",
     "less",
@@ -40,63 +53,67 @@ __all__ = [
     "recovered",
     "record",
     "exercise",
+    "reveal",
 ]
 
 _SILENT: contextvars.ContextVar[bool] = contextvars.ContextVar("_SILENT", default=False)
 
 
 class CheckFailed(AssertionError):
-    """A result disagreed with the truth it was checked against."""
+    """A result disagreed with the truth it was checked against.
 
+    Besides the message, it carries the parts an exercise's feedback shows separately: ``name``
+    (what was checked), ``got`` (the checked value, formatted) and ``expected`` (what it was
+    compared with, formatted: ``"21 ± 0"``, ``"inside [0.1, 0.3]"``, ``"> 200"``), each ``None``
+    when not applicable.
+    """
 
-class ExerciseIncorrect(AssertionError):
-    """An exercise answer did not pass its self-check."""
+    def __init__(
+        self,
+        message: str,
+        *,
+        name: str | None = None,
+        got: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.name, self.got, self.expected = name, got, expected
 
 
 def _name(name: Any) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise ValueError(f"`name` must be a non-empty string describing the check; got {name!r}")
-    return name
+    return v.text(name, "name")
 
 
 def _array(value: Any, argument: str) -> np.ndarray:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{argument}` must be a number or an array of numbers; got a string")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{argument}` must be a number or an array of numbers; got {type(value).__name__}"
-        ) from err
-    if np.isnan(arr).any():
-        raise ValueError(f"`{argument}` must not contain NaN; got {value!r}")
-    return arr
+    return v.array(value, argument, finite=False)
 
 
 def _tolerance(value: Any, argument: str) -> float | np.ndarray:
-    if isinstance(value, bool) or isinstance(value, (str, bytes)):
-        raise TypeError(
-            f"`{argument}` must be a real number or an array of them; got {type(value).__name__}"
-        )
+    if isinstance(value, (str, bytes, bool, np.bool_)):
+        raise v.fail_type(argument, "a real number >= 0 or an array of them", value)
     if isinstance(value, numbers.Real):
-        if not math.isfinite(float(value)) or value < 0:
-            raise ValueError(f"`{argument}` must be a finite number >= 0; got {value!r}")
-        return float(value)
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{argument}` must be a real number or an array of them; got {type(value).__name__}"
-        ) from err
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        raise ValueError(f"`{argument}` must hold finite numbers >= 0; got {value!r}")
-    return arr
+        return v.real(value, argument, nonnegative=True)
+    return v.array(value, argument, nonnegative=True)
 
 
-def _fmt(arr: np.ndarray) -> str:
+def _fmt(arr: np.ndarray, digits: int = 4) -> str:
     if arr.ndim == 0:
-        return f"{float(arr):.4g}"
-    return np.array2string(arr, precision=4, separator=", ", threshold=12)
+        return f"{float(arr):.{digits}g}"
+    return np.array2string(
+        arr,
+        separator=", ",
+        threshold=12,
+        formatter={"float_kind": lambda x: f"{x:.{digits}g}"},
+    )
+
+
+def _digits(a: Any, b: Any) -> int:
+    """Significant digits (4 to 17) at which two different numbers also print differently."""
+    a, b = float(a), float(b)
+    digits = 4
+    while a != b and digits < 17 and f"{a:.{digits}g}" == f"{b:.{digits}g}":
+        digits += 1
+    return digits
 
 
 def record(name: str, value: Any, **compared: Any) -> None:
@@ -192,9 +209,16 @@ def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, n
     bad = np.argmax(off - allowed)
     index = tuple(int(i) for i in np.unravel_index(bad, off.shape))
     where = "" if off.ndim == 0 else f" (worst at index {index})"
+    # print both with enough digits that they differ where they differ beyond the tolerance
+    digits = _digits(want_b.flat[bad], got_b.flat[bad])
+    shown_want, shown_got = _fmt(want, digits), _fmt(got, digits)
+    expected = f"{shown_want} \u00b1 {_fmt(np.max(allowed))}"
     raise CheckFailed(
-        f"\u2717 {name}: expected {_fmt(want)} \u00b1 {_fmt(np.max(allowed))}, got {_fmt(got)}; "
-        f"off by {float(off.flat[bad]):.4g} where {float(allowed.flat[bad]):.4g} is allowed{where}"
+        f"\u2717 {name}: expected {expected}, got {shown_got}; "
+        f"off by {float(off.flat[bad]):.4g} where {float(allowed.flat[bad]):.4g} is allowed{where}",
+        name=name,
+        got=shown_got,
+        expected=expected,
     )
 
 
@@ -242,7 +266,12 @@ def inside(value: Any, interval: Any, *, name: str) -> None:
     if np.all(ok):
         _report(name, f"{_fmt(got)} lies inside {shown}", got, kind="inside", interval=bounds)
         return
-    raise CheckFailed(f"\u2717 {name}: expected inside {shown}, got {_fmt(got)}")
+    raise CheckFailed(
+        f"\u2717 {name}: expected inside {shown}, got {_fmt(got)}",
+        name=name,
+        got=_fmt(got),
+        expected=f"inside {shown}",
+    )
 
 
 def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> None:
@@ -315,7 +344,17 @@ def _compare(a: Any, b: Any, name: str, smaller: bool) -> None:
             name, f"{_fmt(x)} {sign} {_fmt(y)}", x, kind="less" if smaller else "greater", bound=y
         )
         return
-    raise CheckFailed(f"\u2717 {name}: expected {_fmt(x)} {sign} {_fmt(y)}, which does not hold")
+    pairs = np.broadcast_arrays(x, y)
+    digits = max(
+        (_digits(a, b) for a, b in zip(pairs[0].flat, pairs[1].flat, strict=True)), default=4
+    )
+    shown_x, shown_y = _fmt(x, digits), _fmt(y, digits)
+    raise CheckFailed(
+        f"\u2717 {name}: expected {shown_x} {sign} {shown_y}, which does not hold",
+        name=name,
+        got=shown_x,
+        expected=f"{sign} {shown_y}",
+    )
 
 
 def less(a: Any, b: Any, *, name: str) -> None:
@@ -364,51 +403,8 @@ def holds(condition: Any, *, name: str, detail: str = "") -> None:
     ✓ flags the funnel: divergences > 0
     """
     name = _name(name)
-    if not isinstance(condition, (bool, np.bool_)):
-        raise TypeError(f"`condition` must be a bool; got {type(condition).__name__}")
+    v.flag(condition, "condition")
     if condition:
         _report(name, detail or "holds", 1.0, kind="holds")
         return
-    raise CheckFailed(f"\u2717 {name}: does not hold{': ' + detail if detail else ''}")
-
-
-def exercise(exercise_id: str, answer: Any, /, **context: Any) -> None:
-    """Self-check an exercise answer and say whether it is right, and why not.
-
-    Parameters
-    ----------
-    exercise_id : str
-        ``"NN-k"``: notebook number and exercise number, e.g. ``"02-1"``.
-    answer : object
-        The learner's answer. ``...`` (Ellipsis, what student notebooks start with) means
-        "not answered yet": the call prints a reminder instead of judging.
-    **context
-        Values from the notebook that the checker needs to judge the answer.
-
-    Returns nothing (so a notebook cell shows only the printed verdict).
-
-    Raises
-    ------
-    ExerciseIncorrect
-        When the answer is wrong; the message says what was expected and gives a hint.
-    ValueError
-        If no exercise has that id.
-    """
-    from helpers.exercises import get_exercise
-
-    spec = get_exercise(exercise_id)
-    if answer is Ellipsis:
-        print(
-            f"Exercise {exercise_id}: no answer yet. Replace the `...` above with your answer and run both cells again."
-        )
-        return
-    token = _SILENT.set(True)
-    try:
-        spec.checker(answer, **context)
-    except (CheckFailed, TypeError, ValueError) as err:
-        raise ExerciseIncorrect(
-            f"Exercise {exercise_id}: not yet. {err}\nHint: {spec.hint}"
-        ) from None
-    finally:
-        _SILENT.reset(token)
-    print(f"\u2713 Exercise {exercise_id}: correct. {spec.explanation}".rstrip())
+    raise CheckFailed(f"\u2717 {name}: does not hold{': ' + detail if detail else ''}", name=name)

@@ -31,12 +31,12 @@ def test_close_on_arrays_names_the_worst_element():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"actual": np.nan, "expected": 1.0}, ValueError, "`actual` must not contain NaN"),
-        ({"actual": "1", "expected": 1.0}, TypeError, "`actual` must be a number"),
+        ({"actual": np.nan, "expected": 1.0}, ValueError, "`actual` must be an array without NaN"),
+        ({"actual": "1", "expected": 1.0}, TypeError, "`actual` must be an array of numbers"),
         (
             {"actual": 1.0, "expected": 1.0, "atol": -1},
             ValueError,
-            "`atol` must be a finite number >= 0",
+            "`atol` must be a number >= 0",
         ),
         (
             {"actual": 1.0, "expected": 1.0, "rtol": "0.1"},
@@ -100,7 +100,7 @@ def test_holds():
     check.holds(np.bool_(True), name="c")
     with pytest.raises(check.CheckFailed, match="c: does not hold: why"):
         check.holds(False, name="c", detail="why")
-    with pytest.raises(TypeError, match="`condition` must be a bool"):
+    with pytest.raises(TypeError, match="`condition` must be True or False"):
         check.holds(np.array([True, True]), name="c")
 
 
@@ -151,7 +151,7 @@ def test_close_takes_a_tolerance_per_element():
     check.close([1.0, 2.0], [1.05, 2.5], atol=[0.1, 0.6], name="vec")
     with pytest.raises(check.CheckFailed, match=r"worst at index \(1,\)"):
         check.close([1.0, 2.0], [1.05, 2.5], atol=[0.1, 0.4], name="vec")
-    with pytest.raises(ValueError, match="`atol` must hold finite numbers >= 0"):
+    with pytest.raises(ValueError, match="`atol` must be an array of numbers >= 0"):
         check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, -1.0], name="vec")
     with pytest.raises(ValueError, match="broadcastable shapes"):
         check.close([1.0, 2.0], [1.0, 2.0], atol=[0.1, 0.1, 0.1], name="vec")
@@ -179,5 +179,28 @@ def test_recovered_validates(rng):
         check.recovered(1.0, 1.0, name="x")
     with pytest.raises(ValueError, match="must have chain/draw or sample dims"):
         check.recovered(1.0, xr.DataArray(np.ones(3), dims=["obs"]), name="x")
-    with pytest.raises(ValueError, match="`sds` must be a finite number >= 0"):
+    with pytest.raises(ValueError, match="`sds` must be a number >= 0"):
         check.recovered(1.0, np.ones(3), sds=-1, name="x")
+
+
+def test_close_prints_expected_and_got_with_digits_that_differ():
+    # at 4 significant digits both would print as 0.1235
+    with pytest.raises(check.CheckFailed) as info:
+        check.close(0.12346, 0.123456789, atol=1e-7, name="p")
+    assert "expected 0.123457 \u00b1 1e-07, got 0.12346" in str(info.value)
+    err = info.value
+    assert (err.name, err.expected, err.got) == ("p", "0.123457 \u00b1 1e-07", "0.12346")
+    with pytest.raises(check.CheckFailed, match=r"expected \[1, 2\.000001\] .* got \[1, 2\]"):
+        check.close([1.0, 2.0], [1.0, 2.000001], atol=1e-9, name="v")
+
+
+def test_failed_comparisons_carry_their_parts():
+    with pytest.raises(check.CheckFailed) as info:
+        check.greater(1.00001, 1.00002, name="ess")
+    assert (info.value.expected, info.value.got) == ("> 1.00002", "1.00001")
+    with pytest.raises(check.CheckFailed) as info:
+        check.inside(2.0, (0.0, 1.0), name="in")
+    assert info.value.expected == "inside [0, 1]"
+    with pytest.raises(check.CheckFailed) as info:
+        check.holds(False, name="c")
+    assert info.value.expected is None and info.value.name == "c"

@@ -9,6 +9,7 @@ from scipy import stats
 from helpers import check
 from helpers.exercises import exercise_ids, nb03
 from helpers.regression import prediction_table
+from tests.test_exercises import assert_teaches
 
 
 @pytest.fixture
@@ -36,16 +37,15 @@ def test_ids():
 def test_03_1():
     p = 13 / 82
     check.exercise("03-1", np.sqrt(p * (1 - p) / 80))
-    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
-        check.exercise("03-1", np.sqrt(0.15 * 0.85 / 80))  # unsmoothed share
-    with pytest.raises(check.ExerciseIncorrect, match="single number"):
+    assert_teaches("03-1", np.sqrt(0.15 * 0.85 / 80))  # unsmoothed share
+    with pytest.raises(check.AnswerMalformed, match="expects one number .* a list of 2 items"):
         check.exercise("03-1", [0.04, 0.05])
 
 
 def test_03_2(idata):
     draws = idata.posterior["beta"].sel(feature="burstiness")
     check.exercise("03-2", float((draws > 0.04).mean()), idata=idata)
-    with pytest.raises(check.ExerciseIncorrect):
+    with pytest.raises(check.AnswerIncorrect):
         check.exercise("03-2", float((draws > 0.03).mean()), idata=idata)
 
 
@@ -56,7 +56,7 @@ def test_03_3(rng):
     inside = (rows["share"] >= table["2.5%"]) & (rows["share"] <= table["97.5%"])
     right = float(inside[few].mean())
     check.exercise("03-3", right, table=table, rows=rows)
-    with pytest.raises(check.ExerciseIncorrect):
+    with pytest.raises(check.AnswerIncorrect):
         check.exercise("03-3", float(inside.mean()), table=table, rows=rows)  # all rows
 
 
@@ -83,5 +83,5 @@ def test_03_4(idata, rng):
     # forgetting the account-to-account scatter sigma and the binomial noise: P(mu > 0.36)
     mu = post["alpha"].values + nb03.NEW_ACCOUNT @ post["beta"].values
     wrong = float(np.mean(stats.binom.sf(17, 50, mu) > 0.5))
-    with pytest.raises(check.ExerciseIncorrect, match="18 or more"):
+    with pytest.raises(check.AnswerIncorrect, match="18 or more"):
         check.exercise("03-4", wrong, idata=idata)

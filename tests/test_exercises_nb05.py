@@ -4,6 +4,7 @@ import pytest
 from helpers import check
 from helpers.exercises import exercise_ids, nb05
 from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, simulate_segments
+from tests.test_exercises import assert_teaches
 
 
 def _posterior_draws(rng, draws=1000):
@@ -36,9 +37,8 @@ def test_05_1():
     from helpers.hierarchical import precision_weighted_mean
 
     check.exercise("05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS[1:], EIGHT_SCHOOLS_SE[1:]))
-    with pytest.raises(check.ExerciseIncorrect, match="Hint: Drop the first"):
-        check.exercise("05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE))
-    with pytest.raises(check.ExerciseIncorrect, match="tuple"):
+    assert_teaches("05-1", precision_weighted_mean(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE))
+    with pytest.raises(check.AnswerMalformed, match="expects 2 numbers"):
         check.exercise("05-1", 6.07)
 
 
@@ -52,9 +52,9 @@ def test_05_2():
     )
     check.exercise("05-2", float(np.sqrt(np.mean((pooled - exp.true_lift) ** 2))), experiment=exp)
     wrong = float(np.sqrt(np.mean((exp.lift_mean - exp.true_lift) ** 2)))  # uses the hidden truth
-    with pytest.raises(check.ExerciseIncorrect, match="complete-pooling RMSE"):
-        check.exercise("05-2", wrong, experiment=exp)
-    with pytest.raises(check.ExerciseIncorrect, match="SegmentExperiment"):
+    assert "complete-pooling RMSE" in assert_teaches("05-2", wrong, experiment=exp)
+    # the wrong context is the notebook's bug, not the learner's: it propagates as is
+    with pytest.raises(TypeError, match="SegmentExperiment"):
         check.exercise("05-2", 0.1, experiment=exp.data)
 
 
@@ -64,9 +64,8 @@ def test_05_3_reference_passes_and_no_pooling_answer_fails(rng):
     check.exercise("05-3", answer, idata=idata)
     from scipy import stats
 
-    with pytest.raises(check.ExerciseIncorrect, match="theta_A > 10"):
-        check.exercise("05-3", float(stats.norm.sf(10, 28, 15)), idata=idata)
-    with pytest.raises(check.ExerciseIncorrect, match="non-centered fit"):
+    assert "theta_A > 10" in assert_teaches("05-3", float(stats.norm.sf(10, 28, 15)), idata=idata)
+    with pytest.raises(TypeError, match="non-centered fit"):
         check.exercise("05-3", answer, idata=None)
 
 
@@ -76,5 +75,4 @@ def test_05_4_reference_passes_and_mu_alone_fails(rng):
     tau = idata.posterior["tau"].values.ravel()
     answer = float((mu + tau * rng.standard_normal(mu.size) > 0).mean())
     check.exercise("05-4", answer, idata=idata)
-    with pytest.raises(check.ExerciseIncorrect, match="theta_new > 0"):
-        check.exercise("05-4", float((mu > 0).mean()), idata=idata)
+    assert "theta_new > 0" in assert_teaches("05-4", float((mu > 0).mean()), idata=idata)

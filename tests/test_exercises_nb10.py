@@ -9,6 +9,7 @@ import torch
 from helpers import check, seed_torch
 from helpers.deep import PIXEL_MAX, load_digits_data, make_moons_data
 from helpers.exercises import exercise_ids, nb10
+from tests.test_exercises import assert_teaches
 
 
 class _Encoder(torch.nn.Module):
@@ -85,8 +86,7 @@ def test_ids():
 def test_10_1(trained):
     _, _, data = trained
     check.exercise("10-1", 2 * 2 * 480, latent_dim=2, data=data)
-    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
-        check.exercise("10-1", 2 * 2 * 400, latent_dim=2, data=data)  # training digits only
+    assert_teaches("10-1", 2 * 2 * 400, latent_dim=2, data=data)  # training digits only
 
 
 def _closed_form_kl(encoder, data, variance_for_sd=False):
@@ -100,10 +100,8 @@ def test_10_2(trained):
     encoder, _, data = trained
     check.exercise("10-2", _closed_form_kl(encoder, data), encoder=encoder, data=data)
     wrong = _closed_form_kl(encoder, data, variance_for_sd=True)
-    with pytest.raises(
-        check.ExerciseIncorrect, match=r"average KL\(q\(z\|x\) \|\| p\(z\)\): expected .* got "
-    ):
-        check.exercise("10-2", wrong, encoder=encoder, data=data)
+    message = assert_teaches("10-2", wrong, encoder=encoder, data=data)
+    assert "average KL(q(z|x) || p(z)): expected" in message
 
 
 def test_10_3(flow):
@@ -119,13 +117,10 @@ def test_10_3(flow):
         wrong = flow.base_dist.log_prob(y).numpy()  # Jacobian forgotten
     flow.clear_cache()
     check.exercise("10-3", right, flow=flow, points=points)
-    with pytest.raises(
-        check.ExerciseIncorrect, match="log-densities by change of variables: expected .* got "
-    ):
-        check.exercise("10-3", wrong, flow=flow, points=points)
-    with pytest.raises(check.ExerciseIncorrect, match="must be a ndarray"):
-        check.exercise("10-3", right.tolist(), flow=flow, points=points)
-    with pytest.raises(check.ExerciseIncorrect, match="expected 30 log-densities"):
+    message = assert_teaches("10-3", wrong, flow=flow, points=points)
+    assert "log-densities by change of variables: expected" in message
+    check.exercise("10-3", right.tolist(), flow=flow, points=points)  # a list is as good
+    with pytest.raises(check.AnswerMalformed, match=r"one log-density per point \(30\)"):
         check.exercise("10-3", right[:10], flow=flow, points=points)
 
 
@@ -141,7 +136,7 @@ def test_10_4(trained):
     elbo = nb10.importance_weighted_bound(
         encoder, decoder, data.x_test, num_samples=1, seed=7
     ).mean()
-    with pytest.raises(check.ExerciseIncorrect, match="importance-weighted bound"):
+    with pytest.raises(check.AnswerIncorrect, match="importance-weighted bound"):
         check.exercise("10-4", float(elbo), **nets, data=data)
 
 
@@ -164,7 +159,6 @@ def test_10_5():
     context = {"score": score, "is_faulty": is_faulty}
     check.exercise("10-5", right, **context)
     flagged_all = np.mean(score >= threshold)  # averaged over every scan
-    with pytest.raises(check.ExerciseIncorrect, match="false-alarm rate: expected .* got "):
-        check.exercise("10-5", flagged_all, **context)
-    with pytest.raises(check.ExerciseIncorrect, match="Hint"):
+    assert "false-alarm rate: expected" in assert_teaches("10-5", flagged_all, **context)
+    with pytest.raises(check.AnswerIncorrect, match="Hint"):
         check.exercise("10-5", 1 - right, **context)  # share of clean scans not flagged

@@ -11,7 +11,7 @@ import numpy as np
 from scipy import integrate, special, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 from helpers.probability import MCEstimate, positive_predictive_value
 
 ORDERS_RATE = 12.0
@@ -44,8 +44,6 @@ def exact_tail_of_sum() -> float:
 
 
 def _mc_tail(answer: Any) -> None:
-    if not isinstance(answer, MCEstimate):
-        raise TypeError("the answer must be the MCEstimate that mc_estimate(...) returns")
     exact = exact_tail_of_sum()
     check.close(answer.mean, exact, atol=4 * answer.se, name="Monte Carlo estimate (4 SE)")
     expected_se = np.sqrt(exact * (1 - exact) / answer.n)
@@ -72,25 +70,40 @@ def _mixture_prior(answer: Any) -> None:
 EXERCISES = {
     "01-1": Exercise(
         _staffing,
-        hint="You want the smallest k with P(orders <= k) >= 0.99: that is a quantile, the ppf.",
+        answer=Answer.integer("the number of orders to staff for"),
+        hint="You want the smallest number of orders k that covers 99% of days: a quantile of "
+        "the daily orders' distribution, not its mean plus a guess.",
+        solution="stats.poisson(12).ppf(0.99): the smallest k with P(orders <= k) >= 0.99.",
         explanation="The 99% quantile of Poisson(12) is well above the mean of 12.",
     ),
     "01-2": Exercise(
         _two_positives,
-        hint="The posterior after the first test is the prior for the second: apply Bayes twice.",
-        explanation="A second independent positive raises the probability far more than the first did.",
+        answer=Answer.probability("P(condition | two positive tests)"),
+        hint="After the first positive test your belief is no longer the 1% prevalence: what "
+        "you believe after one test is what you start from for the second.",
+        solution="Apply Bayes twice: after_one = positive_predictive_value(0.01, 0.95, 0.95), "
+        "then positive_predictive_value(after_one, 0.95, 0.95).",
+        explanation="A second independent positive raises the probability far more than the "
+        "first did.",
     ),
     "01-3": Exercise(
         _mc_tail,
-        hint="Draw X and Y with rng, form the indicator (x + y > 10) and pass it to mc_estimate.",
+        answer=Answer.instance(MCEstimate, "the result of mc_estimate(...)"),
+        hint="A probability is the mean of an indicator: simulate both delivery times, and "
+        "estimate how often their sum exceeds 10, with its Monte Carlo error.",
+        solution="x = stats.gamma(2, scale=2).rvs(size=n, random_state=rng); y = "
+        "stats.expon(scale=3).rvs(size=n, random_state=rng); mc_estimate(x + y > 10).",
         explanation="The error bar you report is what the check used as its tolerance.",
     ),
     "01-4": Exercise(
         _mixture_prior,
-        hint=(
-            "Evaluate the mixture prior density on the grid (0.5 * Beta(2, 18).pdf + 0.5 * 1), "
-            "pass it as prior= to grid_posterior, and integrate the density above 0.2."
-        ),
-        explanation="A mixture of Beta priors is still conjugate: the checker used that closed form.",
+        answer=Answer.probability("P(rate > 0.2 | 7 of 40) under the mixture prior"),
+        hint="The grid posterior takes any prior density: the prior here is the average of two "
+        "Beta densities, and the answer is the posterior mass above 0.2, not the flat prior's.",
+        solution="prior(t) = 0.5 * stats.beta(2, 18).pdf(t) + 0.5 * stats.beta(1, 1).pdf(t); "
+        "grid, density = grid_posterior(7, 40, prior=prior); integrate the density above 0.2 "
+        "with np.trapezoid.",
+        explanation="A mixture of Beta priors is still conjugate: the checker used that closed "
+        "form.",
     ),
 }

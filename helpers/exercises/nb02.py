@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from scipy import integrate, special, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.check import AnswerMalformed
+from helpers.exercises import Answer, Exercise
 
 CHECKOUT = {"successes": (118, 141), "trials": (2450, 2380)}
 THREE_WAY = {
@@ -63,9 +63,7 @@ def _p_checkout(answer: Any) -> None:
 def _checkout_loss(answer: Any) -> None:
     (yc, yt), (nc, nt) = CHECKOUT["successes"], CHECKOUT["trials"]
     old, new = stats.beta(*_flat(yc, nc)), stats.beta(*_flat(yt, nt))
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (2,):
-        raise ValueError(f"the answer must hold 2 losses [old, new]; got shape {got.shape}")
+    got = answer
     expected = [positive_part_mean(new, old), positive_part_mean(old, new)]
     check.close(got, expected, atol=1e-7, name="expected losses [keep old, ship new]")
 
@@ -89,13 +87,11 @@ def _visitors_needed(answer: Any, *, clicks: Any, visitors: Any) -> None:
 
 
 def _three_way(answer: Any) -> None:
-    if not isinstance(answer, pd.DataFrame):
-        raise TypeError(f"the answer must be a pandas DataFrame; got {type(answer).__name__}")
     names = list(THREE_WAY["names"])
-    missing = {"P(best)", "expected loss"} - set(answer.columns)
-    if missing or sorted(map(str, answer.index)) != sorted(names):
-        raise ValueError(
-            f"`three_way` must have columns 'P(best)' and 'expected loss' and index {names}"
+    if sorted(map(str, answer.index)) != sorted(names):
+        raise AnswerMalformed(
+            f"the table must have one row per version, indexed by {names}; "
+            f"yours has {list(answer.index)}"
         )
     a, b = THREE_WAY["prior"]
     generator = np.random.default_rng(20_260_202)  # the checker's own stream, fixed
@@ -129,28 +125,46 @@ def _three_way(answer: Any) -> None:
 EXERCISES = {
     "02-1": Exercise(
         _p_checkout,
-        hint="Build both flat-prior posteriors with posteriors([...], [...]) and pass the new "
-        "button's posterior first to prob_greater.",
-        explanation="The checker used a closed-form sum instead of quadrature and got the same number.",
+        answer=Answer.probability("P(new button > old button)"),
+        hint="Each button's conversion rate gets its own posterior from its own clicks and "
+        "visitors; the question is how often the new button's rate beats the old one's, so "
+        "order matters.",
+        solution="checkout_posteriors = posteriors([118, 141], [2450, 2380]); "
+        "prob_greater(checkout_posteriors[1], checkout_posteriors[0]).",
+        explanation="The checker used a closed-form sum instead of quadrature and got the same "
+        "number.",
     ),
     "02-2": Exercise(
         _checkout_loss,
-        hint="expected_loss(checkout_posteriors) returns [loss of the old, loss of the new], as "
-        "proportions; do not multiply by 100.",
-        explanation="The loss of shipping the new button is far below 0.001: ship it. The loss rule "
-        "weighs how much you could lose, not only how often you would be wrong.",
+        answer=Answer.vector(2, "the expected loss of [keeping the old, shipping the new]"),
+        hint="The loss of a choice is how much conversion rate you give up, on average, in the "
+        "worlds where the other button is better: one number per choice, as a proportion "
+        "(not in percent), the old button's first.",
+        solution="expected_loss(checkout_posteriors), which returns [loss of the old, loss of "
+        "the new].",
+        explanation="The loss of shipping the new button is far below 0.001: ship it. The loss "
+        "rule weighs how much you could lose, not only how often you would be wrong.",
     ),
     "02-3": Exercise(
         _visitors_needed,
-        hint="The width shrinks like 1/sqrt(visitors): halving it takes about four times the "
-        "traffic, not twice. Solve width(m) = width(1) / 2 for m, then multiply by the visitors so far.",
-        explanation="Precision is expensive: each halving of the interval costs four times the traffic.",
+        answer=Answer.number("the total number of visitors"),
+        hint="Think about how the width of an interval for a difference of rates shrinks as "
+        "the traffic grows: not in proportion to the visitors, but more slowly.",
+        solution="The width shrinks like 1 / sqrt(visitors): solve width(m) = width(1) / 2 for "
+        "the traffic multiplier m (about 4) with optimize.brentq, then multiply by "
+        "visitors.sum().",
+        explanation="Precision is expensive: each halving of the interval costs four times the "
+        "traffic.",
     ),
     "02-4": Exercise(
         _three_way,
-        hint="posteriors(successes, trials, a=40, b=960) gives the three posteriors; summarize(..., "
-        "names=...) has both columns (or use helpers.ab.prob_best and expected_loss).",
-        explanation="With three versions, P(best) splits between the two close leaders; the expected "
-        "loss tells you whether the difference between them is worth more testing.",
+        answer=Answer.table(["P(best)", "expected loss"], "one row per version"),
+        hint="With three versions, 'best' means best of all three at once, and the prior is the "
+        "informative one of the exercise, not the flat one; the table needs both the "
+        "probability of being best and the expected loss of each version.",
+        solution="posteriors([212, 236, 251], [5230, 5105, 5180], a=40, b=960), then "
+        "summarize(..., names=['control', 'covers', 'reviews'])[['P(best)', 'expected loss']].",
+        explanation="With three versions, P(best) splits between the two close leaders; the "
+        "expected loss tells you whether the difference between them is worth more testing.",
     ),
 }

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 
 FLAGGED, MESSAGES = 12, 80
 BURST_THRESHOLD = 0.04
@@ -21,22 +21,16 @@ NEW_ACCOUNT = np.array([0.0, 0.0, 1.5, 0.0])  # centrality, response_time, burst
 NEW_MESSAGES, AT_LEAST = 50, 18
 
 
-def _number(answer: Any) -> float:
-    if isinstance(answer, bool) or not np.isscalar(answer) and np.ndim(answer) != 0:
-        raise TypeError(f"the answer must be a single number; got {type(answer).__name__}")
-    return float(answer)
-
-
 def _se(answer: Any) -> None:
     smoothed = stats.beta(FLAGGED + 1, MESSAGES - FLAGGED + 1).mean()  # (k + 1) / (n + 2)
     expected = np.sqrt(smoothed * (1 - smoothed) / MESSAGES)
-    check.close(_number(answer), expected, rtol=1e-6, name="standard error of 12 of 80")
+    check.close(answer, expected, rtol=1e-6, name="standard error of 12 of 80")
 
 
 def _p_burst(answer: Any, *, idata: Any) -> None:
     draws = idata.posterior["beta"].sel(feature="burstiness").values.ravel()
     expected = np.count_nonzero(draws > BURST_THRESHOLD) / draws.size
-    check.close(_number(answer), expected, atol=1e-9, name="P(beta_burstiness > 0.04)")
+    check.close(answer, expected, atol=1e-9, name="P(beta_burstiness > 0.04)")
 
 
 def _coverage_few(answer: Any, *, table: Any, rows: Any) -> None:
@@ -44,7 +38,7 @@ def _coverage_few(answer: Any, *, table: Any, rows: Any) -> None:
     y = rows["share"].to_numpy()[few]
     low, high = table.iloc[:, 1].to_numpy()[few], table.iloc[:, 2].to_numpy()[few]
     expected = np.count_nonzero((low <= y) & (y <= high)) / few.sum()
-    check.close(_number(answer), expected, atol=1e-9, name="naive coverage, < 50 messages")
+    check.close(answer, expected, atol=1e-9, name="naive coverage, < 50 messages")
 
 
 def exact_tail_probability(idata: Any, *, nodes: int = 60) -> float:
@@ -67,38 +61,48 @@ def _p_18(answer: Any, *, idata: Any) -> None:
     expected = exact_tail_probability(idata)
     draws = idata.posterior.sizes["chain"] * idata.posterior.sizes["draw"]
     mc_se = np.sqrt(expected * (1 - expected) / draws)
-    check.close(_number(answer), expected, atol=4 * mc_se, name="P(18 or more of 50 flagged)")
+    check.close(answer, expected, atol=4 * mc_se, name="P(18 or more of 50 flagged)")
 
 
 EXERCISES = {
     "03-1": Exercise(
         _se,
-        hint="Smoothed share p = (12 + 1) / (80 + 2); then sqrt(p * (1 - p) / 80), with n = 80.",
-        explanation="About 0.04: a share from 80 messages is uncertain by several percentage points.",
+        answer=Answer.number("the standard error of the smoothed share"),
+        hint="The standard error of a share from n messages shrinks with n; use the smoothed "
+        "share (one pseudo-flag and one pseudo-clean message added), and divide by the "
+        "messages actually seen.",
+        solution="p = (12 + 1) / (80 + 2); np.sqrt(p * (1 - p) / 80).",
+        explanation="About 0.04: a share from 80 messages is uncertain by several percentage "
+        "points.",
     ),
     "03-2": Exercise(
         _p_burst,
-        hint=(
-            'Select the draws with idata.posterior["beta"].sel(feature="burstiness") and take '
-            "the mean of (draws > 0.04) over all chains and draws."
-        ),
+        answer=Answer.probability("P(beta_burstiness > 0.04 | data)"),
+        hint="A posterior probability is the share of posterior draws in which the statement "
+        "holds: use the burstiness coefficient's draws from the measurement-aware model, all "
+        "chains together.",
+        solution='float((aware_idata.posterior["beta"].sel(feature="burstiness") > 0.04).mean()).',
         explanation="A posterior probability is just the share of posterior draws where it holds.",
     ),
     "03-3": Exercise(
         _coverage_few,
-        hint=(
-            'Mask the held-out rows with holdout["messages"] < 50 and pass the masked share, '
-            '"2.5%" and "97.5%" columns to interval_coverage.'
-        ),
-        explanation="Far below 95%: one noise level for everyone is too small for the noisiest rows.",
+        answer=Answer.probability("the coverage of the naive intervals for small accounts"),
+        hint="Coverage is the share of held-out accounts whose true share lies inside their "
+        "interval; restrict both the accounts and their intervals to those with few messages.",
+        solution='few = holdout["messages"] < 50; interval_coverage(holdout["share"][few], '
+        'naive_holdout["2.5%"][few], naive_holdout["97.5%"][few]).',
+        explanation="Far below 95%: one noise level for everyone is too small for the noisiest "
+        "rows.",
     ),
     "03-4": Exercise(
         _p_18,
-        hint=(
-            "Stack the posterior (chain, draw) into samples; per sample draw theta = alpha + "
-            "x @ beta + rng.normal(0, sigma), clip it, then k = rng.binomial(50, theta); "
-            "the answer is the mean of k >= 18."
-        ),
+        answer=Answer.probability("P(18 or more of 50 messages flagged)"),
+        hint="Carry every source of uncertainty: for each posterior draw, the new account's "
+        "share (the regression line plus its own scatter), then a Binomial count of 50 "
+        "messages; the probability is over all of that, not a plug-in of the posterior mean.",
+        solution="post = az.extract(aware_idata, var_names=['alpha', 'beta', 'sigma']); theta = "
+        "alpha + x_new @ beta + rng.normal(0, sigma); k = rng.binomial(50, np.clip(theta, "
+        "0.001, 0.999)); np.mean(k >= 18).",
         explanation=(
             "Simulating the generative story per posterior draw carries every source of "
             "uncertainty (parameters, account scatter, binomial counting) into the answer."

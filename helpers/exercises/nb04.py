@@ -12,7 +12,8 @@ import numpy as np
 from scipy import integrate, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.check import AnswerMalformed
+from helpers.exercises import Answer, Exercise
 
 WEEK_HOURS = 24 * 7
 VAGUE_SD = 100.0  # alpha ~ Normal(0, 100), beta ~ Normal(0, 100) in the notebook
@@ -69,9 +70,9 @@ def exact_noise_scale(upper: float = NOISE_UPPER, mass: float = NOISE_MASS) -> f
 
 
 def _noise_scale(answer: Any) -> None:
-    scale = float(answer)
+    scale = answer
     if not scale > 0:
-        raise TypeError(f"the answer must be a positive HalfNormal scale; got {answer!r}")
+        raise AnswerMalformed(f"a HalfNormal scale is above 0; yours is {scale:g}")
     mass = float(stats.halfnorm(scale=scale).cdf(NOISE_UPPER))
     check.close(
         mass, NOISE_MASS, atol=PRELIZ_MASS_RTOL * NOISE_MASS, name="P(sigma <= 20), elicited"
@@ -81,7 +82,12 @@ def _noise_scale(answer: Any) -> None:
 EXERCISES = {
     "04-1": Exercise(
         _p_min,
-        hint="Apply np.min to each replicated data set (the last axis) and compare with hours.min().",
+        answer=Answer.probability("P(min y_rep >= min y)"),
+        hint="A posterior predictive p-value compares one statistic of each replicated data set "
+        "with the same statistic of the observed data; here the statistic is the minimum, and "
+        "the direction is 'replicated at least as large as observed'.",
+        solution="ppc_pvalue(hours, normal_y_rep, np.min).p_value, or np.mean of "
+        "(normal_y_rep.min(axis=-1) >= hours.min()).",
         explanation=(
             "The p-value is (almost) 0, extreme at the other end: with its inflated sigma the "
             "Normal model replicates delivery times far below anything observed, even negative."
@@ -89,29 +95,35 @@ EXERCISES = {
     ),
     "04-2": Exercise(
         _p_week,
-        hint=(
-            "alpha + 30 beta is Normal with mean 0 and sd 100 * sqrt(1 + 30**2); from the draws, "
-            "take the mean of the indicator (alpha + 30 * beta > 168)."
-        ),
-        explanation="Nearly half of the vague prior's 30 km deliveries are expected to take over a week.",
+        answer=Answer.probability("P(alpha + 30 beta > 168 h) under the vague prior"),
+        hint="Use the vague prior's draws (prior, not posterior): the expected time for a 30 km "
+        "delivery is the intercept plus 30 times the slope, and a week is 168 hours.",
+        solution="vague = prior_draws['vague'].prior; np.mean(vague['alpha'] + 30 * "
+        "vague['beta'] > 168). In closed form, alpha + 30 beta ~ Normal(0, 100 * sqrt(1 + "
+        "30**2)).",
+        explanation="Nearly half of the vague prior's 30 km deliveries are expected to take "
+        "over a week.",
     ),
     "04-3": Exercise(
         _p_wide,
-        hint=(
-            "Use the non-centred fit: the share of draws of x[0] (group=0) with |x| > 10. Given v, "
-            "P(|x| > 10) = 2 * Phi(-10 / exp(v / 2))."
-        ),
+        answer=Answer.probability("P(|x_0| > 10) in the funnel"),
+        hint="Trust the fit that explores the whole funnel, including its narrow neck; the "
+        "event is about the size of the first group's effect in either direction.",
+        solution="float((np.abs(noncentered_idata.posterior['x'].sel(group=0)) > 10).mean()). "
+        "Given v, P(|x| > 10) = 2 * Phi(-10 / exp(v / 2)).",
         explanation=(
-            "Large effects come from large v. The centred sampler never reaches the neck (small v), "
-            "so its draws of v sit too high and it over-states how often effects are large."
+            "Large effects come from large v. The centred sampler never reaches the neck "
+            "(small v), so its draws of v sit too high and it over-states how often effects "
+            "are large."
         ),
     ),
     "04-4": Exercise(
         _noise_scale,
-        hint=(
-            "pz.maxent(pz.HalfNormal(), lower=0, upper=20, mass=0.95, plot=False) returns the "
-            "distribution; its scale is the attribute .sigma. The mass must be 0.95, not 0.9."
-        ),
+        answer=Answer.number("the HalfNormal scale sigma"),
+        hint="Translate the expert's sentence into a lower end, an upper end and the probability "
+        "mass between them, and let PreliZ find the HalfNormal that puts that mass there; the "
+        "answer is its scale.",
+        solution="pz.maxent(pz.HalfNormal(), lower=0, upper=20, mass=0.95, plot=False).sigma.",
         explanation=(
             "The scale is about 10.2 hours: the expert's sentence says almost exactly what the "
             "HalfNormal(10) argued for in section 2 says."

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import special, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 from helpers.hierarchical import (
     EIGHT_SCHOOLS_EFFECTS,
     EIGHT_SCHOOLS_SE,
@@ -33,15 +33,13 @@ def exact_posterior() -> Any:
 
 
 def _pooled_without_a(answer: Any) -> None:
-    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        raise TypeError("the answer must be a tuple (estimate, se)")
     y = np.array(EIGHT_SCHOOLS_EFFECTS[1:])
     precision = 1 / np.array(EIGHT_SCHOOLS_SE[1:]) ** 2
     check.close(answer[0], np.sum(precision * y) / np.sum(precision), atol=1e-6, name="estimate")
     check.close(answer[1], np.sqrt(1 / np.sum(precision)), atol=1e-6, name="standard error")
 
 
-def _complete_rmse(answer: Any, experiment: Any) -> None:
+def _complete_rmse(answer: Any, *, experiment: Any) -> None:
     if not isinstance(experiment, SegmentExperiment):
         raise TypeError("pass the SegmentExperiment from simulate_segments as context")
     data = experiment.data
@@ -60,7 +58,7 @@ def _draws(idata: Any, name: str) -> np.ndarray:
     return np.asarray(idata.posterior[name].values)
 
 
-def _p_a_above_10(answer: Any, idata: Any) -> None:
+def _p_a_above_10(answer: Any, *, idata: Any) -> None:
     import arviz as az
 
     indicator = (_draws(idata, "theta")[..., 0] > 10).astype(float)  # (chain, draw)
@@ -69,7 +67,7 @@ def _p_a_above_10(answer: Any, idata: Any) -> None:
     check.close(answer, exact, atol=4 * max(mcse, 1e-3), name="P(theta_A > 10 | y)")
 
 
-def _p_new_positive(answer: Any, idata: Any) -> None:
+def _p_new_positive(answer: Any, *, idata: Any) -> None:
     import arviz as az
 
     mu, tau = _draws(idata, "mu"), _draws(idata, "tau")
@@ -84,28 +82,42 @@ def _p_new_positive(answer: Any, idata: Any) -> None:
 EXERCISES = {
     "05-1": Exercise(
         _pooled_without_a,
-        hint="Drop the first element of y and sigma and call precision_weighted_mean on the rest.",
+        answer=Answer.vector(2, "the pooled estimate and its standard error"),
+        hint="Complete pooling weights each school by its precision (one over its squared "
+        "standard error); leave school A out of both the effects and their standard errors.",
+        solution="precision_weighted_mean(y[1:], sigma[1:]).",
         explanation="Without school A the pooled effect drops by about a point and a half: A is "
         "the most extreme school but also one of the noisiest, so it carries little weight.",
     ),
     "05-2": Exercise(
         _complete_rmse,
-        hint="Sum users and conversions over markets for each arm, take logit of each pooled "
-        "rate, subtract, then compare that one number with every market's true lift.",
-        explanation="Complete pooling ignores real differences between markets; the hierarchical "
-        "model learns how much pooling the data support.",
+        answer=Answer.number("the RMSE of complete pooling"),
+        hint="Complete pooling ignores the markets: one lift for everyone, from the conversions "
+        "and users summed over all markets per arm, on the log-odds scale; its error is then "
+        "measured against every market's true lift.",
+        solution="totals = segments.sum(); lift = logit(conversions_treatment / "
+        "users_treatment) - logit(conversions_control / users_control) from the totals; "
+        "np.sqrt(np.mean((lift - experiment.true_lift) ** 2)).",
+        explanation="Complete pooling ignores real differences between markets; the "
+        "hierarchical model learns how much pooling the data support.",
     ),
     "05-3": Exercise(
         _p_a_above_10,
-        hint="Select theta for school A from the non-centered posterior and average the "
-        "indicator (theta_A > 10) over chains and draws.",
+        answer=Answer.probability("P(theta_A > 10 | y)"),
+        hint="Use the partially pooled posterior of school A's own effect (not the raw estimate "
+        "of 28, and not the average effect mu), from the fit that samples well.",
+        solution="float((noncentered_idata.posterior['theta'].sel(school='A') > 10).mean()).",
         explanation="No pooling would put this probability above 0.85 (28 points, se 15); "
         "partial pooling says it is much less likely.",
     ),
     "05-4": Exercise(
         _p_new_positive,
-        hint="Flatten the draws of mu and tau, draw one standard normal z per draw with rng, and "
-        "average (mu + tau * z > 0).",
+        answer=Answer.probability("P(theta_new > 0 | y)"),
+        hint="A new school is not the average school: its effect is drawn from the population "
+        "distribution, so for each posterior draw add the between-school spread to mu before "
+        "asking whether it is positive.",
+        solution="mu and tau draws flattened; theta_new = mu + tau * rng.standard_normal(n); "
+        "float((theta_new > 0).mean()).",
         explanation="A new school's effect carries the between-school spread tau on top of the "
         "uncertainty in mu, so it is less certainly positive than the average effect.",
     ),

@@ -13,7 +13,7 @@ import numpy as np
 from scipy import special
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 from helpers.probability import MCEstimate
 
 QUIET = {"frequency": 4, "recency": 10.0, "T": 38.86}
@@ -49,18 +49,17 @@ def conditional_expected_purchases(
 
 def _p_alive_quiet(answer: Any, *, params: Any) -> None:
     expected = p_alive(QUIET["frequency"], QUIET["recency"], QUIET["T"], params)
-    check.close(float(answer), expected, atol=1e-6, name="P(alive) of the quiet customer")
+    check.close(answer, expected, atol=1e-6, name="P(alive) of the quiet customer")
 
 
 def _customer_1(answer: Any, *, params: Any) -> None:
-    if not isinstance(answer, MCEstimate):
-        raise TypeError("the answer must be the MCEstimate that mc_estimate(...) returns")
     exact = conditional_expected_purchases(
         HORIZON_WEEKS, CUSTOMER_1["frequency"], CUSTOMER_1["recency"], CUSTOMER_1["T"], params
     )
     check.close(answer.mean, exact, atol=4 * answer.se, name="simulated purchases (4 SE)")
-    if answer.n < 10_000:
-        raise ValueError(f"use at least 10,000 simulated futures; got {answer.n}")
+    check.holds(
+        bool(answer.n >= 10_000), name="at least 10,000 simulated futures", detail=f"{answer.n}"
+    )
 
 
 def _below_threshold(answer: Any, *, values: Any, se: Any) -> None:
@@ -68,15 +67,13 @@ def _below_threshold(answer: Any, *, values: Any, se: Any) -> None:
     if draws.ndim != 1 or draws.size < 100:
         raise ValueError("`values` must be the 1-D array of simulated cohort values")
     expected = float(np.mean(draws < THRESHOLD))
-    check.close(float(answer), expected, atol=1e-12, name="P(value < $65,000)")
+    check.close(answer, expected, atol=1e-12, name="P(value < $65,000)")
     expected_se = np.sqrt(expected * (1 - expected) / draws.size)
     check.close(float(se), expected_se, rtol=0.01, atol=1e-12, name="its standard error")
 
 
 def _p_alive_interval(answer: Any, *, idata: Any) -> None:
-    got = np.asarray(answer, dtype=float).ravel()
-    if got.shape != (2,):
-        raise ValueError(f"the answer must hold 2 numbers (5% and 95% quantiles); got {got.size}")
+    got = answer
     post = idata.posterior
     r, alpha, a, b = (np.asarray(post[k], dtype=float).ravel() for k in ("r", "alpha", "a", "b"))
     x, t_x, T = QUIET["frequency"], QUIET["recency"], QUIET["T"]
@@ -106,9 +103,7 @@ def mle_78_weeks() -> np.ndarray:
 
 
 def _mle(answer: Any) -> None:
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (4,):
-        raise ValueError(f"the answer must hold 4 numbers (r, alpha, a, b); got shape {got.shape}")
+    got = answer
     # both optimisers stop near the same maximum; 0.5% covers their stopping rules
     check.close(got, mle_78_weeks(), rtol=0.005, name="78-week MLE (r, alpha, a, b)")
 
@@ -116,41 +111,52 @@ def _mle(answer: Any) -> None:
 EXERCISES = {
     "06-1": Exercise(
         _p_alive_quiet,
-        hint=(
-            "P(alive) = 1 / (1 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x)) "
-            "with x = 4, t_x = 10, T = 38.86."
-        ),
+        answer=Answer.probability("P(alive) of the quiet customer"),
+        hint="The fitted BG/NBD model gives P(alive) from three numbers per customer: how many "
+        "repeat purchases, when the last one was, and how long they have been watched. A long "
+        "silence after a busy start should pull it down.",
+        solution="bgf.conditional_probability_alive(4, 10.0, 38.86)[0], or eq. (A.10) of "
+        "Fader, Hardie and Lee (2005) with the fitted r, alpha, a, b.",
         explanation="Four purchases in ten weeks and then seven months of silence: probably gone.",
     ),
     "06-2": Exercise(
         _customer_1,
-        hint=(
-            "simulate_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, period_length=52.0, "
-            "n_sims=budget.samples, rng=rng) has shape (n_sims, 1, 1); pass its .ravel() to "
-            "mc_estimate."
-        ),
-        explanation="The simulation reproduces equation (10) of the paper, and also gives the spread.",
+        answer=Answer.instance(MCEstimate, "the result of mc_estimate(...)"),
+        hint="Simulate many possible next years of this one customer under the fitted "
+        "parameters (one period of 52 weeks) and estimate the mean number of purchases, with "
+        "its Monte Carlo error.",
+        solution="simulate_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, "
+        "period_length=52.0, n_sims=budget.samples, rng=rng); mc_estimate(counts.ravel()).",
+        explanation="The simulation reproduces equation (10) of the paper, and also gives the "
+        "spread.",
     ),
     "06-3": Exercise(
         _below_threshold,
-        hint="The probability is the share of simulated futures below the line: mc_estimate(values < 65_000).",
+        answer=Answer.probability("P(cohort value < $65,000)"),
+        hint="A probability about the cohort's value is the share of simulated cohort values "
+        "on the right side of the line, and its standard error is that of a share.",
+        solution="below = mc_estimate(bayes.value < 65_000); below.mean and below.se.",
         explanation="A budget line is a quantile question; the mean alone cannot answer it.",
     ),
     "06-4": Exercise(
         _mle,
-        hint=(
-            "Build the summary with observation_period_end='1998-06-30', freq='D', "
-            "freq_multiplier=7; minimise -sum(bgnbd_loglik(..., r=exp(z0), alpha=exp(z1), ...)) "
-            "over z with Nelder-Mead and tight tolerances, then exponentiate."
-        ),
+        answer=Answer.vector(4, "the maximum-likelihood r, alpha, a, b"),
+        hint="Rebuild the customer summary over the full 78 weeks (in weeks, as before), and "
+        "maximise the summed BG/NBD log-likelihood over the four positive parameters: optimise "
+        "their logarithms so they stay positive.",
+        solution="summary_data_from_transaction_data(..., observation_period_end='1998-06-30', "
+        "freq='D', freq_multiplier=7); minimise -sum(bgnbd_loglik(..., r=exp(z0), "
+        "alpha=exp(z1), a=exp(z2), b=exp(z3))) with Nelder-Mead and tight tolerances; "
+        "exponentiate.",
         explanation="Your few lines of likelihood and optimiser reproduce what lifetimes does.",
     ),
     "06-5": Exercise(
         _p_alive_interval,
-        hint=(
-            "pmm_model.expected_probability_alive(data=one_row) returns P(alive) per (chain, draw); "
-            "flatten it with .values.ravel() and take np.quantile(..., [0.05, 0.95])."
-        ),
+        answer=Answer.interval("the 5% and 95% quantiles of P(alive)"),
+        hint="The Bayesian model gives one P(alive) per posterior draw for the quiet customer; "
+        "a 90% interval is the pair of quantiles that leaves 5% of those draws on each side.",
+        solution="draws = pmm_model.expected_probability_alive(data=quiet); "
+        "np.quantile(draws.values.ravel(), [0.05, 0.95]).",
         explanation=(
             "The plug-in P(alive) is one point of this interval: the posterior says how far "
             "the customer's chance of still buying could plausibly be from it."

@@ -12,7 +12,7 @@ import numpy as np
 from scipy import integrate, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 from helpers.inference import GaussianTarget, moments_with_mcse
 from helpers.probability import MCEstimate
 
@@ -35,10 +35,9 @@ def mean_field_sds_by_conditioning(cov: np.ndarray) -> np.ndarray:
 
 
 def _mean_field(answer: Any) -> None:
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (3,):
-        raise ValueError(f"`mf_sds` must hold 3 numbers; got shape {got.shape}")
-    check.close(got, mean_field_sds_by_conditioning(EXERCISE_COV), atol=1e-6, name="mean-field sds")
+    check.close(
+        answer, mean_field_sds_by_conditioning(EXERCISE_COV), atol=1e-6, name="mean-field sds"
+    )
 
 
 def exact_cos_gradient(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
@@ -65,8 +64,6 @@ def reparam_cos_sd(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
 
 
 def _cos_gradient(answer: Any) -> None:
-    if not isinstance(answer, MCEstimate):
-        raise TypeError("the answer must be the MCEstimate that mc_estimate(...) returns")
     exact = exact_cos_gradient()
     check.close(answer.mean, exact, atol=4 * answer.se, name="gradient estimate (4 SE)")
     expected_se = reparam_cos_sd() / np.sqrt(answer.n)
@@ -76,9 +73,7 @@ def _cos_gradient(answer: Any) -> None:
 def _hmc_hard(answer: Any) -> None:
     import arviz as az
 
-    draws = np.asarray(answer, dtype=float)
-    if draws.ndim != 2 or draws.shape[1] != 2:
-        raise ValueError(f"`draws_99` must have shape (n, 2); got {draws.shape}")
+    draws = answer
     ess = np.array([float(az.ess(draws[None, :, i])) for i in range(2)])
     check.greater(ess, MIN_ESS, name="effective sample size")
     truth = GaussianTarget.correlated(rho=RHO_HARD)
@@ -90,22 +85,34 @@ def _hmc_hard(answer: Any) -> None:
 EXERCISES = {
     "07-1": Exercise(
         _mean_field,
-        hint="Invert the covariance to get the precision matrix; the mean-field sd of each "
-        "coordinate is 1 / sqrt of the precision's diagonal entry.",
+        answer=Answer.vector(3, "one mean-field sd per coordinate"),
+        hint="Mean-field VI on a Gaussian matches the target's precision (inverse covariance), "
+        "not its covariance: each sd is that of one coordinate with the others held fixed, so "
+        "it is smaller than the marginal sd.",
+        solution="1 / np.sqrt(np.diag(np.linalg.inv(exercise_cov))).",
         explanation="These are the conditional sds of each parameter given the others; the "
         "checker computed them by conditioning (Schur complements) instead of inverting.",
     ),
     "07-2": Exercise(
         _cos_gradient,
-        hint="With theta = mu + sigma * eps, d cos(theta) / d sigma = -sin(theta) * eps. "
-        "Average that over the draws with mc_estimate.",
-        explanation="The exact value is -sigma cos(mu) exp(-sigma^2 / 2); the checker found it by "
-        "differentiating a numerical integral.",
+        answer=Answer.instance(MCEstimate, "the result of mc_estimate(...)"),
+        hint="Write theta as mu + sigma * eps with eps standard normal, so the randomness no "
+        "longer depends on sigma; then differentiate cos(theta) with respect to sigma (chain "
+        "rule) inside the average.",
+        solution="eps = rng.standard_normal(n); theta = 0.5 + 0.8 * eps; "
+        "mc_estimate(-np.sin(theta) * eps).",
+        explanation="The exact value is -sigma cos(mu) exp(-sigma^2 / 2); the checker found it "
+        "by differentiating a numerical integral.",
     ),
     "07-3": Exercise(
         _hmc_hard,
-        hint="The narrow direction's sd is sqrt(1 - 0.99) = 0.1, so the step must stay well below "
-        "0.2; then use enough steps that step_size x n_steps is about 2 (the wide sd is 1.41).",
+        answer=Answer.array((None, 2), "the HMC draws, one row per draw"),
+        hint="The step size must resolve the target's narrowest direction (its sd is "
+        "sqrt(1 - rho)), and a trajectory (steps x step size) must be long enough to cross "
+        "its widest direction; a stronger correlation shrinks the first and not the second.",
+        solution="inference.hmc(target_99.logp, target_99.grad, np.zeros(2), n_samples=..., "
+        "step_size=0.09, n_steps=25, rng=rng): the narrow sd is 0.1, so the step stays well "
+        "below 0.2, and 0.09 x 25 is about 2 for the wide sd of 1.41.",
         explanation="With rho = 0.99 the target is 14 times longer than wide: HMC still works, "
         "but needs about twice as many gradients per draw as at rho = 0.95.",
     ),

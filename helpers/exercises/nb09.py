@@ -12,7 +12,8 @@ import numpy as np
 from scipy import linalg, stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.check import AnswerMalformed
+from helpers.exercises import Answer, Exercise
 
 #: The new user of exercise 09-2: median session of 20 minutes, on the log scale.
 NEW_SESSION_MINUTES = 20.0
@@ -23,9 +24,11 @@ MIXED_BELOW = 0.6
 
 def _angles(answer: Any, *, a: Any, b: Any) -> None:
     expected = np.sort(np.degrees(linalg.subspace_angles(np.asarray(a), np.asarray(b))))
-    got = np.sort(np.asarray(answer, dtype=float).ravel())
+    got = np.sort(answer)
     if got.shape != expected.shape:
-        raise ValueError(f"expected {expected.size} angles (one per dimension); got {got.size}")
+        raise AnswerMalformed(
+            f"the answer must hold {expected.size} angles (one per dimension); yours has {got.size}"
+        )
     check.close(got, expected, atol=1e-3, name="principal angles (degrees)")
 
 
@@ -43,10 +46,13 @@ def _p_binge(answer: Any, *, idata: Any) -> None:
 def _ppca(answer: Any, *, x: Any) -> None:
     from sklearn.decomposition import PCA
 
-    w = np.asarray(answer, dtype=float)
+    w = answer
     data = np.asarray(x, dtype=float)
-    if w.shape != (data.shape[1], 2):
-        raise ValueError(f"expected a ({data.shape[1]}, 2) loading matrix; got shape {w.shape}")
+    if w.shape[0] != data.shape[1]:
+        raise AnswerMalformed(
+            f"the loading matrix needs one row per variable ({data.shape[1]}); "
+            f"yours has {w.shape[0]}"
+        )
     pca = PCA(n_components=2).fit(data)
     lam = pca.explained_variance_ - pca.noise_variance_
     expected = (pca.components_.T * lam) @ pca.components_  # W W^T is rotation-free
@@ -65,7 +71,7 @@ def _best_k(answer: Any, *, x: Any) -> None:
     ]
     expected = int(np.argmax(scores)) + 1
     check.close(
-        int(answer), expected, atol=0, name="number of traits with the best held-out log-likelihood"
+        answer, expected, atol=0, name="number of traits with the best held-out log-likelihood"
     )
 
 
@@ -73,10 +79,11 @@ def _p_mixed(answer: Any, *, theta_draws: Any) -> None:
     draws = np.asarray(theta_draws, dtype=float)
     if draws.ndim != 3:
         raise ValueError(f"`theta_draws` must have shape (draw, review, topic); got {draws.shape}")
-    got = np.asarray(answer, dtype=float)
+    got = answer
     if got.shape != (draws.shape[1],):
-        raise ValueError(
-            f"expected one probability per review ({draws.shape[1]}); got shape {got.shape}"
+        raise AnswerMalformed(
+            f"the answer must hold one probability per review ({draws.shape[1]}); "
+            f"yours has {got.size}"
         )
     # the largest share of each draw does not depend on the topics' order
     expected = np.mean(draws.max(axis=2) < MIXED_BELOW, axis=0)
@@ -86,42 +93,55 @@ def _p_mixed(answer: Any, *, theta_draws: Any) -> None:
 EXERCISES = {
     "09-1": Exercise(
         _angles,
-        hint=(
-            "Orthonormalise each matrix with np.linalg.qr (keep Q), take the singular values of "
-            "Qa.T @ Qb with np.linalg.svd, clip them to [-1, 1], apply np.arccos and convert to degrees."
-        ),
+        answer=Answer.vector(None, "the principal angles in degrees"),
+        hint="Principal angles compare the spaces two matrices span, not their columns: give "
+        "each space an orthonormal basis first; the cosines of the angles are then the "
+        "singular values of one basis projected on the other. Answer in degrees.",
+        solution="q_a = np.linalg.qr(a)[0], q_b = np.linalg.qr(b)[0]; cosines = "
+        "np.linalg.svd(q_a.T @ q_b, compute_uv=False); np.degrees(np.arccos(np.clip(cosines, "
+        "-1, 1))).",
         explanation="scipy's subspace_angles does the same, robust for tiny angles.",
     ),
     "09-2": Exercise(
         _p_binge,
-        hint=(
-            "For every posterior draw compute w_k * Normal(log 20 | mu_k, sigma_k) for the three segments, "
-            "normalise over k, keep the binge column, and average over all draws (all chains)."
-        ),
+        answer=Answer.probability("P(binge | 20-minute sessions)"),
+        hint="Membership is Bayes' theorem per posterior draw: each segment's weight times its "
+        "density at the new session length (on the log scale the model uses), normalised over "
+        "the segments; then average over draws rather than plugging in posterior means.",
+        solution="draws = az.extract(ordered_idata, var_names=['w', 'mu', 'sigma']); "
+        "membership_probabilities(np.array([np.log(20.0)]), w.T, mu.T, sigma.T)[:, 0, 2]"
+        ".mean().",
         explanation="Averaging over draws carries parameter uncertainty into it.",
     ),
     "09-3": Exercise(
         _ppca,
-        hint=(
-            "Eigen-decompose S = np.cov(x, rowvar=False); sigma^2 is the mean of the 6 smallest eigenvalues; "
-            "W = U_2 diag(sqrt(lambda_1 - sigma^2), sqrt(lambda_2 - sigma^2)) with U_2 the top-2 eigenvectors."
-        ),
+        answer=Answer.array((None, 2), "the loading matrix, one row per observed variable"),
+        hint="Probabilistic PCA's maximum-likelihood fit comes from the eigen-decomposition of "
+        "the sample covariance: the noise variance is what the discarded directions explain "
+        "on average, and each kept direction's loading is scaled by what it explains beyond "
+        "that noise.",
+        solution="Eigen-decompose np.cov(x, rowvar=False), largest first; sigma2 = mean of the "
+        "6 smallest eigenvalues; W = U_2 * np.sqrt(lambda_2 - sigma2) with U_2, lambda_2 the "
+        "top two.",
         explanation="The check compares W W^T, which no rotation of W changes.",
     ),
     "09-4": Exercise(
         _best_k,
-        hint=(
-            "For k in 1..4, cross_val_score(FactorAnalysis(n_components=k), x, cv=5) returns held-out "
-            "average log-likelihoods; take the k with the largest mean."
-        ),
+        answer=Answer.integer("the number of traits"),
+        hint="Judge each number of traits by how well it predicts data it was not fitted to "
+        "(held-out log-likelihood, cross-validated), not by the fit to the training data, "
+        "which always improves with more traits.",
+        solution="For k in 1..4, cross_val_score(FactorAnalysis(n_components=k), x, cv=5)"
+        ".mean(); take the k with the largest.",
         explanation="Held-out likelihood rewards traits that generalise, not noise.",
     ),
     "09-5": Exercise(
         _p_mixed,
-        hint=(
-            "For every draw take the largest of the three topic shares (theta_draws.max(axis=2)), "
-            "compare it with 0.6, and average the result over the draws (axis=0)."
-        ),
+        answer=Answer.vector(None, "one probability per review"),
+        hint="'Mixed' is a statement about one draw of a review's topic shares (its largest "
+        "share is below 0.6); its probability is how often that holds across the posterior "
+        "draws, one number per review, not a verdict from the posterior mean.",
+        solution="np.mean(theta_draws.max(axis=2) < 0.6, axis=0).",
         explanation=(
             "A probability per review, not a yes/no from the posterior mean: a review whose mean "
             "largest share is 0.62 can still be mixed with high probability."

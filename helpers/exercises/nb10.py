@@ -16,15 +16,11 @@ from typing import Any
 import numpy as np
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.check import AnswerMalformed
+from helpers.exercises import Answer, Exercise
 
 #: Importance samples per digit in exercise 10-4.
 IW_SAMPLES = 64
-
-
-def _expect(value: Any, kind: type, what: str) -> None:
-    if not isinstance(value, kind):
-        raise TypeError(f"{what} must be a {kind.__name__}; got {type(value).__name__}")
 
 
 def _local_parameters(answer: Any, *, latent_dim: int, data: Any) -> None:
@@ -46,13 +42,15 @@ def _mean_kl(answer: Any, *, encoder: Any, data: Any) -> None:
 def _log_density(answer: Any, *, flow: Any, points: Any) -> None:
     import torch
 
-    _expect(answer, np.ndarray, "the answer")
     with torch.no_grad():
         x = torch.as_tensor(np.asarray(points), dtype=torch.float32)
         expected = flow.log_prob(x).numpy().astype(float)
     flow.clear_cache()
     if answer.shape != expected.shape:
-        raise ValueError(f"expected {expected.shape[0]} log-densities; got shape {answer.shape}")
+        raise AnswerMalformed(
+            f"the answer must hold one log-density per point ({expected.shape[0]}); "
+            f"yours has {answer.size}"
+        )
     check.close(answer, expected, atol=1e-3, name="log-densities by change of variables")
 
 
@@ -107,32 +105,53 @@ def _false_alarms(answer: Any, *, score: Any, is_faulty: Any) -> None:
 EXERCISES = {
     "10-1": Exercise(
         _local_parameters,
-        hint="A mean and a standard deviation for each latent coordinate, for each of the "
-        "training and held-out digits together.",
+        answer=Answer.integer("the number of per-digit variational parameters"),
+        hint="Without an encoder, every digit needs its own approximate posterior: count what "
+        "one digit's diagonal Gaussian over the latent space needs, then how many digits there "
+        "are (training and held-out together).",
+        solution="2 * latent_dim * (n_train + n_test): a mean and an sd per latent coordinate "
+        "per digit.",
         explanation="The count grows with the data; the encoder's does not.",
     ),
     "10-2": Exercise(
         _mean_kl,
-        hint="Apply the formula to every coordinate, sum the two coordinates of a digit, then "
-        "average over digits; use the sd (scale), not the variance, for s.",
+        answer=Answer.number("the average KL per held-out digit, in nats"),
+        hint="The KL between a diagonal Gaussian and the standard normal is a sum over latent "
+        "coordinates of a closed form in each coordinate's mean and sd (mind: sd, not "
+        "variance); average it over the held-out digits.",
+        solution="mu, sd = encoder(data.x_test); (0.5 * (mu**2 + sd**2 - 1 - 2 * "
+        "torch.log(sd))).sum(dim=1).mean().item().",
         explanation="The KL term is the 'rate': the nats of information in the code.",
     ),
     "10-3": Exercise(
         _log_density,
-        hint="Go backwards: y = x; for each transform from last to first, x_before = t.inv(y), "
-        "subtract t.log_abs_det_jacobian(x_before, y); end with base_dist.log_prob.",
+        answer=Answer.vector(None, "one log-density per point"),
+        hint="Change of variables runs backwards through the flow: invert each transform from "
+        "the last to the first, collect the log-determinants of their Jacobians on the way, "
+        "and evaluate the base distribution at the end; each transform's volume change is "
+        "subtracted.",
+        solution="y = points; for t in reversed(flow.transforms): x = t.inv(y); total += "
+        "t.log_abs_det_jacobian(x, y); y = x. Then flow.base_dist.log_prob(y) - total.",
         explanation="This is exactly what TransformedDistribution.log_prob does.",
     ),
     "10-4": Exercise(
         _iw_bound,
-        hint="log_w has shape (K, n): log p(z) + log p(x | z) - log q(z | x) for each draw; "
-        "L_K = logsumexp over the K draws minus log K, then average over digits.",
+        answer=Answer.number("the importance-weighted bound L_64, nats per digit"),
+        hint="Each of the K draws from the encoder gives an importance weight p(x, z) / q(z | "
+        "x); the bound is the log of their average (computed stably on the log scale), per "
+        "digit, then averaged over digits. It should come out above the ELBO.",
+        solution="log_w = log p(z) + log p(x | z) - log q(z | x) for K = 64 draws, shape (K, "
+        "n); torch.logsumexp(log_w, dim=0) - np.log(K); mean over digits.",
         explanation="The bound rises above the ELBO, towards log p(x), as K grows.",
     ),
     "10-5": Exercise(
         _false_alarms,
-        hint="Flag with score >= threshold, then average the flags over the clean scans only "
-        "(is_faulty == 0), not over all scans or the faulty ones.",
+        answer=Answer.probability("the false-alarm rate"),
+        hint="First set the threshold from the faulty scans alone (the score that 90% of "
+        "faults reach); a false alarm is a clean scan at or above it, so the rate is over the "
+        "clean scans only.",
+        solution="threshold = np.quantile(vae_score[is_faulty == 1], 0.1); "
+        "(vae_score >= threshold)[is_faulty == 0].mean().",
         explanation="One point of the ROC curve: its x at a true-positive rate of 90%.",
     ),
 }

@@ -13,7 +13,7 @@ import numpy as np
 
 from helpers import check
 from helpers.bnn import interval_coverage
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 
 #: The parameter value at which exercise 11-2 asks for the gradient.
 THETA_14_2 = (1.5, 1.0)
@@ -27,9 +27,7 @@ def _coverage_80(answer: Any, *, draws: Any, y: Any) -> None:
 def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
     import torch
 
-    got = np.asarray(answer, dtype=float)
-    if got.shape != (2,):
-        raise ValueError(f"the gradient must hold 2 numbers; got shape {got.shape}")
+    got = answer
     theta = torch.tensor(THETA_14_2, dtype=torch.float64, requires_grad=True)
     sse = ((torch.as_tensor(np.asarray(y, dtype=float)) - fn(theta)) ** 2).sum()
     (expected,) = torch.autograd.grad(sse, theta)
@@ -50,20 +48,32 @@ def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> Non
 EXERCISES = {
     "11-1": Exercise(
         _coverage_80,
-        hint="The central 80% interval runs from the 10% to the 90% quantile of each column "
-        "(axis=0) of the draws; count the held-out points inside, ends included.",
+        answer=Answer.probability("the coverage of the central 80% intervals"),
+        hint="A central 80% interval leaves 10% of each point's predictive draws on either "
+        "side; coverage is the share of held-out points whose observed value lies inside "
+        "their own interval.",
+        solution="low, high = np.quantile(test_draws, [0.1, 0.9], axis=0); "
+        "np.mean((y_test >= low) & (y_test <= high)).",
         explanation="Compare it with 0.8 and the coverages checked above.",
     ),
     "11-2": Exercise(
         _sse_gradient,
-        hint="Build sse = ((y_curve - curve_op(theta)) ** 2).sum() on a pt.dvector, take "
-        "pt.grad(sse, theta) and evaluate it at np.array([1.5, 1.0]).",
+        answer=Answer.vector(2, "the gradient with respect to the two parameters"),
+        hint="Build the sum of squared errors symbolically on a PyTensor vector of parameters, "
+        "through the wrapped torch Op, let PyTensor differentiate it, and evaluate at the "
+        "exercise's parameter values.",
+        solution="theta = pt.dvector(); sse = ((y_curve - curve_op(theta)) ** 2).sum(); "
+        "pt.grad(sse, theta).eval({theta: np.array([1.5, 1.0])}).",
         explanation="pt.grad called the Op's pullback, which asked torch.",
     ),
     "11-3": Exercise(
         _unlabelled_accuracy,
-        hint="Scale the pixel counts by PIXEL_MAX as in training, take the argmax of the "
-        "classifier's logits, and compare with the true classes.",
+        answer=Answer.probability("the accuracy on the unlabelled digits"),
+        hint="Feed the classifier its inputs exactly as in training (same scaling of the "
+        "pixel counts), take its most probable class per digit, and compare with the labels "
+        "that were hidden during training.",
+        solution="guessed = classifier(x_unlab / PIXEL_MAX).argmax(-1); "
+        "(guessed == digits.y_train[unlabelled]).mean().",
         explanation="These digits trained M2 without their labels.",
     ),
 }

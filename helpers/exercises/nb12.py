@@ -14,7 +14,7 @@ import pandas as pd
 from helpers import check
 from helpers.causal import MarketingSCM, robustness_value
 from helpers.causal_toolkit import NonlinearSCM, unobserved_common_cause
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 
 CHECK_SIZE = 200_000
 
@@ -38,9 +38,8 @@ def _wald(answer: Any, *, iv_data: pd.DataFrame) -> None:
 
 
 def _ate(answer: Any) -> None:
-    draws = np.asarray(answer, dtype=float)
-    if draws.ndim != 1 or draws.size < 1000:
-        raise ValueError("`ate_draws` must be a 1-D array of at least 1000 differences")
+    draws = answer
+    check.holds(bool(draws.size >= 1000), name="at least 1000 simulated differences")
     se = draws.std(ddof=1) / np.sqrt(draws.size)
     exact = 2.0 * MarketingSCM().total_effect
     check.close(draws.mean(), exact, atol=4 * se, name="ATE of ads 2 -> 4 (4 Monte Carlo SE)")
@@ -55,9 +54,8 @@ def _flip_low(answer: Any, *, effect_draws: Any, sd_y: float, sd_x: float) -> No
 
 
 def _atu(answer: Any, *, campaign_data: pd.DataFrame) -> None:
-    draws = np.asarray(answer, dtype=float)
-    if draws.ndim != 1 or draws.size < 100:
-        raise ValueError("`atu_draws` must be a 1-D array with one value per posterior draw")
+    draws = answer
+    check.holds(bool(draws.size >= 100), name="one ATU per posterior draw (at least 100)")
     needed = {"campaign", "demand", "sales"}
     if not isinstance(campaign_data, pd.DataFrame) or not needed <= set(campaign_data):
         raise TypeError("pass the campaign data as campaign_data=... (campaign, demand, sales)")
@@ -112,68 +110,95 @@ def _deep_counterfactual(
 EXERCISES = {
     "12-1": Exercise(
         _naive_slope,
-        hint=(
-            "The naive slope is Cov(X, Y) / Var(X). With Var(Z) = 1, Var(X) = alpha^2 + sigma_X^2 "
-            "and the demand path adds gamma * alpha / Var(X) to the total effect."
-        ),
+        answer=Answer.number("the expected naive regression slope"),
+        hint="The naive slope is the covariance of ads and sales over the variance of ads; "
+        "demand drives both, so the slope is the total effect plus a backdoor term whose sign "
+        "is the product of demand's two effects.",
+        solution="var_ads = scm.ads_on_demand**2 + scm.ads_sd**2; scm.total_effect + "
+        "scm.sales_on_demand * scm.ads_on_demand / var_ads.",
         explanation="The bias gamma * alpha / Var(X) is the whole backdoor path, in one number.",
     ),
     "12-2": Exercise(
         _wald,
-        hint="Group by region, take the mean ads and sales, and divide the two differences.",
+        answer=Answer.number("the Wald estimate"),
+        hint="With a binary instrument, the effect is how much sales move between the two "
+        "regions relative to how much ads move between them: a ratio of two differences, "
+        "outcome over treatment.",
+        solution="by_region = iv_data.groupby('region')[['ads', 'sales']].mean(); (sales[1] - "
+        "sales[0]) / (ads[1] - ads[0]).",
         explanation=(
-            "The Wald ratio is the method-of-moments IV estimate; the Bayesian model agrees with "
-            "it and adds an interval that widens honestly when the instrument is weak."
+            "The Wald ratio is the method-of-moments IV estimate; the Bayesian model agrees "
+            "with it and adds an interval that widens honestly when the instrument is weak."
         ),
     ),
     "12-3": Exercise(
         _ate,
-        hint=(
-            "Call poutine.do(pyro_scm, data={'ads': torch.tensor(4.0)})(budget.samples) and the "
-            "same with 2.0, and subtract the two arrays."
-        ),
-        explanation="Under do() every store has the same ads, so demand no longer biases the difference.",
+        answer=Answer.vector(None, "simulated differences in sales, one per draw"),
+        hint="An intervention sets ads for every store, cutting the arrow from demand to ads: "
+        "simulate the model under each setting and take the differences in sales.",
+        solution="high = poutine.do(pyro_scm, data={'ads': torch.tensor(4.0)})(n); the same "
+        "with 2.0 for low; ate_draws = high - low.",
+        explanation="Under do() every store has the same ads, so demand no longer biases the "
+        "difference.",
     ),
     "12-4": Exercise(
         _flip_low,
-        hint=(
-            "Let low = np.quantile(effect_draws, 0.025); solve low - confounder_bias(r, r, "
-            "sd_outcome_resid=sd_y, sd_treatment_resid=sd_x) = 0 for r in (0, 1)."
-        ),
+        answer=Answer.number("the confounder strength (a partial R^2)"),
+        hint="It is the interval's lower end, not the estimate, that has to reach zero; find "
+        "the equal confounder strength on treatment and outcome whose bias is as large as "
+        "that lower end.",
+        solution="low = np.quantile(effect_draws, 0.025); brentq(lambda r: low - "
+        "confounder_bias(r, r, sd_outcome_resid=sd_y, sd_treatment_resid=sd_x), 0, 0.999).",
         explanation="The interval flips long before the estimate itself reaches zero.",
     ),
     "12-5": Exercise(
         _atu,
-        hint=(
-            "Average tau0 + tau1 * z over the untreated stores' demand, draw by draw: "
-            "(tau0[:, None] + tau1[:, None] * z_untreated).mean(axis=1)."
-        ),
+        answer=Answer.vector(None, "the ATU, one value per posterior draw"),
+        hint="The effect depends on demand, so the average effect on the untreated averages "
+        "the effect over the untreated stores' demand, separately for every posterior draw.",
+        solution="z = camp.loc[~treated, 'demand'].to_numpy(); (tau0[:, None] + tau1[:, None] "
+        "* z).mean(axis=1).",
         explanation="The untreated stores have low demand, so the campaign would do less there.",
     ),
     "12-6": Exercise(
         _first_stage_f,
-        hint="F = (slope / se)^2 with se = sqrt(s2 * inv(D'D)[1, 1]) and s2 = RSS / (n - 2).",
-        explanation="For one instrument F = t^2 = R^2 / (1 - R^2) * (n - 2): three routes, one number.",
+        answer=Answer.number("the first-stage F statistic"),
+        hint="For one instrument the first-stage F is the square of the t statistic of the "
+        "instrument's coefficient when ads are regressed on it (with an intercept).",
+        solution="Regress ads on [1, region] with lstsq; s2 = RSS / (n - 2); se = sqrt(s2 * "
+        "inv(D'D)[1, 1]); F = (slope / se) ** 2.",
+        explanation="For one instrument F = t^2 = R^2 / (1 - R^2) * (n - 2): three routes, one "
+        "number.",
     ),
     "12-7": Exercise(
         _hidden_move,
-        hint="Use `estimate` and `v_ads` from section 8 with k_X = 0.5 and k_Y = 2.0.",
+        answer=Answer.number("the effect estimate after adding the hidden confounder"),
+        hint="The omitted-variable formula of section 8 predicts the move: the confounder's "
+        "effect on ads adds to the variance of ads, and its effect on sales adds a covariance; "
+        "the estimate becomes a ratio of the two.",
+        solution="(estimate * v_ads + 0.5 * 2.0) / (v_ads + 0.5**2), with k_X = 0.5 and k_Y = 2.0.",
         explanation=(
-            "A confounder strong on the treatment attenuates and biases at once; the formula tells "
-            "you the move before you simulate."
+            "A confounder strong on the treatment attenuates and biases at once; the formula "
+            "tells you the move before you simulate."
         ),
     ),
     "12-8": Exercise(
         _fwl,
-        hint="Residualise both sales and ads on [1, demand, demand_sq], then slope = r_x.r_y / r_x.r_x.",
+        answer=Answer.number("the partialled-out effect of ads"),
+        hint="Frisch-Waugh-Lovell: remove from both sales and ads what the controls (demand "
+        "and its square, plus an intercept) explain, then regress residual on residual.",
+        solution="Residualise sales and ads on [1, demand, demand_sq] with lstsq; effect = "
+        "ads_r @ sales_r / (ads_r @ ads_r).",
         explanation="Double ML is this recipe with learned regressions and cross-fitting.",
     ),
     "12-9": Exercise(
         _deep_counterfactual,
-        hint=(
-            "deep_counterfactual(worst_row, worst_row['ads'].to_numpy() - 1)[0], inside "
-            "torch.no_grad()."
-        ),
+        answer=Answer.number("the counterfactual sales"),
+        hint="A counterfactual keeps the store's own noise (abduction) and changes only its "
+        "ads (action), then predicts (prediction); it is about this one store with one "
+        "thousand fewer ads, not a population average.",
+        solution="worst_row = held_out.loc[[worst]]; with torch.no_grad(): "
+        "float(deep_counterfactual(worst_row, worst_row['ads'].to_numpy() - 1)[0]).",
         explanation="Abduction keeps the store's large residual; a mean prediction would lose it.",
     ),
 }

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import optimize
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.exercises import Answer, Exercise
 from helpers.timeseries import (
     PricingSimulation,
     fourier_features,
@@ -23,19 +23,10 @@ from helpers.timeseries import (
 )
 
 
-def _number(answer: Any, what: str) -> float:
-    if isinstance(answer, bool) or np.ndim(answer) != 0:
-        raise TypeError(f"`{what}` must be a single number")
-    try:
-        return float(answer)
-    except (TypeError, ValueError) as err:
-        raise TypeError(f"`{what}` must be a single number") from err
-
-
 def _iv_by_hand(answer: Any, *, pricing: PricingSimulation) -> None:
     if not isinstance(pricing, PricingSimulation):
         raise TypeError("pass the pricing simulation as pricing=... (a PricingSimulation)")
-    value = _number(answer, "iv_by_hand")
+    value = answer
     data = pricing.data
     hour = data["hour"].to_numpy()
     controls = np.column_stack([fourier_features(hour, 24, 2), fourier_features(hour, 168, 1)])
@@ -47,7 +38,7 @@ def _iv_by_hand(answer: Any, *, pricing: PricingSimulation) -> None:
 
 
 def _lift_probability(answer: Any, *, rides: Any, y0_draws: Any, n_pre: int) -> None:
-    value = _number(answer, "p_lift_above_10")
+    value = answer
     y = np.asarray(rides, dtype=float)
     draws = np.asarray(y0_draws, dtype=float)
     if draws.ndim != 2 or draws.shape[1] != y.size:
@@ -73,7 +64,7 @@ def _simplex_weights(y: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 
 def _placebo_gap(answer: Any, *, treated: Any, donors: Any) -> None:
-    value = _number(answer, "placebo_gap")
+    value = answer
     y = np.asarray(treated, dtype=float)
     x = np.asarray(donors, dtype=float)
     if x.ndim != 2 or x.shape[0] != y.size or y.size < 52:
@@ -87,7 +78,7 @@ def _placebo_gap(answer: Any, *, treated: Any, donors: Any) -> None:
 def _twfe(answer: Any, *, panel: pd.DataFrame) -> None:
     if not isinstance(panel, pd.DataFrame):
         raise TypeError("pass the rollout panel as panel=... (a DataFrame)")
-    value = _number(answer, "twfe_by_hand")
+    value = answer
     expected, _ = twfe_estimate(panel)
     check.close(value, expected, atol=1e-8, name="TWFE estimate (dummy regression)")
 
@@ -95,18 +86,22 @@ def _twfe(answer: Any, *, panel: pd.DataFrame) -> None:
 EXERCISES = {
     "13-1": Exercise(
         _iv_by_hand,
-        hint=(
-            "Use one design [1, seasonal features] for all three regressions, take residuals "
-            "v - X @ lstsq(X, v), then divide z_res @ q_res by z_res @ p_res."
-        ),
+        answer=Answer.number("the IV estimate of the price elasticity"),
+        hint="With one instrument, IV is a ratio: how rides move with the cost shock over how "
+        "price moves with it, after removing from all three what the seasonal controls "
+        "explain (the same controls for each).",
+        solution="X = [1, seasons]; residualise log price, log rides and the cost shock on X "
+        "with lstsq; (z_res @ q_res) / (z_res @ p_res).",
         explanation="With one instrument, IV is a ratio: the reduced form over the first stage.",
     ),
     "13-2": Exercise(
         _lift_probability,
-        hint=(
-            "For each draw: lift = cumulative effect / y0_draws[:, n_pre:].sum(axis=1); "
-            "the probability is the share of draws with lift > 0.10."
-        ),
+        answer=Answer.probability("P(cumulative lift > 10%)"),
+        hint="The lift is relative to the counterfactual, and the counterfactual is uncertain: "
+        "compute the lift once per posterior draw of the post-launch counterfactual total, "
+        "then ask how often it exceeds 10%.",
+        solution="counterfactual_total = y0_draws[:, n_pre:].sum(axis=1); "
+        "np.mean(cumulative / counterfactual_total > 0.10).",
         explanation=(
             "A probability of a business-relevant threshold is often a better answer than an "
             "interval: it is what the decision needs."
@@ -114,10 +109,12 @@ EXERCISES = {
     ),
     "13-3": Exercise(
         _placebo_gap,
-        hint=(
-            "synthetic_control_weights(treated[:40], donors[:40]); the gap is "
-            "treated - donors @ weights; average it over weeks 40 to 51 (index 40:52)."
-        ),
+        answer=Answer.number("the mean placebo gap"),
+        hint="Pretend the launch happened earlier: fit the synthetic control's weights only on "
+        "the weeks before the fake launch, then look at the gap over the weeks between the "
+        "fake and the real launch, where no effect should exist.",
+        solution="w = synthetic_control_weights(treated[:40], donors[:40]); (treated - donors "
+        "@ w)[40:52].mean().",
         explanation=(
             "A placebo in time checks that the synthetic city keeps tracking when nothing "
             "happens; a gap as large as the effect would have discredited the design."
@@ -125,10 +122,12 @@ EXERCISES = {
     ),
     "13-4": Exercise(
         _twfe,
-        hint=(
-            "For y and treated: v - mean by market - mean by week + overall mean "
-            "(groupby(...).transform('mean')); then sum(d * y) / sum(d * d)."
-        ),
+        answer=Answer.number("the TWFE estimate"),
+        hint="Two-way fixed effects removes market means and week means from both the outcome "
+        "and the treatment (adding back the overall mean once); the estimate is then a "
+        "regression slope through the origin.",
+        solution="v - market mean - week mean + overall mean for y and treated "
+        "(groupby(...).transform('mean')); sum(d * y) / sum(d * d).",
         explanation=(
             "Double demeaning is why TWFE compares every treated cell with every other cell, "
             "already-treated ones included: the source of its bias under staggered timing."

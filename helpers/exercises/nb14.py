@@ -14,7 +14,8 @@ import pandas as pd
 from scipy import stats
 
 from helpers import check
-from helpers.exercises import Exercise
+from helpers.check import AnswerMalformed
+from helpers.exercises import Answer, Exercise
 from helpers.hierarchical import HierarchicalQuadrature, normal_hierarchical_posterior
 
 #: The priors of the notebook's model: mu ~ Normal(0, 0.3), tau ~ HalfCauchy(0.1).
@@ -48,16 +49,14 @@ def _indicator_mcse(indicator: np.ndarray) -> float:
     return max(float(np.asarray(az.mcse(indicator.astype(float), method="mean")).ravel()[0]), 1e-3)
 
 
-def _p_mu_above(answer: Any, idata: Any, log_odds: Any) -> None:
+def _p_mu_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
     post = exact_posterior(log_odds)
     exact = float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
     mcse = _indicator_mcse(_draws(idata, "mu") > 0.05)
     check.close(answer, exact, atol=4 * mcse, name="P(mu > 0.05 | y)")
 
 
-def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
-    if not isinstance(answer, (list, tuple)) or not all(isinstance(a, str) for a in answer):
-        raise TypeError("the answer must be a list of market names")
+def _confident_markets(answer: Any, *, idata: Any, log_odds: Any) -> None:
     post = exact_posterior(log_odds)
     theta = _draws(idata, "theta")
     names = [str(n) for n in log_odds.index]
@@ -65,7 +64,7 @@ def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
         raise TypeError("pass the Pyro NUTS fit (theta by market) as context")
     unknown = sorted(set(answer) - set(names))
     if unknown:
-        raise ValueError(f"unknown markets {unknown}; choose from {names}")
+        raise AnswerMalformed(f"your answer names {unknown}, which are not markets of {names}")
     for k, name in enumerate(names):
         prob = post.prob_theta_above(k, 0.0)
         margin = 4 * _indicator_mcse(theta[..., k] > 0)
@@ -79,7 +78,7 @@ def _confident_markets(answer: Any, idata: Any, log_odds: Any) -> None:
     check.holds(list(answer) == order, name="markets in the order of `markets`")
 
 
-def _p_new_above(answer: Any, idata: Any, log_odds: Any) -> None:
+def _p_new_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
     import arviz as az
 
     mu, tau = _draws(idata, "mu"), _draws(idata, "tau")
@@ -103,30 +102,43 @@ def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
 EXERCISES = {
     "14-1": Exercise(
         _p_mu_above,
-        hint="Average the indicator (mu > 0.05) over all chains and draws of pymc_idata.",
+        answer=Answer.probability("P(mu > 0.05 | y)"),
+        hint="A posterior probability is the share of posterior draws where the statement "
+        "holds: here about the population mean lift and a threshold of 5%, not zero.",
+        solution="float((pymc_idata.posterior['mu'] > 0.05).mean()).",
         explanation="Compare it with P(mu > 0): likely positive is not the same as likely "
         "worth a 5% gain.",
     ),
     "14-2": Exercise(
         _confident_markets,
-        hint="Average (theta > 0) over chain and draw of pyro_idata, then keep the markets whose "
-        "probability is at least 0.9, in the order of `markets`.",
+        answer=Answer.names("the markets with P(theta > 0) >= 0.9"),
+        hint="Compute each market's own probability of a positive lift from the Pyro fit's "
+        "draws of its theta, keep those at or above 0.9, and list them in the order of "
+        "`markets`.",
+        solution="p = (pyro_idata.posterior['theta'] > 0).mean(('chain', 'draw')); [m for m in "
+        "markets if float(p.sel(market=m)) >= 0.9].",
         explanation="Only large markets, or markets whose own data point the same way as the "
         "population, clear the bar; small markets inherit the population's uncertainty.",
     ),
     "14-3": Exercise(
         _p_new_above,
-        hint="theta_new = mu + tau * z with z = rng.standard_normal(n) for the n flattened draws; "
-        "average (theta_new > 0.05).",
+        answer=Answer.probability("P(theta_new > 0.05 | y)"),
+        hint="A new market is drawn from the population: for each posterior draw add the "
+        "between-market spread to mu before comparing with 5%; it is not P(mu > 0.05).",
+        solution="theta_new = mu_draws + tau_draws * rng.standard_normal(n); "
+        "float((theta_new > 0.05).mean()).",
         explanation="A new market carries the between-market spread tau on top of the "
         "uncertainty in mu, so its probability is pulled toward one half.",
     ),
     "14-4": Exercise(
         _p_max,
-        hint="Take the maximum over markets (axis=1) of each replicate and compare it with "
-        "y_obs.max(); average the indicator.",
-        explanation="A value far from 0 and 1 says the model replicates the largest estimate. The "
-        "maximum of eight noisy estimates is selected for its luck, so it overstates the "
+        answer=Answer.probability("P(max y_rep >= max y)"),
+        hint="A posterior predictive p-value for the largest market estimate: compare each "
+        "replicated data set's maximum over markets with the observed maximum, in the "
+        "direction 'replicated at least as large'.",
+        solution="float(np.mean(pyro_y_rep.max(axis=1) >= y_obs.max())).",
+        explanation="A value far from 0 and 1 says the model replicates the largest estimate. "
+        "The maximum of eight noisy estimates is selected for its luck, so it overstates the "
         "lift of the market that holds it (the winner's curse), which pooling corrects.",
     ),
 }
