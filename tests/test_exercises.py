@@ -313,3 +313,55 @@ def test_mixture_closed_form_matches_a_grid():
 
     grid, dens = grid_posterior(7, 40, prior=prior, grid_size=20001)
     assert abs(np.trapezoid(dens[grid > 0.2], grid[grid > 0.2]) - nb01.exact_mixture_tail()) < 1e-3
+
+
+# Numbers an exercise module defines for its checker and its prompt: the notebook imports them
+# (07's EXERCISE_COV) or, where the prompt states them in words, they must appear in the
+# notebook's exercises (prompt or solution), so the two cannot drift apart unnoticed. These are
+# the model's own settings from the notebook's body rather than the exercises'.
+_FROM_THE_BODY = {("04", "VAGUE_SD"), ("05", "MU_SD"), ("14", "MU_SD"), ("14", "TAU_SCALE")}
+_CHECKER_INTERNALS = {"CHECK_SEED", "CHECK_SIZE", "PRELIZ_MASS_RTOL"}
+
+
+def _numbers_in(value) -> list[float]:
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, np.ndarray):
+        value = value.ravel().tolist()
+    if isinstance(value, (list, tuple)):
+        return [x for item in value for x in _numbers_in(item)]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [float(value)]
+    return []
+
+
+def _written(x: float) -> set[str]:
+    forms = {f"{x:g}", repr(x)}
+    if x.is_integer():
+        forms |= {str(int(x)), f"{int(x):,}", f"{int(x):_}"}
+    return forms
+
+
+@pytest.mark.parametrize("number", [f"{n:02d}" for n in range(1, 15)])
+def test_exercise_constants_appear_in_the_notebook(number):
+    import importlib
+    import json
+    from pathlib import Path
+
+    (path,) = Path(__file__).parents[1].glob(f"notebooks/{number}_*.ipynb")
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    whole = "\n".join("".join(cell["source"]) for cell in cells)
+    exercises_part = whole[whole.index("## Exercises") :]
+    module = importlib.import_module(f"helpers.exercises.nb{number}")
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    for name, value in vars(module).items():
+        defined_here = re.search(rf"^[A-Z0-9_, ]*\b{name}\b[A-Z0-9_, ]* =", source, re.M)
+        if not name.isupper() or name in _CHECKER_INTERNALS or not defined_here:
+            continue
+        if re.search(rf"import .*\b{name}\b", whole):
+            continue  # the notebook reads it from the module: one definition
+        text = whole if (number, name) in _FROM_THE_BODY else exercises_part
+        for x in _numbers_in(value):
+            assert any(
+                re.search(rf"(?<![\d.]){re.escape(form)}(?!\d)", text) for form in _written(x)
+            ), f"notebook {number} does not state {name} = {x:g} in its exercises"
