@@ -80,15 +80,8 @@ class CheckFailed(AssertionError):
         self.name, self.got, self.expected = name, got, expected
 
 
-def _name(name: Any) -> str:
-    return v.text(name, "name")
-
-
-def _array(value: Any, argument: str) -> np.ndarray:
-    return v.array(value, argument, finite=False)
-
-
 def _tolerance(value: Any, argument: str) -> float | np.ndarray:
+    """A tolerance: one number >= 0, or an array of them (one per element)."""
     if isinstance(value, (str, bytes, bool, np.bool_)):
         raise v.fail_type(argument, "a real number >= 0 or an array of them", value)
     if isinstance(value, numbers.Real):
@@ -138,7 +131,7 @@ def record(name: str, value: Any, **compared: Any) -> None:
     ValueError
         If ``name`` is empty.
     """
-    name = _name(name)
+    name = v.text(name, "name")
     path = os.environ.get("COURSE_RECORD", "")
     if not path or _SILENT.get():
         return
@@ -183,8 +176,8 @@ def close(actual: Any, expected: Any, *, atol: float = 0.0, rtol: float = 0.0, n
     >>> close(0.502, 0.5, atol=0.01, name="mean")
     ✓ mean: 0.502 is within 0.01 of 0.5 (off by 0.002)
     """
-    name = _name(name)
-    got, want = _array(actual, "actual"), _array(expected, "expected")
+    name = v.text(name, "name")
+    got, want = v.array(actual, "actual", finite=False), v.array(expected, "expected", finite=False)
     atol, rtol = _tolerance(atol, "atol"), _tolerance(rtol, "rtol")
     try:
         got_b, want_b, atol_b, rtol_b = np.broadcast_arrays(got, want, atol, rtol)
@@ -246,9 +239,9 @@ def inside(value: Any, interval: Any, *, name: str) -> None:
     >>> inside(1.0, (0.8, 1.3), name="slope")
     ✓ slope: 1 lies inside [0.8, 1.3]
     """
-    name = _name(name)
-    got = _array(value, "value")
-    bounds = _array(interval, "interval")
+    name = v.text(name, "name")
+    got = v.array(value, "value", finite=False)
+    bounds = v.array(interval, "interval", finite=False)
     if bounds.ndim == 0 or bounds.shape[-1] != 2:
         raise ValueError(
             f"`interval` must have shape (..., 2) of (low, high); got shape {bounds.shape}"
@@ -306,7 +299,7 @@ def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> Non
     >>> recovered(1.0, draws, name="true slope within 4 posterior SDs")
     ✓ true slope within 4 posterior SDs: 0.9985 is within 0.3994 of 1 (off by 0.00151)
     """
-    name = _name(name)
+    name = v.text(name, "name")
     sds = _tolerance(sds, "sds")
     dims = getattr(posterior, "dims", None)
     if dims is not None:
@@ -319,7 +312,7 @@ def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> Non
         mean = np.asarray(posterior.mean(sample).values, dtype=float)
         sd = np.asarray(posterior.std(sample, ddof=1).values, dtype=float)
     else:
-        draws = _array(posterior, "posterior")
+        draws = v.array(posterior, "posterior", finite=False)
         if draws.ndim == 0:
             raise ValueError("`posterior` must hold draws along its first axis; got a scalar")
         n = draws.shape[0]
@@ -330,8 +323,8 @@ def recovered(truth: Any, posterior: Any, *, name: str, sds: float = 4.0) -> Non
 
 
 def _compare(a: Any, b: Any, name: str, smaller: bool) -> None:
-    name = _name(name)
-    x, y = _array(a, "a"), _array(b, "b")
+    name = v.text(name, "name")
+    x, y = v.array(a, "a", finite=False), v.array(b, "b", finite=False)
     try:
         ok = np.all(x < y) if smaller else np.all(x > y)
     except ValueError as err:
@@ -402,7 +395,7 @@ def holds(condition: Any, *, name: str, detail: str = "") -> None:
     >>> holds(True, name="flags the funnel", detail="divergences > 0")
     ✓ flags the funnel: divergences > 0
     """
-    name = _name(name)
+    name = v.text(name, "name")
     v.flag(condition, "condition")
     if condition:
         _report(name, detail or "holds", 1.0, kind="holds")

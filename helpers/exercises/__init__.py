@@ -240,8 +240,9 @@ def judge(exercise_id: str, answer: Any, context: dict[str, Any]) -> None:
             f'check.reveal("{exercise_id}") shows a worked solution.'
         ) from None
     yours = f" (yours: {failed.got})" if failed.got is not None else ""
+    verdict = "does not hold" if failed.expected is None else "is off"
     raise AnswerIncorrect(
-        f"Exercise {exercise_id}: not yet: {failed.name or 'the check'} is not right{yours}.\n"
+        f"Exercise {exercise_id}: not yet: {failed.name or 'the check'} {verdict}{yours}.\n"
         f"Hint: {spec.hint}\n"
         "Change your answer and run both cells again; a second wrong answer shows the expected "
         f'value, and check.reveal("{exercise_id}") shows it with a worked solution.'

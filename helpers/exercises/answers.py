@@ -3,6 +3,8 @@
 An :class:`Answer` turns the learner's value into what the checker compares (a float, an array,
 the object itself) or says, in words a learner can act on, why the value is not of that form;
 :func:`helpers.check.exercise` raises that as :class:`~helpers.check.AnswerMalformed`.
+
+Introduced in notebook 01.
 """
 
 from __future__ import annotations

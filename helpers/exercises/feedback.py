@@ -3,6 +3,8 @@
 Both outcomes are ``AssertionError`` subclasses, so a failing self-check fails its notebook cell.
 Everything here is re-exported by :mod:`helpers.check` (``check.exercise``,
 ``check.AnswerIncorrect``); the machinery is in :mod:`helpers.exercises`.
+
+Introduced in notebook 01.
 """
 
 from __future__ import annotations

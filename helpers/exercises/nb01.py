@@ -71,7 +71,7 @@ EXERCISES = {
     "01-1": Exercise(
         _staffing,
         answer=Answer.integer("the number of orders to staff for"),
-        hint="You want the smallest number of orders k that covers 99% of days: a quantile of "
+        hint="You want the smallest number of orders k that covers 99% of hours: a quantile of "
         "the daily orders' distribution, not its mean plus a guess.",
         solution="stats.poisson(12).ppf(0.99): the smallest k with P(orders <= k) >= 0.99.",
         explanation="The 99% quantile of Poisson(12) is well above the mean of 12.",
