@@ -33,7 +33,6 @@ def assert_teaches(exercise_id: str, wrong, **context) -> str:
             check.exercise(exercise_id, wrong, **context)
         text = str(first.value)
         assert f"Hint: {get_exercise(exercise_id).hint}" in text
-        assert not re.search(r"expected [-\d\[<>i]", text), text
         failed = ex._LAST[exercise_id]
         if failed.expected is not None:
             shown = _shown_expected(failed)

@@ -260,7 +260,7 @@ def _probe(spec: Exercise, context: dict[str, Any]) -> CheckFailed | None:
         spec.checker(spec.answer.probe(), **context)
     except CheckFailed as err:
         return err if err.expected is not None else None
-    except (ArithmeticError, ValueError, TypeError):  # the checker cannot digest infinity
+    except (ArithmeticError, ValueError, TypeError, AnswerMalformed):  # cannot digest infinity
         return None
     finally:
         _SILENT.reset(token)
