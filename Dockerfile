@@ -15,7 +15,8 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/archives/*.deb
 
 # A non-root user owns the course, its environment and the attendee's work.
-RUN useradd --create-home --uid 1000 --shell /bin/bash learner
+RUN useradd --create-home --uid 1000 --shell /bin/bash learner \
+ && install -d -o learner -g learner /home/learner/course
 USER learner
 WORKDIR /home/learner/course
 # The environment lives outside the course folder (so a dev container's workspace mount does not

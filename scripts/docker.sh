@@ -13,6 +13,7 @@
 # It prints the image's size and the build time, and leaves only the images behind: the base
 # image and $IMAGE (the previous $IMAGE is removed when the build replaces it).
 #
+# `scripts/docker.sh release` prints the Debian release only (the tests compare it with the FROM line).
 # Settings (environment): IMAGE (default probmod-course), TORCH (gpu or cpu, as for `make env`),
 # NOTEBOOK (default notebooks/01_distributions.ipynb), DOCKER_DATA_ROOT (data root for a daemon
 # this script starts; default dockerd's own), DEBIAN_MIRROR (for debootstrap and apt in the image).
@@ -29,6 +30,10 @@ if [ -z "$RELEASE" ]; then
   exit 1
 fi
 BASE=debian:$RELEASE-slim
+if [ "${1:-}" = release ]; then  # `scripts/docker.sh release`: the base image's Debian release
+  echo "$RELEASE"
+  exit 0
+fi
 say() { echo "make docker: $*"; }
 is_root() { [ "$(id -u)" = 0 ]; }
 need_root() {
