@@ -8,6 +8,8 @@
 # reachable (scripts/docker.sh reads the release from the FROM line below; keep it `debian:<release>-slim`).
 FROM debian:trixie-slim
 
+# ca-certificates: the trust store pip uses (PIP_CERT below), with any CA certificates that
+# the base image carries in /usr/local/share/ca-certificates.
 # g++ and the Python headers: PyTensor compiles its C code with them (as on a course machine).
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
@@ -23,6 +25,7 @@ WORKDIR /home/learner/course
 # hide it); the course folder's .venv points at it, so every `make` target finds it as usual.
 ENV VIRTUAL_ENV=/home/learner/venv \
     PATH=/home/learner/venv/bin:$PATH \
+    PIP_CERT=/etc/ssl/certs/ca-certificates.crt \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 

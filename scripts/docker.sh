@@ -7,7 +7,8 @@
 # - a Docker daemon: the one running, or one it starts itself (root) and stops at the end;
 # - the base image named by the Dockerfile's FROM line (debian:<release>-slim): when the daemon
 #   does not have it, it is built locally with `debootstrap --variant=minbase <release>` and
-#   `docker import` (root; no container registry is needed);
+#   `docker import` (root; no container registry is needed), with this machine's local CA
+#   certificates (/usr/local/share/ca-certificates) added;
 # - `docker build --network host` of a `git clone` of HEAD (uncommitted changes never reach the
 #   image), passing this machine's pip index settings (http/https ones only) as build args.
 # It prints the image's size and the build time, and leaves only the images behind: the base
@@ -112,6 +113,14 @@ else
   debootstrap --variant=minbase "$RELEASE" "$work/rootfs" "$mirror" >"$LOGS/debootstrap.log" 2>&1 \
     || { tail -n 20 "$LOGS/debootstrap.log" >&2; exit 1; }
   rm -rf "$work"/rootfs/var/cache/apt/archives/*.deb "$work"/rootfs/var/lib/apt/lists/*
+  # This machine's locally added CA certificates (a TLS-inspecting proxy's, say) go into the
+  # base image, so that pip in the build verifies the package index as it does here; the
+  # Dockerfile's ca-certificates install adds them to the image's trust store.
+  if compgen -G "/usr/local/share/ca-certificates/*" >/dev/null; then
+    say "adding this machine's local CA certificates to $BASE"
+    mkdir -p "$work/rootfs/usr/local/share/ca-certificates"
+    cp -r /usr/local/share/ca-certificates/. "$work/rootfs/usr/local/share/ca-certificates/"
+  fi
   tar -C "$work/rootfs" -c . | docker import --change 'CMD ["bash"]' - "$BASE" >/dev/null
   rm -rf "$work/rootfs"
   base_seconds=$(($(date +%s) - t0))
