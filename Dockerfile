@@ -30,17 +30,19 @@ ENV VIRTUAL_ENV=/home/learner/venv \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 # 1. The locked environment, installed by the Makefile's own `make env` (TORCH=cpu: the CPU build
-#    of torch from PyTorch's index; see book/setup.md). Only these files invalidate this layer, so
-#    a rebuild after a change to the notebooks or helpers reuses it. Package indexes other than
+#    of torch from PyTorch's index; see book/setup.md). Only these three files invalidate this
+#    layer, so a rebuild after a change to the notebooks, helpers or docs reuses it. Package indexes other than
 #    PyPI come in as build args (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_TRUSTED_HOST).
 ARG TORCH=gpu
 ARG PIP_INDEX_URL
 ARG PIP_EXTRA_INDEX_URL
 ARG PIP_TRUSTED_HOST
-COPY --chown=learner:learner Makefile pyproject.toml requirements.lock README.md ./
+COPY --chown=learner:learner Makefile pyproject.toml requirements.lock ./
 COPY --chown=learner:learner scripts/find-python scripts/
+# (pyproject.toml names README.md as the package's readme: an empty one stands in until step 2.)
 RUN python3 -m venv /home/learner/venv \
  && ln -s /home/learner/venv .venv \
+ && touch README.md \
  && make env TORCH="$TORCH"
 
 # 2. The course itself; `make env` again installs the course's own package from it (the lock is
