@@ -4,8 +4,9 @@
 #   make docker                     # build this image from a fresh clone and check it (see README)
 #   docker run --rm -p 127.0.0.1:8888:8888 -v probmod-student:/home/learner/course/student probmod-course
 #
-# The base image's name is what `make docker` builds locally with debootstrap when no registry is
-# reachable (scripts/docker.sh reads the release from the FROM line below; keep it `debian:<release>-slim`).
+# `make docker` builds the base image locally with debootstrap when the daemon does not have it
+# (no registry needed): scripts/docker.sh reads the release from the FROM line below, so keep it
+# `debian:<release>-slim`.
 FROM debian:trixie-slim
 
 # ca-certificates: the trust store pip uses (PIP_CERT below), with any CA certificates that
@@ -31,8 +32,9 @@ ENV VIRTUAL_ENV=/home/learner/venv \
 
 # 1. The locked environment, installed by the Makefile's own `make env` (TORCH=cpu: the CPU build
 #    of torch from PyTorch's index; see book/setup.md). Only these three files invalidate this
-#    layer, so a rebuild after a change to the notebooks, helpers or docs reuses it. Package indexes other than
-#    PyPI come in as build args (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL, PIP_TRUSTED_HOST).
+#    layer, so a rebuild after a change to the notebooks, helpers or docs reuses it. Package
+#    indexes other than PyPI come in as build args (PIP_INDEX_URL, PIP_EXTRA_INDEX_URL,
+#    PIP_TRUSTED_HOST).
 ARG TORCH=gpu
 ARG PIP_INDEX_URL
 ARG PIP_EXTRA_INDEX_URL
