@@ -14,7 +14,7 @@
 # It prints the image's size and the build time, and leaves only the images behind: the base
 # image and $IMAGE (the previous $IMAGE is removed when the build replaces it).
 #
-# `scripts/docker.sh release` prints the Debian release only (the tests compare it with the FROM line).
+# `scripts/docker.sh release` prints the Debian release only (tests compare it with FROM).
 # Settings (environment): IMAGE (default probmod-course), TORCH (gpu or cpu, as for `make env`),
 # NOTEBOOK (default notebooks/01_distributions.ipynb), DOCKER_DATA_ROOT (data root for a daemon
 # this script starts; default dockerd's own), DEBIAN_MIRROR (for debootstrap and apt in the image).
@@ -95,10 +95,12 @@ fi
 # Debian mirror: DEBIAN_MIRROR, else this machine's apt source for Debian, else deb.debian.org.
 mirror=${DEBIAN_MIRROR:-}
 if [ -z "$mirror" ]; then
-  mirror=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  mirror=$(awk '/^URIs:/ && $2 ~ /\/debian\/?$/ {print $2; exit}' \
+    /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
 fi
 if [ -z "$mirror" ]; then
-  mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  mirror=$(awk '$1 == "deb" && $2 ~ /\/debian\/?$/ {print $2; exit}' \
+    /etc/apt/sources.list 2>/dev/null || true)
 fi
 mirror=${mirror:-http://deb.debian.org/debian}
 
