@@ -27,7 +27,7 @@ BOOK_FAST := _build/fast
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
+.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor docker lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -139,6 +139,9 @@ student: $(STAMP) ## write student copies (solutions removed) into student/, kee
 
 doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
 	$(BIN)/python -m helpers.doctor
+
+docker: ## build the course's container image from a fresh clone; run the preflight and one notebook in it
+	TORCH=$(TORCH) scripts/docker.sh
 
 lock: ## re-resolve the environment from pyproject.toml into requirements.lock
 	rm -rf _build/lock-venv && py=$$(scripts/find-python) && $$py -m venv _build/lock-venv
