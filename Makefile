@@ -99,7 +99,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
-	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
+	$(BIN)/python -m pytest -m "not book and not slow and not docker" --doctest-modules helpers tests
 
 test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmake, printing each one's duration
 	mkdir -p _build/records && rm -rf _build/records/nbmake
