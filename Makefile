@@ -95,11 +95,11 @@ test: ## unit tests and hygiene; every notebook with nbmake (default seed and an
 	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests notebooks book/_ext scripts conftest.py
-	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py
+	$(BIN)/ruff check helpers course_tools tests notebooks book/_ext scripts conftest.py
+	$(BIN)/ruff format --check helpers course_tools tests notebooks book/_ext scripts conftest.py
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
-	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
+	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers course_tools tests
 
 test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmake, printing each one's duration
 	mkdir -p _build/records && rm -rf _build/records/nbmake
@@ -135,10 +135,10 @@ lab-solutions: $(STAMP) ## open JupyterLab on the full notebooks, solutions incl
 	$(BIN)/jupyter lab notebooks
 
 student: $(STAMP) ## write student copies (solutions removed) into student/, keeping any you changed
-	$(BIN)/python -m helpers.student notebooks student
+	$(BIN)/python -m course_tools.student notebooks student
 
 doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
-	$(BIN)/python -m helpers.doctor
+	$(BIN)/python -m course_tools.doctor
 
 lock: ## re-resolve the environment from pyproject.toml into requirements.lock
 	rm -rf _build/lock-venv && py=$$(scripts/find-python) && $$py -m venv _build/lock-venv
