@@ -27,7 +27,7 @@ BOOK_FAST := _build/fast
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
+.PHONY: help env mathjax rehearse book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -139,6 +139,11 @@ student: $(STAMP) ## write student copies (solutions removed) into student/, kee
 
 doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
 	$(BIN)/python -m course_tools.doctor
+
+# EMPHASIS=pymc or pyro; COURSE_FAST=1 for a quick click-through (the table then says "fast mode").
+EMPHASIS ?= pymc
+rehearse: $(STAMP) $(GUARDS) ## run one emphasis's live cells block by block, timed; a table in _build/rehearsal-$(EMPHASIS).md
+	COURSE_FAST=$${COURSE_FAST:-0} IPYTHONDIR=$(CURDIR)/_build/ipython $(BIN)/python scripts/rehearse.py --emphasis $(EMPHASIS)
 
 lock: ## re-resolve the environment from pyproject.toml into requirements.lock
 	rm -rf _build/lock-venv && py=$$(scripts/find-python) && $$py -m venv _build/lock-venv

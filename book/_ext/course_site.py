@@ -180,7 +180,11 @@ def _draw_graph(items: list[dict[str, Any]], out: Path) -> None:
 
 
 class WorkshopAgenda(SphinxDirective):
-    """The workshop agenda from book/workshop.yml, with measured run times filled in later."""
+    """The workshop agenda from book/workshop.yml, with measured run times filled in later.
+
+    Each block lists, per emphasis, a summary, the talking time and the live sections (the cells
+    tagged ``live-pymc`` / ``live-pyro`` in them are what the instructor runs).
+    """
 
     def run(self) -> list[nodes.Node]:
         path = Path(self.env.srcdir) / "book" / "workshop.yml"
@@ -191,22 +195,43 @@ class WorkshopAgenda(SphinxDirective):
             "|---|---|---|---|---|",
         ]
         docs = {nb["number"]: nb for nb in notebooks(Path(self.env.srcdir))}
+        details = []
         for block in agenda["blocks"]:
             if block.get("break"):
                 rows.append(f"| {block['time']} | *{block['break']}* | | | |")
                 continue
+            numbers = []
+            for emphasis in ("pymc", "pyro"):
+                for item in block[emphasis]["live"]:
+                    if str(item["notebook"]) not in numbers:
+                        numbers.append(str(item["notebook"]))
             used = []
-            for number in block.get("notebooks", []):
+            for number in sorted(numbers):
                 if number in docs:
                     used.append(
                         f"{{doc}}`{number} </{docs[number]['doc']}>` ({RUNTIME_TOKEN.format(number)})"
                     )
                 else:
                     used.append(f"{number} (not yet written)")
+            cells = [
+                f"{block[e]['summary']} ({block[e]['talk']} min talk)" for e in ("pymc", "pyro")
+            ]
             rows.append(
-                f"| {block['time']} | {block['title']} | {block['pymc']} | {block['pyro']} | {'; '.join(used)} |"
+                f"| {block['time']} | {block['title']} | {cells[0]} | {cells[1]} | {'; '.join(used)} |"
             )
-        return _parse_markdown(self, "\n".join(rows))
+            details.append(f"**{block['time']} {block['title']}**\n")
+            for emphasis, name in (("pymc", "PyMC"), ("pyro", "Pyro")):
+                slides = f"slides/{block['slides']}-{emphasis}.html"
+                parts = [
+                    f"{item['notebook']}: " + "; ".join(f"*{s}*" for s in item["sections"])
+                    for item in block[emphasis]["live"]
+                ]
+                details.append(
+                    f"- {name} emphasis ([slides]({slides})): live sections " + " | ".join(parts)
+                )
+            details.append("")
+        text = "\n".join(rows) + "\n\n### Live sections and slides\n\n" + "\n".join(details)
+        return _parse_markdown(self, text)
 
 
 def _runtime_text(app: Sphinx, number: str) -> str:
