@@ -26,8 +26,11 @@ BOOK_FAST := _build/fast
 # MathJax for offline math: installed from npm into the build folder, never committed.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
+# reveal.js for the workshop slides (book/_ext/slides.py), from npm into the build folder.
+REVEAL_VERSION := 5.2.1
+REVEAL := _build/reveal-npm/node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help env mathjax rehearse book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
+.PHONY: help env mathjax slides rehearse book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -77,11 +80,23 @@ $(MATHJAX):
 
 mathjax: $(MATHJAX) ## install the local MathJax copy the site serves
 
-book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the site into _build/html
+$(REVEAL):
+	@if command -v npm >/dev/null; then \
+	  echo "Installing reveal.js $(REVEAL_VERSION) from npm for the offline slides"; \
+	  rm -rf _build/reveal-npm && mkdir -p _build/reveal-npm && \
+	  npm install --prefix _build/reveal-npm --no-save --no-audit --no-fund --loglevel=error reveal.js@$(REVEAL_VERSION); \
+	else \
+	  echo "npm not found: the site is built without the workshop slides"; \
+	fi
+
+slides: $(STAMP) $(MATHJAX) $(REVEAL) ## workshop slides alone, from the rehearsal's executed live paths, into _build/slides
+	$(BIN)/python book/_ext/slides.py --from-rehearsal _build/rehearsal --out _build/slides/slides
+
+book: $(STAMP) $(MATHJAX) $(REVEAL) ## execute every notebook in full mode and build the site into _build/html
 	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
-book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/fast, failing on any warning
+book-fast: $(STAMP) $(MATHJAX) $(REVEAL) $(GUARDS) ## a fresh fast-mode build into _build/fast, failing on any warning
 	rm -rf $(BOOK_FAST) _build/records/book _build/pytensor/book && mkdir -p $(BOOK_FAST)
 	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
 	  PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/book \
@@ -118,7 +133,7 @@ test-notebooks-other-seed: $(STAMP) $(GUARDS) ## every notebook in fast mode und
 test-seeds: $(STAMP) $(GUARDS) ## every notebook under 5 seeds (fast) and the long-chain ones under 2 (full); a table
 	$(BIN)/python scripts/test_seeds.py $(SEEDS_ARGS)
 
-test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build, its pages, the browser and link checks
+test-book: $(STAMP) $(MATHJAX) $(REVEAL) ## the fresh fast-mode book build, its pages, the browser and link checks
 	$(BIN)/python -m pytest -m book tests
 
 test-full: $(STAMP) ## every notebook in full mode (slow), checking the same things as fast mode
