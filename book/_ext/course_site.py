@@ -420,11 +420,15 @@ def build_slides(app: Sphinx, exception: Exception | None) -> None:
         )
         return
     executed = Path(app.outdir).parent / "jupyter_execute"
-    written = slides.build_decks(
-        slides.from_book(executed),
-        Path(app.outdir) / "slides",
-        mathjax="../_static/mathjax/tex-chtml.js",
-    )
+    try:
+        written = slides.build_decks(
+            slides.from_book(executed),
+            Path(app.outdir) / "slides",
+            mathjax="../_static/mathjax/tex-chtml.js",
+        )
+    except FileNotFoundError as err:  # a build that did not execute the workshop's notebooks
+        logger.warning("slides: not built: %s", err)
+        return
     logger.info("slides: wrote %d decks into %s", len(written), Path(app.outdir) / "slides")
 
 

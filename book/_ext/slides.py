@@ -2,8 +2,8 @@
 
 A deck holds the live path of its block (``course_tools.workshop``: the cells tagged
 ``live-pymc`` / ``live-pyro`` in the sections ``book/workshop.yml`` names), setup cell left out:
-each live markdown cell is a slide of story and math, each live code cell a slide with its code
-and its outputs (figures, tables, printed results). Nothing is executed here: the cells' outputs
+each live code cell is a slide with the live markdown that introduces it (story and math), its
+code and its outputs (figures, tables, printed results). Nothing is executed here: the cells' outputs
 come from notebooks already executed, either
 
 - by the site build (``jupyter_execute/notebooks/NN_*.ipynb`` beside the site; the course's
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import functools
 import html
 import re
 import shutil
@@ -47,7 +48,7 @@ _CSS = """
 .reveal h1 { font-size: 1.7em; } .reveal h2 { font-size: 1.35em; } .reveal h3 { font-size: 1.15em; }
 .reveal h1, .reveal h2, .reveal h3 { text-transform: none; }
 .reveal p, .reveal li { line-height: 1.35; }
-.reveal pre { width: 100%; box-shadow: none; font-size: 0.62em; margin: 0.3em 0; }
+.reveal pre { width: auto; box-sizing: border-box; box-shadow: none; font-size: 0.62em; margin: 0.3em 0; }
 .reveal pre, .reveal pre code { white-space: pre-wrap; word-break: break-word; max-height: none; }
 .reveal pre.source { background: #f5f5f5; border-left: 4px solid #0072B2; padding: 0.4em; }
 .reveal pre.output { background: #fff; border-left: 4px solid #999; padding: 0.4em; }
@@ -56,14 +57,35 @@ _CSS = """
 .reveal table th, .reveal table td { padding: 0.15em 0.5em; }
 .reveal mjx-container[display="true"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 .reveal .deck-meta { color: #555; font-size: 0.8em; }
+.reveal details summary { font-size: 0.6em; color: #0072B2; cursor: pointer; }
 """
+
+
+@functools.cache
+def _citations() -> dict[str, str]:
+    """``key -> "Author Year"`` from the course's bibliography."""
+    from pybtex.database import parse_file
+
+    names = {}
+    for key, entry in parse_file(str(ROOT / "book" / "references.bib")).entries.items():
+        people = entry.persons.get("author") or entry.persons.get("editor") or []
+        last = " ".join(people[0].last_names) if people else key
+        if len(people) == 2:
+            last += " and " + " ".join(people[1].last_names)
+        elif len(people) > 2:
+            last += " et al."
+        names[key] = f"{last} {entry.fields.get('year', '')}".strip()
+    return names
+
+
+def _cite(keys: str) -> str:
+    names = _citations()
+    return "(" + "; ".join(names.get(k.strip(), k.strip()) for k in keys.split(",")) + ")"
 
 
 def _myst_to_markdown(text: str) -> str:
     """Plain Markdown from MyST roles the notebooks use (citations, cross-references)."""
-    text = re.sub(
-        r"\{cite:[pt]\}`([^`]*)`", lambda m: "[" + m.group(1).replace(",", ", ") + "]", text
-    )
+    text = re.sub(r"\{cite:[pt]\}`([^`]*)`", lambda m: _cite(m.group(1)), text)
     text = re.sub(r"\{(?:doc|ref|numref)\}`([^`<]*?)\s*(?:<[^`]*>)?`", r"\1", text)
     return text
 
@@ -107,12 +129,6 @@ def outputs_html(cell: nbformat.NotebookNode) -> str:
         elif "text/plain" in data:
             parts.append(f'<pre class="output">{html.escape(data["text/plain"])}</pre>')
     return f'<div class="output">{"".join(parts)}</div>' if parts else ""
-
-
-def cell_slide(cell: nbformat.NotebookNode) -> str:
-    if cell.cell_type == "markdown":
-        return f"<section>{markdown_html(cell.source)}</section>"
-    return f"<section>{code_html(cell.source)}{outputs_html(cell)}</section>"
 
 
 def _title(nb: nbformat.NotebookNode) -> str:
@@ -224,12 +240,23 @@ def build_decks(
                     f'<p class="deck-meta">live sections: '
                     f"{html.escape('; '.join(item['notebook'].sections))}</p></section>"
                 )
+                story: list[str] = []  # markdown since the last code cell
                 for i in item["cells"][1:]:  # the setup cell runs but is not shown
                     source_cell = nb.cells[i]
+                    if source_cell.cell_type == "markdown":
+                        story.append(markdown_html(source_cell.source))
+                        continue
                     cell = cells.get(source_cell.id)
                     if cell is None:
                         raise KeyError(f"notebook {number}: cell {source_cell.id} was not executed")
-                    slides.append(cell_slide(cell))
+                    # one slide: the prose that introduces the cell, its code, its outputs
+                    code = code_html(cell.source)
+                    if "hide-input" in workshop.tags(source_cell):  # plotting: the figure first
+                        code = f"<details><summary>code</summary>{code}</details>"
+                    slides.append(f"<section>{''.join(story)}{code}{outputs_html(cell)}</section>")
+                    story = []
+                if story:
+                    slides.append(f"<section>{''.join(story)}</section>")
             path = out / f"{key}-{emphasis}.html"
             path.write_text(
                 deck_html(f"{block.title} ({name})", slides, "reveal.js", mathjax),
