@@ -57,6 +57,8 @@ _CSS = """
 .reveal table th, .reveal table td { padding: 0.15em 0.5em; }
 .reveal mjx-container[display="true"] { max-width: 100%; overflow-x: auto; overflow-y: hidden; }
 .reveal .deck-meta { color: #555; font-size: 0.8em; }
+.reveal a.anchor-link { display: none; }
+.reveal mjx-assistive-mml { max-width: 100%; }  /* the screen-reader copy: inside its formula */
 .reveal details summary { font-size: 0.6em; color: #0072B2; cursor: pointer; }
 """
 
@@ -124,6 +126,8 @@ def outputs_html(cell: nbformat.NotebookNode) -> str:
             parts.append(data["image/svg+xml"])
         elif "text/html" in data:
             parts.append(data["text/html"])
+        elif "text/latex" in data:  # a PyMC model's repr: its equations, typeset by MathJax
+            parts.append(f"<div>{html.escape(data['text/latex'])}</div>")
         elif "text/markdown" in data:
             parts.append(markdown_html(data["text/markdown"]))
         elif "text/plain" in data:
@@ -213,16 +217,9 @@ def build_decks(
     """
     if not (reveal_src / "dist" / "reveal.js").exists():
         raise FileNotFoundError(f"no reveal.js in {reveal_src}; run `make slides` (needs npm)")
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    reveal_dest = out / "reveal.js"
-    shutil.rmtree(reveal_dest, ignore_errors=True)
-    shutil.copytree(reveal_src / "dist", reveal_dest / "dist")
-    (reveal_dest / "plugin" / "notes").mkdir(parents=True)
-    shutil.copy2(reveal_src / "plugin" / "notes" / "notes.js", reveal_dest / "plugin" / "notes")
     agenda = yaml.safe_load(workshop.WORKSHOP.read_text())
     keys = [b["slides"] for b in agenda["blocks"] if not b.get("break")]
-    written = []
+    decks: dict[str, str] = {}
     for emphasis in workshop.EMPHASES:
         for key, entry in zip(keys, workshop.plan(emphasis), strict=True):
             block = entry["block"]
@@ -257,12 +254,21 @@ def build_decks(
                     story = []
                 if story:
                     slides.append(f"<section>{''.join(story)}</section>")
-            path = out / f"{key}-{emphasis}.html"
-            path.write_text(
-                deck_html(f"{block.title} ({name})", slides, "reveal.js", mathjax),
-                encoding="utf-8",
+            decks[f"{key}-{emphasis}.html"] = deck_html(
+                f"{block.title} ({name})", slides, "reveal.js", mathjax
             )
-            written.append(path)
+    # everything rendered: now write reveal.js and the decks
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    reveal_dest = out / "reveal.js"
+    shutil.rmtree(reveal_dest, ignore_errors=True)
+    shutil.copytree(reveal_src / "dist", reveal_dest / "dist")
+    (reveal_dest / "plugin" / "notes").mkdir(parents=True)
+    shutil.copy2(reveal_src / "plugin" / "notes" / "notes.js", reveal_dest / "plugin" / "notes")
+    written = []
+    for name, text in decks.items():
+        (out / name).write_text(text, encoding="utf-8")
+        written.append(out / name)
     return written
 
 
