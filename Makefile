@@ -152,7 +152,7 @@ lab-solutions: $(STAMP) ## open JupyterLab on the full notebooks, solutions incl
 student: $(STAMP) ## write student copies (solutions removed) into student/, keeping any you changed
 	$(BIN)/python -m course_tools.student notebooks student
 
-doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
+doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data, free disk, student copies
 	$(BIN)/python -m course_tools.doctor
 
 # EMPHASIS=pymc or pyro; COURSE_FAST=1 for a quick click-through (the table then says "fast mode").
