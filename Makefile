@@ -26,8 +26,11 @@ BOOK_FAST := _build/fast
 # MathJax for offline math: installed from npm into the build folder, never committed.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
+# reveal.js for the workshop slides (book/_ext/slides.py), from npm into the build folder.
+REVEAL_VERSION := 5.2.1
+REVEAL := _build/reveal-npm/node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor docker lock clean distclean
+.PHONY: help env mathjax slides rehearse book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor docker lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -77,11 +80,23 @@ $(MATHJAX):
 
 mathjax: $(MATHJAX) ## install the local MathJax copy the site serves
 
-book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the site into _build/html
+$(REVEAL):
+	@if command -v npm >/dev/null; then \
+	  echo "Installing reveal.js $(REVEAL_VERSION) from npm for the offline slides"; \
+	  rm -rf _build/reveal-npm && mkdir -p _build/reveal-npm && \
+	  npm install --prefix _build/reveal-npm --no-save --no-audit --no-fund --loglevel=error reveal.js@$(REVEAL_VERSION); \
+	else \
+	  echo "npm not found: the site is built without the workshop slides"; \
+	fi
+
+slides: $(STAMP) $(MATHJAX) $(REVEAL) ## workshop slides alone, from the rehearsal's executed live paths, into _build/slides
+	$(BIN)/python book/_ext/slides.py --from-rehearsal _build/rehearsal --out _build/slides/slides
+
+book: $(STAMP) $(MATHJAX) $(REVEAL) ## execute every notebook in full mode and build the site into _build/html
 	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
-book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/fast, failing on any warning
+book-fast: $(STAMP) $(MATHJAX) $(REVEAL) $(GUARDS) ## a fresh fast-mode build into _build/fast, failing on any warning
 	rm -rf $(BOOK_FAST) _build/records/book _build/pytensor/book && mkdir -p $(BOOK_FAST)
 	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
 	  PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/book \
@@ -95,11 +110,11 @@ test: ## unit tests and hygiene; every notebook with nbmake (default seed and an
 	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests notebooks book/_ext scripts conftest.py
-	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py
+	$(BIN)/ruff check helpers course_tools tests notebooks book/_ext scripts conftest.py
+	$(BIN)/ruff format --check helpers course_tools tests notebooks book/_ext scripts conftest.py
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
-	$(BIN)/python -m pytest -m "not book and not slow and not docker" --doctest-modules helpers tests
+	$(BIN)/python -m pytest -m "not book and not slow and not docker" --doctest-modules helpers course_tools tests
 
 test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmake, printing each one's duration
 	mkdir -p _build/records && rm -rf _build/records/nbmake
@@ -118,7 +133,7 @@ test-notebooks-other-seed: $(STAMP) $(GUARDS) ## every notebook in fast mode und
 test-seeds: $(STAMP) $(GUARDS) ## every notebook under 5 seeds (fast) and the long-chain ones under 2 (full); a table
 	$(BIN)/python scripts/test_seeds.py $(SEEDS_ARGS)
 
-test-book: $(STAMP) $(MATHJAX) ## the fresh fast-mode book build, its pages, the browser and link checks
+test-book: $(STAMP) $(MATHJAX) $(REVEAL) ## the fresh fast-mode book build, its pages, the browser and link checks
 	$(BIN)/python -m pytest -m book tests
 
 test-full: $(STAMP) ## every notebook in full mode (slow), checking the same things as fast mode
@@ -135,10 +150,15 @@ lab-solutions: $(STAMP) ## open JupyterLab on the full notebooks, solutions incl
 	$(BIN)/jupyter lab notebooks
 
 student: $(STAMP) ## write student copies (solutions removed) into student/, keeping any you changed
-	$(BIN)/python -m helpers.student notebooks student
+	$(BIN)/python -m course_tools.student notebooks student
 
-doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data
-	$(BIN)/python -m helpers.doctor
+doctor: $(STAMP) ## preflight for workshop attendees: versions, PyMC, Pyro, plotting, data, free disk, student copies
+	$(BIN)/python -m course_tools.doctor
+
+# EMPHASIS=pymc or pyro; COURSE_FAST=1 for a quick click-through (the table then says "fast mode").
+EMPHASIS ?= pymc
+rehearse: $(STAMP) $(GUARDS) ## run one emphasis's live cells block by block, timed; a table in _build/rehearsal-$(EMPHASIS).md
+	COURSE_FAST=$${COURSE_FAST:-0} IPYTHONDIR=$(CURDIR)/_build/ipython $(BIN)/python scripts/rehearse.py --emphasis $(EMPHASIS)
 
 docker: ## build the course's container image from a fresh clone; run the preflight and one notebook in it
 	TORCH=$(TORCH) scripts/docker.sh

@@ -3,7 +3,8 @@
 The top level holds what every notebook's setup cell needs: the run budget, the seed and
 generator, the plot style and the ``check`` module. Topic modules (``helpers.probability``,
 ``helpers.ab``, ...) are imported where a notebook needs them, so importing ``helpers`` stays
-light and changes nothing.
+light and changes nothing. The course's tools (the workshop preflight and the student copies)
+live in the separate ``course_tools`` package.
 """
 
 from helpers import check

@@ -228,3 +228,118 @@ def link_check(root: Path) -> subprocess.CompletedProcess:
         str(root),
     ]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+# A reveal.js deck: how many slides, once reveal.js is ready (false when it never loaded).
+_DECK_READY = """() => new Promise(done => {
+  const start = Date.now();
+  const poll = () => {
+    if (window.Reveal && Reveal.isReady && Reveal.isReady()) { done(Reveal.getTotalSlides()); }
+    else if (Date.now() - start > 10000) { done(false); }
+    else { setTimeout(poll, 50); }
+  };
+  poll();
+})"""
+# Math left as source on the current slide: text outside code and rendered math that still holds
+# a $...$ pair, $$, \\( or \\[ (MathJax replaces each formula it typesets).
+_RAW_MATH = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const walker = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  const pattern = /\\$\\$|\\\\\\(|\\\\\\[|\\$[^$\\s][^$]*\\$/;
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, mjx-container, script, style")) { continue; }
+    if (pattern.test(node.textContent)) { raw.push(node.textContent.trim().slice(0, 60)); }
+  }
+  return raw;
+}"""
+# The current slide's content wider than the slide (clipped or scrolling sideways).
+_SLIDE_OVERFLOW = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const problems = [];
+  if (slide.scrollWidth > slide.clientWidth + 1) {
+    problems.push(`wider than the slide (${slide.scrollWidth} > ${slide.clientWidth} px)`);
+  }
+  for (const el of slide.querySelectorAll("pre, table, img, mjx-container")) {
+    if (el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0) {
+      problems.push(`${el.tagName.toLowerCase()} scrolls sideways (${el.scrollWidth} > ${el.clientWidth} px)`);
+    }
+  }
+  return problems;
+}"""
+
+
+def audit_deck(page, base: str, path: str, screenshot: Path | None = None) -> list[str]:
+    """Open one reveal.js deck, visit every slide, and return its problems.
+
+    Problems: a request to any host but the local server (blocked), an HTTP error or failed
+    request, a JavaScript or console error, a deck that did not start or has no slides, an image
+    that did not load, math that MathJax did not typeset (a formula error, or raw ``$...$``,
+    ``$$``, ``\\(`` left in a slide's text) and a slide whose content is wider than the slide.
+    ``screenshot`` gets the first slide that shows typeset math (or the title slide).
+    """
+    problems: list[str] = []
+    local = urlsplit(base).netloc
+
+    def route(r):
+        if urlsplit(r.request.url).netloc in (local, ""):
+            r.continue_()
+        else:
+            problems.append(f"request to another host: {r.request.url}")
+            r.abort()
+
+    def on_response(response):
+        if response.status >= 400:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    def on_failed(request):
+        if urlsplit(request.url).netloc == local:
+            problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def on_console(message):
+        if message.type == "error":
+            problems.append(f"console error: {message.text}")
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda err: problems.append(f"JavaScript error: {err}"))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    page.on("console", on_console)
+    try:
+        page.goto(f"{base}/{path}", wait_until="load")
+        page.wait_for_load_state("networkidle")
+        total = page.evaluate(_DECK_READY)
+        if not total:
+            problems.append("the deck has no slides (reveal.js did not start, or nothing to show)")
+            return problems
+        problems += [f"image did not load: {src[:60]}" for src in page.evaluate(_BROKEN_IMAGES)]
+        if not page.evaluate(_MATH_READY):
+            problems.append("math not rendered: MathJax did not load")
+        errors = page.evaluate("() => document.querySelectorAll('mjx-merror').length")
+        if errors:
+            problems.append(f"math errors: {errors} formulas failed to typeset")
+        shot_taken = False
+        for index in range(total):
+            page.evaluate(f"() => Reveal.slide({index})")
+            for raw in page.evaluate(_RAW_MATH):
+                problems.append(f"slide {index + 1}: math not rendered: {raw}")
+            for issue in page.evaluate(_SLIDE_OVERFLOW):
+                problems.append(f"slide {index + 1}: {issue}")
+            has_math = page.evaluate(
+                "() => Reveal.getCurrentSlide().querySelector('mjx-container') !== null"
+            )
+            if screenshot is not None and has_math and not shot_taken:
+                screenshot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(screenshot))
+                shot_taken = True
+        if screenshot is not None and not shot_taken:
+            page.evaluate("() => Reveal.slide(0)")
+            screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(screenshot))
+    finally:
+        page.unroute("**/*")
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+        page.remove_listener("console", on_console)
+    return problems

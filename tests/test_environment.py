@@ -9,7 +9,7 @@ import warnings
 import yaml
 from packaging.requirements import Requirement
 
-from helpers.doctor import locked_versions
+from course_tools.doctor import locked_versions
 from tests._notebooks import ROOT
 
 

@@ -6,9 +6,24 @@ deliberately broken pages below.
 
 from __future__ import annotations
 
+import shutil
+import sys
+from pathlib import Path
+
 import pytest
 
-from tests._browser import CHROMIUM_ARGS, audit_page, link_check, pages, require_chromium, serve
+from tests._browser import (
+    CHROMIUM_ARGS,
+    audit_deck,
+    audit_page,
+    link_check,
+    pages,
+    require_chromium,
+    serve,
+)
+from tests._notebooks import ROOT
+
+sys.path.insert(0, str(ROOT / "book" / "_ext"))  # slides.py: where reveal.js and MathJax live
 from tests.test_book import OUT, site  # noqa: F401 - the fixture builds the site
 
 pytestmark = pytest.mark.book
@@ -98,3 +113,67 @@ def test_the_link_check_catches_broken_links(tmp_path):
     result = link_check(tmp_path)
     assert result.returncode != 0
     assert "nowhere.html" in result.stdout and "no-such-anchor" in result.stdout
+
+
+BROKEN_DECK = """<!DOCTYPE html><html><head><title>broken deck</title>
+<script src="https://cdn.example.invalid/reveal.js"></script></head>
+<body><div class="reveal"><div class="slides"><section>$x^2$ never typeset</section></div></div>
+</body></html>"""
+
+RAW_MATH_DECK = """<!DOCTYPE html><html><head><title>raw math</title><link rel="icon" href="data:,">
+<script>window.MathJax = {{startup: {{typeset: false}}}};</script>
+<script src="mathjax/tex-chtml.js"></script>
+<link rel="stylesheet" href="reveal.js/dist/reveal.css"></head>
+<body><div class="reveal"><div class="slides">
+<section><p>The posterior is $\\\\text{{Beta}}(a + y, b + n - y)$.</p></section>
+<section><pre style="width: 100px; overflow-x: auto">{wide}</pre></section>
+</div></div>
+<script src="reveal.js/dist/reveal.js"></script><script>Reveal.initialize({{}});</script>
+</body></html>"""
+
+
+def _decks(root):
+    return sorted(p.relative_to(root).as_posix() for p in (root / "slides").glob("*-*.html"))
+
+
+def test_every_slide_deck_opens_offline_with_math_and_slides(site, browser):  # noqa: F811
+    import yaml
+
+    agenda = yaml.safe_load((ROOT / "book" / "workshop.yml").read_text())
+    keys = [b["slides"] for b in agenda["blocks"] if not b.get("break")]
+    decks = _decks(site)
+    assert decks == sorted(f"slides/{k}-{e}.html" for k in keys for e in ("pymc", "pyro"))
+    shots = OUT / "screenshots" / "slides"
+    failures = {}
+    with serve(site) as base:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        for path in decks:
+            shot = shots / f"{Path(path).stem}.png"
+            problems = audit_deck(page, base, path, screenshot=shot)
+            if problems:
+                failures[path] = problems
+            assert shot.exists()
+        context.close()
+    assert not failures, "\n".join(f"{p}: {probs}" for p, probs in failures.items())
+    workshop_page = (site / "book" / "workshop.html").read_text()
+    for path in decks:
+        assert f'href="../{path}"' in workshop_page, f"the workshop page does not link {path}"
+
+
+def test_the_deck_audit_catches_broken_decks(browser, tmp_path):
+    from slides import MATHJAX_NPM, REVEAL_NPM
+
+    (tmp_path / "broken.html").write_text(BROKEN_DECK)
+    shutil.copytree(REVEAL_NPM / "dist", tmp_path / "reveal.js" / "dist")
+    shutil.copytree(MATHJAX_NPM, tmp_path / "mathjax")
+    (tmp_path / "raw.html").write_text(RAW_MATH_DECK.format(wide="x" * 400))
+    with serve(tmp_path) as base:
+        page = browser.new_page()
+        broken = "\n".join(audit_deck(page, base, "broken.html"))
+        raw = "\n".join(audit_deck(page, base, "raw.html"))
+        page.close()
+    assert "request to another host: https://cdn.example.invalid/reveal.js" in broken
+    assert "the deck has no slides" in broken
+    assert "slide 1: math not rendered: The posterior is $" in raw
+    assert "slide 2: pre scrolls sideways" in raw

@@ -6,7 +6,7 @@ import sys
 import nbformat
 import pytest
 
-from helpers.student import answer_names, make_student_notebook, write_student_copies
+from course_tools.student import answer_names, make_student_notebook, write_student_copies
 from tests._notebooks import NOTEBOOKS, ROOT, read
 
 
@@ -87,7 +87,7 @@ def test_write_student_copies_validates_folders(tmp_path):
 
 def test_command_line(tmp_path):
     out = subprocess.run(
-        [sys.executable, "-m", "helpers.student", str(ROOT / "notebooks"), str(tmp_path)],
+        [sys.executable, "-m", "course_tools.student", str(ROOT / "notebooks"), str(tmp_path)],
         capture_output=True,
         text=True,
         check=True,
@@ -95,7 +95,7 @@ def test_command_line(tmp_path):
     assert f"wrote {len(NOTEBOOKS)} student notebooks" in out.stdout
     (tmp_path / NOTEBOOKS[2].name).write_text("changed")
     again = subprocess.run(
-        [sys.executable, "-m", "helpers.student", str(ROOT / "notebooks"), str(tmp_path)],
+        [sys.executable, "-m", "course_tools.student", str(ROOT / "notebooks"), str(tmp_path)],
         capture_output=True,
         text=True,
         check=True,

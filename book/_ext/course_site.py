@@ -9,6 +9,8 @@
   present; otherwise the build says so and falls back to the CDN.
 - Exercises: each cell tagged ``solution`` and the ``self-check`` cell after it are folded into
   one closed toggle, so neither the reference answer nor what it prints shows until asked for.
+- Workshop slides: when the build finishes, one reveal.js deck per block and emphasis into
+  ``slides/`` of the site, from this build's executed notebooks (``book/_ext/slides.py``).
 - ``COURSE_RECORD_DIR``: when set, each notebook's checked numbers are recorded to
   ``<dir>/<notebook>.jsonl`` (the reproducibility test compares them with the nbmake run).
 """
@@ -180,7 +182,11 @@ def _draw_graph(items: list[dict[str, Any]], out: Path) -> None:
 
 
 class WorkshopAgenda(SphinxDirective):
-    """The workshop agenda from book/workshop.yml, with measured run times filled in later."""
+    """The workshop agenda from book/workshop.yml, with measured run times filled in later.
+
+    Each block lists, per emphasis, a summary, the talking time and the live sections (the cells
+    tagged ``live-pymc`` / ``live-pyro`` in them are what the instructor runs).
+    """
 
     def run(self) -> list[nodes.Node]:
         path = Path(self.env.srcdir) / "book" / "workshop.yml"
@@ -191,22 +197,44 @@ class WorkshopAgenda(SphinxDirective):
             "|---|---|---|---|---|",
         ]
         docs = {nb["number"]: nb for nb in notebooks(Path(self.env.srcdir))}
+        details = []
         for block in agenda["blocks"]:
             if block.get("break"):
                 rows.append(f"| {block['time']} | *{block['break']}* | | | |")
                 continue
+            numbers = []
+            for emphasis in ("pymc", "pyro"):
+                for item in block[emphasis]["live"]:
+                    if str(item["notebook"]) not in numbers:
+                        numbers.append(str(item["notebook"]))
             used = []
-            for number in block.get("notebooks", []):
+            for number in sorted(numbers):
                 if number in docs:
                     used.append(
                         f"{{doc}}`{number} </{docs[number]['doc']}>` ({RUNTIME_TOKEN.format(number)})"
                     )
                 else:
                     used.append(f"{number} (not yet written)")
+            cells = [
+                f"{block[e]['summary']} ({block[e]['talk']} min talk)" for e in ("pymc", "pyro")
+            ]
             rows.append(
-                f"| {block['time']} | {block['title']} | {block['pymc']} | {block['pyro']} | {'; '.join(used)} |"
+                f"| {block['time']} | {block['title']} | {cells[0]} | {cells[1]} | {'; '.join(used)} |"
             )
-        return _parse_markdown(self, "\n".join(rows))
+            details.append(f"**{block['time']} {block['title']}**\n")
+            for emphasis, name in (("pymc", "PyMC"), ("pyro", "Pyro")):
+                slides = f"../slides/{block['slides']}-{emphasis}.html"
+                parts = [
+                    f"{item['notebook']}: " + "; ".join(f"*{s}*" for s in item["sections"])
+                    for item in block[emphasis]["live"]
+                ]
+                details.append(
+                    f'- {name} emphasis (<a class="workshop-slides" href="{slides}">slides</a>): '
+                    "live sections " + " | ".join(parts)
+                )
+            details.append("")
+        text = "\n".join(rows) + "\n\n### Live sections and slides\n\n" + "\n".join(details)
+        return _parse_markdown(self, text)
 
 
 def _runtime_text(app: Sphinx, number: str) -> str:
@@ -378,6 +406,32 @@ class FoldSolutions(SphinxPostTransform):
             parent.insert(index, toggle)
 
 
+def build_slides(app: Sphinx, exception: Exception | None) -> None:
+    """Write the workshop decks into the site from the notebooks this build executed."""
+    if exception is not None or app.builder.format != "html":
+        return
+    import slides
+
+    if not (slides.REVEAL_NPM / "dist" / "reveal.js").exists():
+        logger.warning(
+            "slides: no reveal.js in %s (run `make book`, which installs it with npm); "
+            "the site is built without the workshop slides",
+            slides.REVEAL_NPM,
+        )
+        return
+    executed = Path(app.outdir).parent / "jupyter_execute"
+    try:
+        written = slides.build_decks(
+            slides.from_book(executed),
+            Path(app.outdir) / "slides",
+            mathjax="../_static/mathjax/tex-chtml.js",
+        )
+    except FileNotFoundError as err:  # a build that did not execute the workshop's notebooks
+        logger.warning("slides: not built: %s", err)
+        return
+    logger.info("slides: wrote %d decks into %s", len(written), Path(app.outdir) / "slides")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("learning-path", LearningPath)
     app.add_directive("prerequisite-graph", PrerequisiteGraph)
@@ -388,6 +442,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", per_notebook_record)
     app.connect("doctree-resolved", fill_runtimes)
     app.connect("doctree-resolved", add_footer)
+    app.connect("build-finished", build_slides)
     app.add_node(SolutionToggle, html=(visit_solution_toggle, depart_solution_toggle))
     app.add_post_transform(FoldSolutions)
     app.add_css_file("course.css")

@@ -1,6 +1,6 @@
 """Student copies of the notebooks: every reference solution replaced by a "your turn" cell.
 
-Run ``make student`` (or ``python -m helpers.student notebooks student``). Each cell tagged
+Run ``make student`` (or ``python -m course_tools.student notebooks student``). Each cell tagged
 ``solution`` is replaced by a code cell that names the variables the self-check below it reads,
 set to ``...``; ``helpers.check.exercise`` treats ``...`` as "not answered yet" and prints a
 reminder instead of failing, so a student notebook still runs from top to bottom.
@@ -170,7 +170,7 @@ def write_student_copies(source: Path, target: Path) -> StudentCopies:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m helpers.student SOURCE TARGET``."""
+    """Command line: ``python -m course_tools.student SOURCE TARGET``."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="folder with the full notebooks")
     parser.add_argument("target", type=Path, help="folder for the student copies")

@@ -1,16 +1,21 @@
 """Preflight for workshop attendees: is this installation ready for the day?
 
-Run ``make doctor`` (or ``python -m helpers.doctor``). Each check prints PASS or FAIL with the
+Run ``make doctor`` (or ``python -m course_tools.doctor``). Each check prints PASS or FAIL with the
 time it took and what it found; the exit status is non-zero when any check fails. Nothing here
 needs a network.
+
+It also checks that there is room on the disk for the day and that the student copies
+(``make student``) are there.
 
 Introduced for the workshop kit (see book/workshop.md).
 """
 
 from __future__ import annotations
 
+import argparse
 import io
 import re
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -18,9 +23,27 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-__all__ = ["CheckResult", "CHECKS", "locked_versions", "run_checks", "main"]
+__all__ = [
+    "CheckResult",
+    "CHECKS",
+    "MIN_FREE_GB",
+    "check_disk",
+    "check_student_copies",
+    "locked_versions",
+    "run_checks",
+    "main",
+]
 
-LOCK = Path(__file__).resolve().parent.parent / "requirements.lock"
+ROOT = Path(__file__).resolve().parent.parent
+LOCK = ROOT / "requirements.lock"
+#: Free space the day needs beside the installed environment, in GB. Measured on the course's
+#: machine: a full site build (``make book``) writes about 0.2 GB into ``_build`` and a fast one
+#: another 0.15 GB, each run mode's PyTensor/numba compile cache about 0.1 GB, the executed student
+#: notebooks with their figures about 0.05 GB; 2 GB holds all of that twice over, so a notebook
+#: never fails to save mid-workshop. (Installing the environment itself needs about 7 GB with
+#: torch's GPU stack, or about 2.5 GB with ``make env TORCH=cpu``; by the time the doctor runs
+#: that space is already used.)
+MIN_FREE_GB = 2.0
 #: Python versions the lock is resolved and tested for.
 PYTHONS = ((3, 12), (3, 13))
 #: torch's Linux GPU stack: left out when torch is the CPU build (``make env TORCH=cpu``).
@@ -203,6 +226,34 @@ def check_data() -> str:
     return "CDNOW (2,357 customers) and the 8x8 digits (1,797 images) load offline"
 
 
+def check_disk(folder: Path = ROOT, min_free_gb: float = MIN_FREE_GB) -> str:
+    """At least ``min_free_gb`` GB are free on the disk that holds ``folder``."""
+    free = shutil.disk_usage(folder).free / 1e9
+    if free < min_free_gb:
+        raise RuntimeError(
+            f"only {free:.1f} GB free on the disk holding {folder}; the day needs "
+            f"{min_free_gb:.0f} GB for build and compile caches and your saved notebooks"
+        )
+    return f"{free:.0f} GB free at {folder} (the day needs {min_free_gb:.0f} GB)"
+
+
+def check_student_copies(
+    student: Path = ROOT / "student", notebooks: Path = ROOT / "notebooks"
+) -> str:
+    """Every course notebook has its student copy in ``student``."""
+    wanted = sorted(p.name for p in Path(notebooks).glob("[0-9][0-9]_*.ipynb"))
+    if not wanted:
+        raise RuntimeError(f"no course notebooks in {notebooks}; run the doctor from the clone")
+    missing = [name for name in wanted if not (Path(student) / name).exists()]
+    if missing:
+        shown = ", ".join(missing[:3]) + (" ..." if len(missing) > 3 else "")
+        raise RuntimeError(
+            f"{len(missing)} of {len(wanted)} student copies are missing from {student} "
+            f"({shown}); run `make student`"
+        )
+    return f"all {len(wanted)} student copies are in {student}"
+
+
 CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("Python version", check_python),
     ("locked package versions", check_versions),
@@ -210,6 +261,8 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("Pyro and torch run SVI", check_pyro),
     ("plotting", check_plotting),
     ("bundled data", check_data),
+    ("free disk", check_disk),
+    ("student copies", check_student_copies),
 ]
 
 
@@ -228,8 +281,27 @@ def run_checks(checks: list[tuple[str, Callable[[], str]]] | None = None) -> lis
 
 def main(argv: list[str] | None = None) -> int:
     """Print one line per check and return 0 when all pass, 1 otherwise."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--student",
+        type=Path,
+        default=None,
+        help="folder of the student copies (default: student/ in the clone)",
+    )
+    args = parser.parse_args([] if argv is None else argv)
+    checks = CHECKS
+    if args.student is not None:
+        checks = [
+            (
+                name,
+                (lambda: check_student_copies(args.student))
+                if func is check_student_copies
+                else func,
+            )
+            for name, func in CHECKS
+        ]
     print("Course preflight: checking this installation (no network needed)\n")
-    results = run_checks()
+    results = run_checks(checks)
     for r in results:
         print(f"{'PASS' if r.passed else 'FAIL'}  {r.name:<28} {r.seconds:6.1f} s  {r.detail}")
     failed = [r for r in results if not r.passed]
@@ -244,4 +316,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
