@@ -9,13 +9,14 @@ Introduced in notebook 03; notebook 04 is about what each diagnostic catches.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from helpers import _validate as validate
 
 __all__ = ["Thresholds", "DiagnosticsReport", "DiagnosticsError", "diagnose"]
 
@@ -63,20 +64,10 @@ class Thresholds:
     pareto_k_max: float = 0.7
 
     def __post_init__(self) -> None:
-        for name in ("rhat_max", "rhat_noise", "ess_per_chain", "bfmi_min", "pareto_k_max"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value <= 0:
-                raise ValueError(f"`{name}` must be a number > 0; got {value!r}")
-        if self.rhat_max < 1:
-            raise ValueError(f"`rhat_max` must be >= 1; got {self.rhat_max}")
-        if (
-            isinstance(self.max_divergences, bool)
-            or not isinstance(self.max_divergences, numbers.Integral)
-            or self.max_divergences < 0
-        ):
-            raise ValueError(
-                f"`max_divergences` must be a non-negative integer; got {self.max_divergences!r}"
-            )
+        for name in ("rhat_noise", "ess_per_chain", "bfmi_min", "pareto_k_max"):
+            validate.real(getattr(self, name), name, positive=True)
+        validate.real(self.rhat_max, "rhat_max", low=1)
+        validate.integer(self.max_divergences, "max_divergences", minimum=0)
 
 
 @dataclass

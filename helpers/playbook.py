@@ -11,15 +11,15 @@ curve of exceedance probabilities and a fan chart of a forecast.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special
 
-from helpers._arrays import float_array
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -34,15 +34,6 @@ __all__ = [
 ]
 
 _COLUMNS = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
-
-
-def _draws(value: Any, name: str, ndim: int = 1) -> np.ndarray:
-    arr = float_array(value, name)
-    if arr.ndim != ndim or arr.size == 0:
-        raise ValueError(f"`{name}` must be a non-empty {ndim}-D array; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite")
-    return arr
 
 
 def segment_log_odds(data: pd.DataFrame) -> pd.DataFrame:
@@ -204,8 +195,7 @@ def agreement_table(
         if not isinstance(series, pd.Series) or set(series.index) != set(reference.index):
             raise ValueError(f"`means[{name!r}]` must be a Series indexed like `reference`")
         secs = seconds[name]
-        if isinstance(secs, bool) or not isinstance(secs, numbers.Real) or not secs > 0:
-            raise ValueError(f"`seconds[{name!r}]` must be a number > 0; got {secs!r}")
+        validate.real(secs, f"seconds[{name!r}]", positive=True)
         table[f"{name} mean"] = series.reindex(reference.index).astype(float)
         table[f"{name} error (sd)"] = (table[f"{name} mean"] - table["reference mean"]) / table[
             "reference sd"
@@ -217,7 +207,7 @@ def agreement_table(
 
 
 def probability_statement(
-    draws: Any, threshold: float, *, quantity: str, above: bool = True, unit: str = ""
+    draws: ArrayLike, threshold: float, *, quantity: str, above: bool = True, unit: str = ""
 ) -> str:
     """Turn posterior draws into one sentence a stakeholder can act on.
 
@@ -255,13 +245,9 @@ def probability_statement(
     >>> probability_statement([1.0] * 500, 0, quantity="the lift")
     'There is a more than 99% chance that the lift is above 0.'
     """
-    arr = _draws(draws, "draws")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"`threshold` must be a real number; got {type(threshold).__name__}")
-    if not np.isfinite(threshold):
-        raise ValueError(f"`threshold` must be finite; got {threshold}")
-    if not isinstance(quantity, str) or not quantity.strip():
-        raise ValueError(f"`quantity` must be a non-empty string; got {quantity!r}")
+    arr = validate.array(draws, "draws", ndim=1, min_size=1)
+    threshold = validate.real(threshold, "threshold")
+    validate.text(quantity, "quantity")
     prob = float(np.mean(arr > threshold if above else arr < threshold))
     if prob > 0.99:
         chance = "more than 99%"
@@ -273,7 +259,7 @@ def probability_statement(
     return f"There is a {chance} chance that {quantity} is {direction} {threshold:g}{unit}."
 
 
-def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
+def exceedance_curve(draws: ArrayLike, thresholds: ArrayLike) -> np.ndarray:
     """``P(X > t)`` for each threshold ``t``, estimated from draws of ``X``.
 
     Written out in notebook 14, section 6.
@@ -298,13 +284,13 @@ def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
     >>> exceedance_curve([1, 2, 3, 4], [0, 2.5, 5]).tolist()
     [1.0, 0.5, 0.0]
     """
-    arr = np.sort(_draws(draws, "draws"))
-    grid = _draws(thresholds, "thresholds")
+    arr = np.sort(validate.array(draws, "draws", ndim=1, min_size=1))
+    grid = validate.array(thresholds, "thresholds", ndim=1, min_size=1)
     return 1.0 - np.searchsorted(arr, grid, side="right") / arr.size
 
 
 def plot_exceedance(
-    draws: Any, *, target: float | None = None, thresholds: Any = None, ax: Any = None
+    draws: ArrayLike, *, target: float | None = None, thresholds: ArrayLike = None, ax: Any = None
 ) -> Any:
     """Plot the probability of exceeding each value, marking a target if given.
 
@@ -334,20 +320,17 @@ def plot_exceedance(
     """
     import matplotlib.pyplot as plt
 
-    arr = _draws(draws, "draws")
+    arr = validate.array(draws, "draws", ndim=1, min_size=1)
     grid = (
         np.linspace(arr.min(), arr.max(), 200)
         if thresholds is None
-        else _draws(thresholds, "thresholds")
+        else validate.array(thresholds, "thresholds", ndim=1, min_size=1)
     )
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(grid, exceedance_curve(arr, grid), color="C0", label="P(value > x)")
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, numbers.Real):
-            raise TypeError(f"`target` must be a real number; got {type(target).__name__}")
-        if not np.isfinite(target):
-            raise ValueError(f"`target` must be finite; got {target}")
+        target = validate.real(target, "target")
         prob = float(exceedance_curve(arr, [target])[0])
         ax.axvline(target, color="C3", ls="--", label=f"target {target:g}: P = {prob:.2f}")
     ax.set_ylim(0, 1.02)
@@ -355,9 +338,9 @@ def plot_exceedance(
 
 
 def forecast_extra_conversions(
-    lift_draws: Any,
-    baseline_draws: Any,
-    weekly_users: Any,
+    lift_draws: ArrayLike,
+    baseline_draws: ArrayLike,
+    weekly_users: ArrayLike,
     *,
     weeks: int,
     rng: RngLike = None,
@@ -399,20 +382,26 @@ def forecast_extra_conversions(
     >>> paths.shape
     (4, 3)
     """
-    lift = _draws(lift_draws, "lift_draws", ndim=2)
-    base = _draws(baseline_draws, "baseline_draws", ndim=2)
-    users = _draws(weekly_users, "weekly_users")
-    if lift.shape != base.shape or lift.shape[1] != users.size:
-        raise ValueError(
-            "`lift_draws` and `baseline_draws` must both have shape (draws, segments) with one "
-            f"segment per `weekly_users` entry; got {lift.shape}, {base.shape}, {users.shape}"
+    lift = validate.array(lift_draws, "lift_draws", ndim=2, min_size=1)
+    base = validate.array(baseline_draws, "baseline_draws", ndim=2, min_size=1)
+    users = validate.array(weekly_users, "weekly_users", ndim=1, min_size=1)
+    if base.shape != lift.shape:
+        raise validate.fail_value(
+            "baseline_draws",
+            f"an array of shape {lift.shape}, like `lift_draws`",
+            f"shape {base.shape}",
+        )
+    if users.size != lift.shape[1]:
+        raise validate.fail_value(
+            "weekly_users", f"one entry per segment ({lift.shape[1]})", f"{users.size} entries"
         )
     if np.any(base <= 0) or np.any(base >= 1):
-        raise ValueError("`baseline_draws` must lie strictly between 0 and 1")
+        raise validate.fail_value(
+            "baseline_draws", "probabilities strictly between 0 and 1", "values outside"
+        )
     if np.any(users < 0) or np.any(users != np.round(users)):
-        raise ValueError("`weekly_users` must be non-negative integers")
-    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
-        raise ValueError(f"`weeks` must be a positive integer; got {weeks!r}")
+        raise validate.fail_value("weekly_users", "non-negative whole numbers", users)
+    weeks = validate.integer(weeks, "weeks", minimum=1)
     gen = make_rng(rng)
     treated = special.expit(special.logit(base) + lift)  # (draws, segments)
     n = users.astype(np.int64)
@@ -422,8 +411,8 @@ def forecast_extra_conversions(
 
 
 def fan_chart(
-    x: Any,
-    draws: Any,
+    x: ArrayLike,
+    draws: ArrayLike,
     *,
     levels: Sequence[float] = (0.5, 0.8, 0.95),
     color: str = "C0",
@@ -459,15 +448,15 @@ def fan_chart(
     """
     import matplotlib.pyplot as plt
 
-    grid = _draws(x, "x")
-    paths = _draws(draws, "draws", ndim=2)
+    grid = validate.array(x, "x", ndim=1, min_size=1)
+    paths = validate.array(draws, "draws", ndim=2, min_size=1)
     if paths.shape[1] != grid.size:
         raise ValueError(
             f"`draws` must have one column per `x` value ({grid.size}); got shape {paths.shape}"
         )
-    probs = sorted(float(p) for p in levels)
-    if not probs or any(not 0 < p < 1 for p in probs):
-        raise ValueError(f"`levels` must be probabilities in (0, 1); got {list(levels)}")
+    probs = sorted(
+        validate.ci_prob(p, "levels") for p in validate.array(levels, "levels", ndim=1, min_size=1)
+    )
     if ax is None:
         _, ax = plt.subplots()
     for p in reversed(probs):

@@ -5,12 +5,14 @@ Introduced in notebook 01; the conjugate Beta posterior is reused by the A/B hel
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
+
+from helpers import _validate as validate
 
 __all__ = [
     "MCEstimate",
@@ -22,28 +24,13 @@ __all__ = [
 ]
 
 
-def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer count; got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"`{name}` must be a non-negative integer; got {value}")
-    return int(value)
-
-
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite number > 0; got {value}")
-    return float(value)
-
-
-def _probability(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"`{name}` must be a probability in [0, 1]; got {value}")
-    return float(value)
+def _successes_trials(successes: int, trials: int) -> tuple[int, int]:
+    """Counts ``0 <= successes <= trials``, checked with the package's one template."""
+    n = validate.integer(trials, "trials", minimum=0)
+    s = validate.integer(successes, "successes", minimum=0)
+    if s > n:
+        raise validate.fail_value("successes", f"<= `trials` ({n})", s)
+    return s, n
 
 
 @dataclass(frozen=True)
@@ -69,7 +56,7 @@ class MCEstimate:
         return (self.mean - z * self.se, self.mean + z * self.se)
 
 
-def mc_estimate(values: Any) -> MCEstimate:
+def mc_estimate(values: ArrayLike) -> MCEstimate:
     """Estimate an expectation from Monte Carlo draws, with its standard error.
 
     Parameters
@@ -92,13 +79,7 @@ def mc_estimate(values: Any) -> MCEstimate:
     >>> est.mean, round(est.se, 3)
     (0.5, 0.289)
     """
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"`values` must be 1-D; got shape {arr.shape}")
-    if arr.size < 2:
-        raise ValueError(f"`values` must hold at least 2 draws; got {arr.size}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("`values` must be finite (no NaN or infinity)")
+    arr = validate.array(values, "values", ndim=1, min_size=2, indicators=True)
     return MCEstimate(
         mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n=int(arr.size)
     )
@@ -132,9 +113,9 @@ def positive_predictive_value(prevalence: float, sensitivity: float, specificity
     >>> round(positive_predictive_value(0.01, 0.99, 0.95), 3)
     0.167
     """
-    prior = _probability(prevalence, "prevalence")
-    sens = _probability(sensitivity, "sensitivity")
-    spec = _probability(specificity, "specificity")
+    prior = validate.probability(prevalence, "prevalence")
+    sens = validate.probability(sensitivity, "sensitivity")
+    spec = validate.probability(specificity, "specificity")
     evidence = sens * prior + (1 - spec) * (1 - prior)
     if evidence == 0:
         raise ValueError("a positive test is impossible with these inputs (P(+) = 0)")
@@ -165,10 +146,8 @@ def beta_posterior(successes: int, trials: int, *, a: float = 1.0, b: float = 1.
     >>> float(beta_posterior(3, 10).mean())
     0.3333333333333333
     """
-    s, n = _count(successes, "successes"), _count(trials, "trials")
-    if s > n:
-        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
-    a, b = _positive(a, "a"), _positive(b, "b")
+    s, n = _successes_trials(successes, trials)
+    a, b = validate.real(a, "a", positive=True), validate.real(b, "b", positive=True)
     return stats.beta(a + s, b + n - s)
 
 
@@ -207,14 +186,10 @@ def grid_posterior(
     >>> round(float(np.trapezoid(grid * density, grid)), 3)
     0.333
     """
-    s, n = _count(successes, "successes"), _count(trials, "trials")
-    if s > n:
-        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
-    size = _count(grid_size, "grid_size")
-    if size < 3:
-        raise ValueError(f"`grid_size` must be at least 3; got {size}")
-    if prior is not None and not callable(prior):
-        raise TypeError(f"`prior` must be a callable density or None; got {type(prior).__name__}")
+    s, n = _successes_trials(successes, trials)
+    size = validate.integer(grid_size, "grid_size", minimum=3)
+    if prior is not None:
+        validate.function(prior, "prior")
     grid = np.linspace(0.0, 1.0, size)
     prior_values = np.ones_like(grid) if prior is None else np.asarray(prior(grid), dtype=float)
     if prior_values.shape != grid.shape or np.any(prior_values < 0) or not np.any(prior_values > 0):
@@ -228,7 +203,7 @@ def grid_posterior(
     return grid, unnormalised / area
 
 
-def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, float]:
+def grid_interval(grid: ArrayLike, density: ArrayLike, mass: float = 0.95) -> tuple[float, float]:
     """Equal-tailed credible interval read off a density on a grid.
 
     Parameters
@@ -257,17 +232,13 @@ def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, f
     >>> round(low, 3), round(high, 3)
     (0.05, 0.95)
     """
-    x, y = np.asarray(grid, dtype=float), np.asarray(density, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape or x.size < 3:
-        raise ValueError(
-            f"`grid` and `density` must be 1-D of the same length >= 3; got {x.shape}, {y.shape}"
-        )
+    x = validate.array(grid, "grid", ndim=1, min_size=3)
+    y = validate.array(density, "density", shape=x.shape)
     if np.any(np.diff(x) <= 0):
-        raise ValueError("`grid` must be strictly increasing")
+        raise validate.fail_value("grid", "strictly increasing", "a step <= 0")
     if np.any(y < 0) or not np.any(y > 0):
         raise ValueError("`density` must be non-negative and not all zero")
-    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not 0 < mass < 1:
-        raise ValueError(f"`mass` must be in (0, 1); got {mass!r}")
+    mass = validate.ci_prob(mass, "mass")
     cdf = np.concatenate([[0.0], np.cumsum((y[1:] + y[:-1]) / 2 * np.diff(x))])
     cdf /= cdf[-1]
     tail = (1 - mass) / 2

@@ -16,15 +16,16 @@ Saltelli, A. et al. (2008). *Global Sensitivity Analysis: The Primer*. Wiley.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -108,15 +109,9 @@ def _problem(problem: Any) -> int:
     return int(problem["num_vars"])
 
 
-def _size(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}; got {value}")
-    return int(value)
-
-
-def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 0.0) -> np.ndarray:
+def bending_stress(
+    load: ArrayLike, length: ArrayLike, width: ArrayLike, height: ArrayLike, wear: ArrayLike = 0.0
+) -> np.ndarray:
     """Maximum bending stress at the root of a rectangular cantilever, in MPa.
 
     Written out in notebook 08, section 1 (as ``stress``), and checked there against
@@ -150,7 +145,7 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
     112.5
     """
     arrays = {
-        name: np.asarray(value, dtype=float)
+        name: validate.array(value, name, nonnegative=True)
         for name, value in (
             ("load", load),
             ("length", length),
@@ -159,9 +154,6 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
             ("wear", wear),
         )
     }
-    for name, arr in arrays.items():
-        if np.any(arr < 0) or np.any(np.isnan(arr)):
-            raise ValueError(f"`{name}` must be >= 0 (and not NaN); got minimum {np.min(arr)}")
     p, ell, b, h, w = np.broadcast_arrays(*arrays.values())
     depth = h - w
     moment = 1000.0 * p * ell  # N mm
@@ -169,7 +161,7 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
     return np.where(depth > 0, moment / modulus, np.inf)
 
 
-def bracket_margin(x: Any) -> np.ndarray:
+def bracket_margin(x: ArrayLike) -> np.ndarray:
     """Safety margin g = strength - stress (MPa) of the bracket; g < 0 means failure.
 
     The limit state is written out in notebook 08, section 1 (as ``margin``), and checked
@@ -196,14 +188,12 @@ def bracket_margin(x: Any) -> np.ndarray:
     >>> float(bracket_margin([[1.0, 300.0, 300.0, 40.0, 20.0, 0.0]])[0])
     187.5
     """
-    arr = np.asarray(x, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != 6:
-        raise ValueError(f"`x` must have shape (n, 6); got {arr.shape}")
+    arr = validate.array(x, "x", shape=(None, 6), finite=False)
     load, strength, length, width, height, wear = arr.T
     return strength - bending_stress(load, length, width, height, wear)
 
 
-def inputs_from_quantiles(problem: dict[str, Any], q: Any) -> np.ndarray:
+def inputs_from_quantiles(problem: dict[str, Any], q: ArrayLike) -> np.ndarray:
     """Map probability levels in (0, 1) to input values through each input's quantile function.
 
     This is SALib's own transformation (``SALib.util.scale_samples``), so values agree exactly
@@ -233,11 +223,11 @@ def inputs_from_quantiles(problem: dict[str, Any], q: Any) -> np.ndarray:
     from SALib.util import scale_samples
 
     d = _problem(problem)
-    levels = np.array(q, dtype=float)
-    if levels.ndim != 2 or levels.shape[1] != d:
-        raise ValueError(f"`q` must have shape (n, {d}); got {levels.shape}")
-    if np.any(levels <= 0) or np.any(levels >= 1) or np.any(np.isnan(levels)):
-        raise ValueError("`q` must hold probability levels strictly between 0 and 1")
+    levels = validate.array(q, "q", shape=(None, d))
+    if np.any(levels <= 0) or np.any(levels >= 1):
+        raise validate.fail_value(
+            "q", "probability levels strictly between 0 and 1", "values outside"
+        )
     return scale_samples(levels, problem)
 
 
@@ -262,7 +252,7 @@ def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np
     (4, 6)
     """
     d = _problem(problem)
-    n = _size(n, "n")
+    n = validate.integer(n, "n", minimum=1)
     levels = make_rng(rng).random((n, d))
     # a uniform draw of exactly 0 (probability 2**-53) would map to an infinite quantile
     levels = np.clip(levels, np.finfo(float).tiny, 1 - np.finfo(float).eps)
@@ -302,7 +292,7 @@ class FailureEstimate:
         return (max(0.0, self.pf - z * self.se), self.pf + z * self.se)
 
 
-def failure_probability(margin: Any, *, weights: Any = None) -> FailureEstimate:
+def failure_probability(margin: ArrayLike, *, weights: ArrayLike = None) -> FailureEstimate:
     """Estimate P(g < 0) from simulated margins, with its standard error.
 
     .. math:: \\hat p_f = \\frac1N \\sum_i w_i\\, 1[g_i < 0], \\qquad
@@ -335,18 +325,10 @@ def failure_probability(margin: Any, *, weights: Any = None) -> FailureEstimate:
     >>> est.pf, round(est.se, 3)
     (0.25, 0.25)
     """
-    g = np.asarray(margin, dtype=float)
-    if g.ndim != 1 or g.size < 2:
-        raise ValueError(f"`margin` must be 1-D with at least 2 values; got shape {g.shape}")
-    if np.any(np.isnan(g)):
-        raise ValueError("`margin` must not contain NaN")
+    g = validate.array(margin, "margin", ndim=1, min_size=2, finite=False)
     terms = (g < 0).astype(float)
     if weights is not None:
-        w = np.asarray(weights, dtype=float)
-        if w.shape != g.shape:
-            raise ValueError(f"`weights` must have the shape of `margin` {g.shape}; got {w.shape}")
-        if not np.all(np.isfinite(w)) or np.any(w < 0):
-            raise ValueError("`weights` must be finite and >= 0")
+        w = validate.array(weights, "weights", shape=g.shape, nonnegative=True)
         terms = terms * w
     return FailureEstimate(
         pf=float(terms.mean()), se=float(terms.std(ddof=1) / np.sqrt(g.size)), n=int(g.size)
@@ -382,7 +364,7 @@ def form(
     limit_state: Callable[[np.ndarray], np.ndarray],
     problem: dict[str, Any],
     *,
-    start: Any = None,
+    start: ArrayLike = None,
 ) -> FormResult:
     """First-order reliability method: the most probable failure point in standard normal space.
 
@@ -419,9 +401,8 @@ def form(
     2.1213
     """
     d = _problem(problem)
-    u0 = np.full(d, 0.1) if start is None else np.asarray(start, dtype=float)
-    if u0.shape != (d,):
-        raise ValueError(f"`start` must have length {d}; got shape {u0.shape}")
+    validate.function(limit_state, "limit_state")
+    u0 = np.full(d, 0.1) if start is None else validate.array(start, "start", shape=(d,))
 
     def g_u(u: np.ndarray) -> float:
         return float(limit_state(inputs_from_quantiles(problem, stats.norm.cdf(u)[None, :]))[0])
@@ -453,7 +434,7 @@ def form(
 def importance_sampling(
     limit_state: Callable[[np.ndarray], np.ndarray],
     problem: dict[str, Any],
-    center: Any,
+    center: ArrayLike,
     n: int,
     *,
     rng: RngLike = None,
@@ -492,10 +473,9 @@ def importance_sampling(
     True
     """
     d = _problem(problem)
-    c = np.asarray(center, dtype=float)
-    if c.shape != (d,):
-        raise ValueError(f"`center` must have length {d}; got shape {c.shape}")
-    n = _size(n, "n", minimum=2)
+    validate.function(limit_state, "limit_state")
+    c = validate.array(center, "center", shape=(d,))
+    n = validate.integer(n, "n", minimum=2)
     u = make_rng(rng).standard_normal((n, d)) + c
     log_ratio = -u @ c + 0.5 * c @ c
     x = inputs_from_quantiles(problem, np.clip(stats.norm.cdf(u), 1e-300, 1 - 1e-16))
@@ -534,9 +514,7 @@ def ishigami_indices(a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
     x2  0.4424  0.4424
     x3  0.0000  0.2437
     """
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
+    a, b = validate.real(a, "a"), validate.real(b, "b")
     pi = np.pi
     v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
     v2 = a**2 / 8
@@ -563,7 +541,7 @@ def power_of_two(n: int) -> int:
     >>> power_of_two(20_000), power_of_two(1024)
     (16384, 1024)
     """
-    n = _size(n, "n")
+    n = validate.integer(n, "n", minimum=1)
     return 1 << (n.bit_length() - 1)
 
 
@@ -618,7 +596,9 @@ def run_sobol(
     from SALib.sample import sobol as sobol_sample
 
     _problem(problem)
-    n = _size(n, "n", minimum=2)
+    n = validate.integer(n, "n", minimum=2)
+    validate.function(model, "model")
+    num_resamples = validate.integer(num_resamples, "num_resamples", minimum=1)
     if n & (n - 1):
         raise ValueError(f"`n` must be a power of two; got {n} (try power_of_two(n))")
     generator = make_rng(rng)

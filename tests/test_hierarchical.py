@@ -55,12 +55,12 @@ def test_equal_errors_give_the_plain_mean(shift, sd):
 @pytest.mark.parametrize(
     ("y", "sigma", "error", "message"),
     [
-        ("abc", [1.0], TypeError, "`y` must be an array of numbers; got a string"),
+        ("abc", [1.0], TypeError, "`y` must be an array of numbers"),
         ([object()], [1.0], TypeError, "`y` must be an array of numbers"),
-        ([], [], ValueError, "`y` must be a non-empty 1-D array"),
-        ([[1.0]], [[1.0]], ValueError, "`y` must be a non-empty 1-D array"),
-        ([np.nan], [1.0], ValueError, "`y` must be finite"),
-        ([1.0], [0.0], ValueError, "`sigma` must be > 0"),
+        ([], [], ValueError, "`y` must be"),
+        ([[1.0]], [[1.0]], ValueError, "`y` must be"),
+        ([np.nan], [1.0], ValueError, "`y` must be an array without NaN"),
+        ([1.0], [0.0], ValueError, "`sigma` must be an array of numbers > 0"),
         ([1.0, 2.0], [1.0], ValueError, "same length"),
     ],
 )
@@ -188,7 +188,7 @@ def test_quadrature_probabilities_and_shrinkage_properties(pairs):
 
 def test_quadrature_rejects_bad_input():
     y, s = EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
-    with pytest.raises(ValueError, match="`mu_sd` must be a finite number > 0"):
+    with pytest.raises(ValueError, match="`mu_sd` must be a number > 0"):
         normal_hierarchical_posterior(y, s, mu_sd=0)
     with pytest.raises(TypeError, match="`tau_scale` must be a real number"):
         normal_hierarchical_posterior(y, s, tau_scale="5")
@@ -197,9 +197,9 @@ def test_quadrature_rejects_bad_input():
     post = normal_hierarchical_posterior(y, s, grid_size=100)
     with pytest.raises(ValueError, match="`name` must be 'mu', 'tau' or 'theta'"):
         post.mean("sigma")
-    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+    with pytest.raises(ValueError, match="`group` must be an integer from 0 to 7"):
         post.prob_theta_above(8, 0.0)
-    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+    with pytest.raises(TypeError, match="`group` must be an integer"):
         post.prob_theta_above(1.5, 0.0)
 
 
@@ -236,11 +236,11 @@ def test_simulate_segments_seed_contract():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"users": [1.5, 2]}, TypeError, "`users` must be a sequence of integers"),
-        ({"users": "ab"}, TypeError, "`users` must be a sequence of integers"),
-        ({"users": [10]}, ValueError, "at least two segments"),
-        ({"users": [10, 0]}, ValueError, "`users` must be >= 1"),
-        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be >= 0"),
+        ({"users": [1.5, 2]}, TypeError, "`users` must be an array of"),
+        ({"users": "ab"}, TypeError, "`users` must be an array of"),
+        ({"users": [10]}, ValueError, "`users` must be a list of at least two segment sizes"),
+        ({"users": [10, 0]}, ValueError, "`users` must be segment sizes >= 1"),
+        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be a number >= 0"),
         ({"users": [10, 10], "lift_mean": np.inf}, ValueError, "`lift_mean` must be a finite"),
         ({"users": [10, 10], "baseline_range": (0.2, 0.1)}, ValueError, "`baseline_range`"),
         ({"users": [10, 10], "names": ["a"]}, ValueError, "`names` must have one name"),
@@ -282,9 +282,9 @@ def test_separate_lift_draws_rejects_bad_input():
         separate_lift_draws(data.to_numpy(), draws=10)
     with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
         separate_lift_draws(data.drop(columns="users_control"), draws=10)
-    with pytest.raises(ValueError, match="`draws` must be a positive integer"):
+    with pytest.raises(ValueError, match="`draws` must be an integer >= 1"):
         separate_lift_draws(data, draws=0)
-    with pytest.raises(ValueError, match="`a` must be a finite number > 0"):
+    with pytest.raises(ValueError, match="`a` must be a number > 0"):
         separate_lift_draws(data, draws=10, a=-1.0)
     bad = data.assign(conversions_treatment=data["users_treatment"] + 1)
     with pytest.raises(ValueError, match="0 <= conversions_treatment <= users_treatment"):
@@ -352,5 +352,5 @@ def test_ess_per_second_table_rejects_bad_input(rng):
         ess_per_second_table({"a": idata}, {"b": 1.0})
     with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be a fit \(DataTree\)"):
         ess_per_second_table({"a": 1}, {"a": 1.0})
-    with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a finite number > 0"):
+    with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a number > 0"):
         ess_per_second_table({"a": idata}, {"a": 0.0})

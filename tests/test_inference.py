@@ -47,10 +47,10 @@ def test_correlated_constructor():
 @pytest.mark.parametrize(
     ("mean", "cov", "message"),
     [
-        ([[0.0]], np.eye(1), "`mean` must be a non-empty 1-D array"),
-        ([0.0, np.nan], np.eye(2), "`mean` must be finite"),
-        ([0.0, 0.0], np.eye(3), r"`cov` must have shape \(2, 2\)"),
-        ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "`cov` must be symmetric"),
+        ([[0.0]], np.eye(1), "`mean` must be a 1-D array"),
+        ([0.0, np.nan], np.eye(2), "`mean` must be an array without NaN"),
+        ([0.0, 0.0], np.eye(3), r"`cov` must be an array of shape \(2, 2\)"),
+        ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "`cov` must be a symmetric matrix"),
         ([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], "`cov` must be positive definite"),
     ],
 )
@@ -59,9 +59,11 @@ def test_gaussian_target_rejects_bad_input(mean, cov, message):
         GaussianTarget(np.asarray(mean), np.asarray(cov))
 
 
-@pytest.mark.parametrize("rho", [1.0, -1.5, True])
-def test_correlated_rejects_bad_rho(rho):
-    with pytest.raises(ValueError, match="`rho` must be a number strictly between -1 and 1"):
+@pytest.mark.parametrize(
+    ("rho", "error"), [(1.0, ValueError), (-1.5, ValueError), (True, TypeError)]
+)
+def test_correlated_rejects_bad_rho(rho, error):
+    with pytest.raises(error, match="`rho` must be a"):
         GaussianTarget.correlated(rho)
 
 
@@ -102,9 +104,9 @@ def test_leapfrog_is_unstable_above_twice_the_smallest_sd():
     [
         ({"grad_logp": 3}, TypeError, "`grad_logp` must be callable"),
         ({"q": [0.0, 0.0, 0.0]}, ValueError, "`q` and `p` must have the same shape"),
-        ({"step_size": 0.0}, ValueError, "`step_size` must be a finite number > 0"),
+        ({"step_size": 0.0}, ValueError, "`step_size` must be a number > 0"),
         ({"step_size": "big"}, TypeError, "`step_size` must be a real number"),
-        ({"n_steps": 0}, ValueError, "`n_steps` must be a positive integer"),
+        ({"n_steps": 0}, ValueError, "`n_steps` must be an integer >= 1"),
     ],
 )
 def test_leapfrog_rejects_bad_input(kwargs, error, message):
@@ -222,10 +224,10 @@ def test_hmc_rejects_everything_when_unstable():
     ("kwargs", "error", "message"),
     [
         ({"logp": None}, TypeError, "`logp` must be callable"),
-        ({"x0": [[0.0]]}, ValueError, "`x0` must be a non-empty 1-D array"),
-        ({"n_samples": 0}, ValueError, "`n_samples` must be a positive integer"),
+        ({"x0": [[0.0]]}, ValueError, "`x0` must be a 1-D array"),
+        ({"n_samples": 0}, ValueError, "`n_samples` must be an integer >= 1"),
         ({"jitter": 1.0}, ValueError, r"`jitter` must be a number in \[0, 1\)"),
-        ({"step_size": -1.0}, ValueError, "`step_size` must be a finite number > 0"),
+        ({"step_size": -1.0}, ValueError, "`step_size` must be a number > 0"),
         ({"rng": "seed"}, TypeError, "`rng` must be a numpy.random.Generator"),
     ],
 )
@@ -247,8 +249,9 @@ def test_hmc_rejects_bad_input(kwargs, error, message):
     ("kwargs", "error", "message"),
     [
         ({"logp": 1.0}, TypeError, "`logp` must be callable"),
-        ({"step_size": np.inf}, ValueError, "`step_size` must be a finite number > 0"),
-        ({"n_samples": 2.5}, ValueError, "`n_samples` must be a positive integer"),
+        ({"step_size": np.inf}, ValueError, "`step_size` must be a finite number"),
+        ({"step_size": 0.0}, ValueError, "`step_size` must be a number > 0"),
+        ({"n_samples": 2.5}, TypeError, "`n_samples` must be an integer"),
     ],
 )
 def test_random_walk_rejects_bad_input(kwargs, error, message):
@@ -298,8 +301,8 @@ def test_mean_field_sd_never_exceeds_the_marginal_sd(rho, s1, s2):
 @pytest.mark.parametrize(
     ("cov", "message"),
     [
-        (np.ones(3), "`cov` must be a square matrix"),
-        ([[1.0, 2.0], [2.0, 1.0]], "`cov` must be symmetric positive definite"),
+        (np.ones(3), "`cov` must be a 2-D array"),
+        ([[1.0, 2.0], [2.0, 1.0]], "`cov` must be a symmetric positive definite matrix"),
     ],
 )
 def test_mean_field_sd_rejects_bad_input(cov, message):
@@ -321,9 +324,13 @@ def test_moments_with_mcse_iid_and_chains(rng):
 @pytest.mark.parametrize(
     ("draws", "center", "message"),
     [
-        (np.zeros((3, 2)), [0.0, 0.0], r"`draws` must have shape \(n >= 4, d\)"),
-        (np.full((10, 2), np.nan), [0.0, 0.0], "`draws` must be finite"),
-        (np.zeros((10, 2)), [0.0], "`center` must have 2 entries"),
+        (
+            np.zeros((3, 2)),
+            [0.0, 0.0],
+            r"`draws` must be of shape \(n >= 4, d\) or \(chains, n >= 4, d\)",
+        ),
+        (np.full((10, 2), np.nan), [0.0, 0.0], "`draws` must be an array without NaN"),
+        (np.zeros((10, 2)), [0.0], r"`center` must be an array of shape \(2,\)"),
     ],
 )
 def test_moments_with_mcse_rejects_bad_input(draws, center, message):
@@ -378,11 +385,21 @@ def test_compare_methods_known_values(rng):
 @pytest.mark.parametrize(
     ("reference", "candidates", "error", "message"),
     [
-        (np.zeros(5), {"a": (np.zeros((5, 1)), 1.0)}, ValueError, "`reference` must have shape"),
+        (
+            np.zeros(5),
+            {"a": (np.zeros((5, 1)), 1.0)},
+            ValueError,
+            "`reference` must be a 2-D array",
+        ),
         (np.ones((5, 2)), {}, ValueError, "`candidates` must hold at least one method"),
         (np.ones((5, 2)), {"a": np.ones((5, 2))}, TypeError, r"must be a \(draws, seconds\) tuple"),
         (np.ones((5, 2)), {"a": (np.ones((5, 3)), 1.0)}, ValueError, r"draws must have shape"),
-        (np.ones((5, 2)), {"a": (np.ones((5, 2)), -1.0)}, ValueError, "time must be a number >= 0"),
+        (
+            np.ones((5, 2)),
+            {"a": (np.ones((5, 2)), -1.0)},
+            ValueError,
+            r"`candidates\['a'\] seconds` must be a number >= 0",
+        ),
     ],
 )
 def test_compare_methods_rejects_bad_input(reference, candidates, error, message):
@@ -405,8 +422,8 @@ def test_plot_target_draws_on_given_axes():
     ("kwargs", "error", "message"),
     [
         ({"logp": 1}, TypeError, "`logp` must be callable"),
-        ({"extent": 0.0}, ValueError, "`extent` must be a finite number > 0"),
-        ({"levels": 0}, ValueError, "`levels` must be a positive integer"),
+        ({"extent": 0.0}, ValueError, "`extent` must be a number > 0"),
+        ({"levels": 0}, ValueError, "`levels` must be an integer >= 1"),
     ],
 )
 def test_plot_target_rejects_bad_input(kwargs, error, message):

@@ -68,7 +68,7 @@ def test_bending_stress_known_values():
 @pytest.mark.parametrize("name", ["load", "length", "width", "height", "wear"])
 def test_bending_stress_rejects_negative_inputs(name):
     kwargs = {"load": 1.0, "length": 300.0, "width": 40.0, "height": 20.0, "wear": 0.0, name: -1.0}
-    with pytest.raises(ValueError, match=f"`{name}` must be >= 0"):
+    with pytest.raises(ValueError, match=f"`{name}` must be an array of numbers >= 0"):
         bending_stress(**kwargs)
 
 
@@ -89,7 +89,7 @@ def test_stress_is_monotone_in_load_and_wear(load, length, width, height, wear):
 def test_bracket_margin_shape_and_validation():
     x = sample_inputs(bracket_problem(), 10, rng=0)
     assert bracket_margin(x).shape == (10,)
-    with pytest.raises(ValueError, match=r"`x` must have shape \(n, 6\)"):
+    with pytest.raises(ValueError, match=r"`x` must be an array of shape \(n, 6\)"):
         bracket_margin(x[:, :5])
 
 
@@ -122,7 +122,7 @@ def test_sample_inputs_seed_contract():
     [
         ([1, 2], 5, TypeError, "`problem` must be a SALib problem dict"),
         ({"num_vars": 1, "names": ["a"]}, 5, ValueError, "`problem` must have the key 'bounds'"),
-        (NORMAL2, 0, ValueError, "`n` must be >= 1"),
+        (NORMAL2, 0, ValueError, "`n` must be an integer >= 1"),
         (NORMAL2, 2.5, TypeError, "`n` must be an integer"),
     ],
 )
@@ -141,7 +141,10 @@ def test_inputs_from_quantiles_agrees_with_scipy():
 
 @pytest.mark.parametrize(
     ("q", "message"),
-    [([[0.5, 0.5]], r"`q` must have shape \(n, 6\)"), ([[0.0] + [0.5] * 5], "strictly between")],
+    [
+        ([[0.5, 0.5]], r"`q` must be an array of shape \(n, 6\)"),
+        ([[0.0] + [0.5] * 5], "strictly between"),
+    ],
 )
 def test_inputs_from_quantiles_validation(q, message):
     with pytest.raises(ValueError, match=message):
@@ -196,11 +199,11 @@ def test_no_failures_means_infinite_beta():
 @pytest.mark.parametrize(
     ("margin", "weights", "message"),
     [
-        ([[1.0, 2.0]], None, "`margin` must be 1-D"),
+        ([[1.0, 2.0]], None, r"`margin` must be a 1\-D array"),
         ([1.0], None, "at least 2 values"),
-        ([1.0, np.nan], None, "must not contain NaN"),
-        ([1.0, -1.0], [1.0], "`weights` must have the shape"),
-        ([1.0, -1.0], [1.0, -1.0], "`weights` must be finite and >= 0"),
+        ([1.0, np.nan], None, "`margin` must be an array without NaN"),
+        ([1.0, -1.0], [1.0], r"`weights` must be an array of shape \(2,\)"),
+        ([1.0, -1.0], [1.0, -1.0], "`weights` must be an array of numbers >= 0"),
     ],
 )
 def test_failure_probability_validation(margin, weights, message):
@@ -230,7 +233,7 @@ def test_form_linear_normal_case_is_exact():
 
 
 def test_form_validation():
-    with pytest.raises(ValueError, match="`start` must have length 2"):
+    with pytest.raises(ValueError, match=r"`start` must be an array of shape \(2,\)"):
         form(lambda x: 3.0 - x[:, 0], NORMAL2, start=[0.1])
     with pytest.raises(ValueError, match="the median point already fails"):
         form(lambda x: -1.0 - x[:, 0], NORMAL2)
@@ -240,9 +243,9 @@ def test_form_validation():
 
 def test_importance_sampling_validation_and_seed():
     g = lambda x: 3.0 - x[:, 0]  # noqa: E731
-    with pytest.raises(ValueError, match="`center` must have length 2"):
+    with pytest.raises(ValueError, match=r"`center` must be an array of shape \(2,\)"):
         importance_sampling(g, NORMAL2, [3.0], 100, rng=0)
-    with pytest.raises(ValueError, match="`n` must be >= 2"):
+    with pytest.raises(ValueError, match="`n` must be an integer >= 2"):
         importance_sampling(g, NORMAL2, [3.0, 0.0], 1, rng=0)
     a = importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
     assert a == importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
@@ -346,7 +349,7 @@ def test_second_order_table_shape_validation():
 
 def test_power_of_two():
     assert [power_of_two(n) for n in (1, 2, 3, 1023, 1024, 20_000)] == [1, 2, 2, 512, 1024, 16384]
-    with pytest.raises(ValueError, match="`n` must be >= 1"):
+    with pytest.raises(ValueError, match="`n` must be an integer >= 1"):
         power_of_two(0)
 
 
