@@ -18,11 +18,17 @@ import pandas as pd
 
 from helpers import _validate as validate
 
-__all__ = ["Thresholds", "DiagnosticsReport", "DiagnosticsError", "diagnose"]
+__all__ = ["PARETO_K_MAX", "Thresholds", "DiagnosticsReport", "DiagnosticsError", "diagnose"]
 
 
 class DiagnosticsError(AssertionError):
     """A fit failed its diagnostics."""
+
+
+#: Largest acceptable PSIS-LOO Pareto k: above it the importance-sampling estimate of an
+#: observation's leave-one-out term is unreliable (Vehtari et al., 2024). The one threshold of the
+#: package: ``Thresholds`` and ``workflow.compare_loo`` both use it.
+PARETO_K_MAX: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,7 @@ class Thresholds:
         Divergent transitions tolerated.
     bfmi_min : float, default 0.3
         Smallest acceptable energy Bayesian fraction of missing information per chain.
-    pareto_k_max : float, default 0.7
+    pareto_k_max : float, default PARETO_K_MAX (0.7)
         Largest acceptable PSIS-LOO Pareto k (only when LOO is computed).
     """
 
@@ -61,7 +67,7 @@ class Thresholds:
     ess_per_chain: float = 100.0
     max_divergences: int = 0
     bfmi_min: float = 0.3
-    pareto_k_max: float = 0.7
+    pareto_k_max: float = PARETO_K_MAX
 
     def __post_init__(self) -> None:
         for name in ("rhat_noise", "ess_per_chain", "bfmi_min", "pareto_k_max"):

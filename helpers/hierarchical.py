@@ -1,4 +1,4 @@
-"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage, ESS/s.
+"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage.
 
 Introduced in notebook 05.
 
@@ -10,8 +10,7 @@ population scale ``tau``), which gives reference answers to check MCMC against.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +33,6 @@ __all__ = [
     "simulate_segments",
     "separate_lift_draws",
     "shrinkage_plot",
-    "Stopwatch",
-    "ess_per_second_table",
 ]
 
 #: Estimated coaching effects (SAT-V points) in the eight schools (Rubin, 1981).
@@ -497,101 +494,3 @@ def shrinkage_plot(
     ax.set_xticks([0.0, 1.0], ["no pooling", "partial pooling"])
     ax.set_xlim(-0.4, 1.2)
     return ax
-
-
-class Stopwatch:
-    """Wall-clock time of a block: ``with Stopwatch() as clock: ...``; then ``clock.seconds``.
-
-    Examples
-    --------
-    >>> with Stopwatch() as clock:
-    ...     _ = sum(range(1000))
-    >>> clock.seconds >= 0
-    True
-    """
-
-    def __init__(self) -> None:
-        self.seconds: float = float("nan")
-        self._start: float | None = None
-
-    def __enter__(self) -> Stopwatch:
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._start is None:
-            raise RuntimeError("Stopwatch must be used as a context manager (`with Stopwatch()`)")
-        self.seconds = time.perf_counter() - self._start
-
-
-def ess_per_second_table(
-    idatas: Mapping[str, Any],
-    seconds: Mapping[str, float],
-    *,
-    var_names: list[str] | None = None,
-) -> pd.DataFrame:
-    """Compare MCMC fits by divergences, bulk ESS and bulk ESS per second of wall clock.
-
-    The ESS of a fit is its worst parameter's (the minimum over ``var_names``): a fit is only as
-    useful as its least-explored direction.
-
-    Parameters
-    ----------
-    idatas : mapping of str to xarray.DataTree
-        The fits, by name.
-    seconds : mapping of str to float
-        Wall-clock seconds each fit took (same keys, > 0).
-    var_names : list of str, optional
-        Parameters to take the ESS over; by default all in the posterior.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per fit: ``divergences``, ``max R-hat``, ``min bulk ESS``, ``seconds``,
-        ``bulk ESS / s``; and, when the sampler recorded its own ``sampling_time`` (PyMC does;
-        it leaves out compilation and process start-up), ``sampler seconds`` and
-        ``bulk ESS / sampler s``.
-
-    Raises
-    ------
-    TypeError
-        If ``idatas`` or ``seconds`` is not a mapping, or a value has no posterior group.
-    ValueError
-        If the keys differ, the mapping is empty, or a time is not > 0.
-    """
-    import arviz as az
-
-    if not isinstance(idatas, Mapping) or not isinstance(seconds, Mapping):
-        raise TypeError("`idatas` and `seconds` must be mappings from fit name to value")
-    if not idatas:
-        raise ValueError("`idatas` must hold at least one fit")
-    if set(idatas) != set(seconds):
-        raise ValueError(
-            f"`seconds` must have the same keys as `idatas`; got {sorted(seconds)} vs {sorted(idatas)}"
-        )
-    rows = {}
-    for name, idata in idatas.items():
-        if not hasattr(idata, "posterior"):
-            raise TypeError(f"`idatas[{name!r}]` must be a fit (DataTree) with a posterior group")
-        secs = validate.real(seconds[name], f"seconds[{name!r}]", positive=True)
-        ess = az.ess(idata, var_names=var_names, method="bulk")
-        rhat = az.rhat(idata, var_names=var_names)
-        ess_min = min(float(np.min(ess[v].values)) for v in ess.data_vars)
-        rhat_max = max(float(np.max(rhat[v].values)) for v in rhat.data_vars)
-        stats_group = getattr(idata, "sample_stats", None)
-        div = 0
-        if stats_group is not None and "diverging" in stats_group:
-            div = int(stats_group["diverging"].values.sum())
-        row = {
-            "divergences": div,
-            "max R-hat": rhat_max,
-            "min bulk ESS": ess_min,
-            "seconds": secs,
-            "bulk ESS / s": ess_min / secs,
-        }
-        sampler = idata.posterior.attrs.get("sampling_time")
-        if sampler is not None:
-            row["sampler seconds"] = float(sampler)
-            row["bulk ESS / sampler s"] = ess_min / max(float(sampler), 1e-9)
-        rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fit")

@@ -1,12 +1,12 @@
-"""Hand-written samplers and a method-comparison table. Introduced in notebook 07.
+"""Hand-written samplers and a Gaussian target to check them on. Introduced in notebook 07.
 
 Two small, readable MCMC samplers in NumPy, written to teach rather than to compete with PyMC or
 Pyro: a random-walk Metropolis sampler and Hamiltonian Monte Carlo with a leapfrog integrator
 and a unit mass matrix. Notebook 07 writes each of them out (random-walk Metropolis in
 section 2, leapfrog and one HMC transition in section 3), checks its own version against the
 one here, and then uses these for the longer runs. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
-notebook check them against the truth, and :func:`compare_methods` builds the table that sets
-approximate methods (ADVI, SVI) against a reference posterior (NUTS).
+notebook check them against the truth; :func:`helpers.compare.compare_methods` sets approximate
+methods (ADVI, SVI) against a reference posterior (NUTS).
 
 References
 ----------
@@ -16,15 +16,17 @@ Betancourt, M. (2017). A conceptual introduction to Hamiltonian Monte Carlo. arX
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
+
+# Moved to helpers.montecarlo; imported here so older import paths keep working.
+from helpers.montecarlo import moments_with_mcse  # noqa: F401
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -34,10 +36,7 @@ __all__ = [
     "hmc",
     "random_walk_metropolis",
     "mean_field_sd",
-    "stack_draws",
-    "compare_methods",
     "plot_target",
-    "moments_with_mcse",
 ]
 
 LogDensity = Callable[[np.ndarray], float]
@@ -371,115 +370,6 @@ def mean_field_sd(cov: ArrayLike) -> np.ndarray:
     return 1.0 / np.sqrt(np.diag(np.linalg.inv(c)))
 
 
-def stack_draws(idata: Any, var_names: list[str]) -> np.ndarray:
-    """Posterior draws of ``var_names`` as one matrix, chains and draws stacked.
-
-    Parameters
-    ----------
-    idata : xarray.DataTree
-        With a posterior group.
-    var_names : list of str
-        Variables to take, in order; vector variables contribute one column per element.
-
-    Returns
-    -------
-    numpy.ndarray, shape (chains * draws, n_columns)
-
-    Raises
-    ------
-    TypeError
-        If ``idata`` has no posterior group.
-    ValueError
-        If ``var_names`` is empty or names a variable that is not in the posterior.
-
-    Examples
-    --------
-    >>> import arviz as az
-    >>> idata = az.from_dict({"posterior": {"a": np.zeros((2, 5)), "b": np.ones((2, 5, 3))}})
-    >>> stack_draws(idata, ["a", "b"]).shape
-    (10, 4)
-    """
-    if not hasattr(idata, "posterior"):
-        raise TypeError(
-            f"`idata` must be an ArviZ DataTree with a posterior group; got {type(idata).__name__}"
-        )
-    if not var_names:
-        raise ValueError("`var_names` must name at least one variable")
-    post = idata.posterior
-    columns = []
-    for name in var_names:
-        if name not in post:
-            raise ValueError(f"`var_names` entry {name!r} is not in the posterior {list(post)}")
-        values = np.asarray(post[name].values, dtype=float)
-        n = values.shape[0] * values.shape[1]
-        columns.append(values.reshape(n, -1))
-    return np.concatenate(columns, axis=1)
-
-
-def compare_methods(
-    reference: ArrayLike, candidates: Mapping[str, tuple[Any, float]]
-) -> pd.DataFrame:
-    """Compare approximate posteriors with a reference posterior, one row per method.
-
-    Parameters
-    ----------
-    reference : array-like, shape (n, d)
-        Draws from the reference posterior (for example NUTS).
-    candidates : mapping of str to (draws, seconds)
-        For each method its draws, shape (m, d), and its wall time in seconds. Include the
-        reference itself to show its time.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by method, with columns ``time (s)``, ``max |mean error| / sd`` (the largest
-        error in a posterior mean, in reference posterior SDs), ``min sd ratio`` and
-        ``max sd ratio`` (posterior SD divided by the reference SD; 1 is perfect, below 1 means
-        overconfident).
-
-    Raises
-    ------
-    ValueError
-        If shapes disagree, a time is negative or there are no candidates.
-    TypeError
-        If a candidate is not a (draws, seconds) pair.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> ref = rng.normal(size=(4000, 2))
-    >>> table = compare_methods(ref, {"half": (0.5 * rng.normal(size=(4000, 2)), 1.0)})
-    >>> round(float(table.loc["half", "max sd ratio"]), 1)
-    0.5
-    """
-    ref = validate.array(reference, "reference", ndim=2)
-    if ref.shape[0] < 2:
-        raise validate.fail_value("reference", "draws of shape (n >= 2, d)", f"shape {ref.shape}")
-    if not candidates:
-        raise ValueError("`candidates` must hold at least one method")
-    ref_mean, ref_sd = ref.mean(axis=0), ref.std(axis=0, ddof=1)
-    rows = {}
-    for method, entry in candidates.items():
-        if not isinstance(entry, tuple) or len(entry) != 2:
-            raise TypeError(f"`candidates[{method!r}]` must be a (draws, seconds) tuple")
-        draws, seconds = np.asarray(entry[0], dtype=float), entry[1]
-        if draws.ndim != 2 or draws.shape[1] != ref.shape[1] or draws.shape[0] < 2:
-            raise ValueError(
-                f"`candidates[{method!r}]` draws must have shape (m >= 2, {ref.shape[1]}); got {draws.shape}"
-            )
-        seconds = validate.real(seconds, f"candidates[{method!r}] seconds", nonnegative=True)
-        ratio = draws.std(axis=0, ddof=1) / ref_sd
-        rows[method] = {
-            "time (s)": float(seconds),
-            "max |mean error| / sd": float(np.max(np.abs(draws.mean(axis=0) - ref_mean) / ref_sd)),
-            "min sd ratio": float(ratio.min()),
-            "max sd ratio": float(ratio.max()),
-        }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "method"
-    return table
-
-
 def plot_target(
     logp: Callable[[np.ndarray], Any], *, extent: float = 3.5, ax: Any = None, levels: int = 8
 ) -> Any:
@@ -524,58 +414,3 @@ def plot_target(
     ax.contour(xx, yy, density, levels=levels, colors="0.6", linewidths=0.8)
     ax.set_aspect("equal")
     return ax
-
-
-def moments_with_mcse(
-    draws: ArrayLike, center: ArrayLike
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Means and covariances of MCMC draws with their Monte Carlo standard errors.
-
-    The covariance is taken about a known ``center`` (the true mean when checking a sampler),
-    ``C_ij = mean((x_i - c_i)(x_j - c_j))``, so every entry is a plain average and its MCSE comes
-    from ArviZ's autocorrelation-aware estimate (:func:`arviz.mcse`).
-
-    Parameters
-    ----------
-    draws : array-like, shape (n, d) or (chains, n, d)
-        One chain, or several chains of equal length; n >= 4.
-    center : array-like, shape (d,)
-
-    Returns
-    -------
-    mean, mean_mcse : numpy.ndarray, shape (d,)
-    cov, cov_mcse : numpy.ndarray, shape (d, d)
-
-    Raises
-    ------
-    ValueError
-        If the shapes are wrong or the draws are not finite.
-
-    Examples
-    --------
-    >>> x = np.random.default_rng(0).normal(size=(4000, 2))
-    >>> mean, mean_se, cov, cov_se = moments_with_mcse(x, [0.0, 0.0])
-    >>> bool(np.all(np.abs(cov - np.eye(2)) < 4 * cov_se))
-    True
-    """
-    import arviz as az
-
-    x = validate.array(draws, "draws", ndim=(2, 3))
-    if x.ndim == 2:
-        x = x[None, ...]
-    if x.shape[1] < 4:
-        raise validate.fail_value(
-            "draws", "of shape (n >= 4, d) or (chains, n >= 4, d)", f"shape {np.shape(draws)}"
-        )
-    c = validate.array(center, "center", shape=(x.shape[2],))
-
-    def se(values: np.ndarray) -> float:
-        return float(np.asarray(az.mcse(values)).ravel()[0])
-
-    d = x.shape[2]
-    z = x - c
-    mean = x.mean(axis=(0, 1))
-    mean_se = np.array([se(x[..., i]) for i in range(d)])
-    cov = np.einsum("cni,cnj->ij", z, z) / (x.shape[0] * x.shape[1])
-    cov_se = np.array([[se(z[..., i] * z[..., j]) for j in range(d)] for i in range(d)])
-    return mean, mean_se, cov, cov_se

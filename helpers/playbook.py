@@ -1,17 +1,17 @@
-"""The practitioner's playbook: comparing fits across libraries and communicating uncertainty.
+"""The practitioner's playbook: segment log odds, exact references and communicating uncertainty.
 
 Introduced in notebook 14.
 
 Three small jobs that come up whenever a posterior leaves the notebook: turning segment counts
 into log odds ratios with standard errors (so one hierarchical model can be written identically
-in PyMC and Pyro), summarising an exact reference posterior and comparing several fits with it
-in one table, and translating draws into what a stakeholder reads: a probability statement, a
+in PyMC and Pyro), summarising an exact reference posterior (which
+:func:`helpers.compare.agreement_table` sets several fits against), and translating draws into what a stakeholder reads: a probability statement, a
 curve of exceedance probabilities and a fan chart of a forecast.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,6 @@ from helpers.seeding import RngLike, make_rng
 __all__ = [
     "segment_log_odds",
     "exact_summary",
-    "agreement_table",
     "probability_statement",
     "exceedance_curve",
     "plot_exceedance",
@@ -140,70 +139,6 @@ def exact_summary(posterior: Any, labels: Sequence[str]) -> pd.DataFrame:
         rows[f"theta[{name}]"] = (theta_mean[j], theta_sd[j])
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "sd"], dtype=float)
     return frame.rename_axis("parameter")
-
-
-def agreement_table(
-    means: Mapping[str, pd.Series], reference: pd.DataFrame, *, seconds: Mapping[str, float]
-) -> pd.DataFrame:
-    """One table of posterior means from several fits, their errors and their wall times.
-
-    Errors are in units of the reference posterior standard deviation, the scale on which a
-    difference matters to a decision: 0.1 means "a tenth of the posterior spread".
-
-    Parameters
-    ----------
-    means : mapping of str to pandas.Series
-        Posterior means from each fit, indexed by parameter like ``reference``.
-    reference : pandas.DataFrame
-        With columns ``mean`` and ``sd`` (for example from :func:`exact_summary`).
-    seconds : mapping of str to float
-        Wall time of each fit (same keys as ``means``, > 0).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per parameter (plus a last row ``wall time (s)``): the reference mean and sd, each
-        fit's mean and its error ``(mean - reference) / sd``.
-
-    Raises
-    ------
-    TypeError
-        If the arguments are of the wrong type.
-    ValueError
-        If keys or parameters do not match, or a time is not > 0.
-
-    Examples
-    --------
-    >>> ref = pd.DataFrame({"mean": [0.0, 1.0], "sd": [1.0, 0.5]}, index=["a", "b"])
-    >>> fit = pd.Series([0.1, 1.0], index=["a", "b"])
-    >>> agreement_table({"fit": fit}, ref, seconds={"fit": 2.0})["fit error (sd)"].tolist()
-    [0.1, 0.0, nan]
-    """
-    if not isinstance(means, Mapping) or not isinstance(seconds, Mapping):
-        raise TypeError("`means` and `seconds` must be mappings from fit name to value")
-    if not isinstance(reference, pd.DataFrame) or not {"mean", "sd"} <= set(reference.columns):
-        raise TypeError("`reference` must be a DataFrame with columns 'mean' and 'sd'")
-    if not means or set(means) != set(seconds):
-        raise ValueError(
-            f"`seconds` must have the same (non-empty) keys as `means`; got {sorted(seconds)} "
-            f"vs {sorted(means)}"
-        )
-    table = reference[["mean", "sd"]].rename(
-        columns={"mean": "reference mean", "sd": "reference sd"}
-    )
-    for name, series in means.items():
-        if not isinstance(series, pd.Series) or set(series.index) != set(reference.index):
-            raise ValueError(f"`means[{name!r}]` must be a Series indexed like `reference`")
-        secs = seconds[name]
-        validate.real(secs, f"seconds[{name!r}]", positive=True)
-        table[f"{name} mean"] = series.reindex(reference.index).astype(float)
-        table[f"{name} error (sd)"] = (table[f"{name} mean"] - table["reference mean"]) / table[
-            "reference sd"
-        ]
-    timing = pd.DataFrame(
-        {f"{name} mean": [float(seconds[name])] for name in means}, index=["wall time (s)"]
-    )
-    return pd.concat([table, timing]).rename_axis("parameter")
 
 
 def probability_statement(

@@ -1,11 +1,11 @@
-"""Probability basics: Monte Carlo estimates, Bayes' rule, grid and conjugate posteriors.
+"""Probability basics: Bayes' rule, grid and conjugate posteriors.
 
 Introduced in notebook 01; the conjugate Beta posterior is reused by the A/B helpers (notebook 02).
+Monte Carlo estimates live in :mod:`helpers.montecarlo`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -14,9 +14,10 @@ from scipy import stats
 
 from helpers import _validate as validate
 
+# Moved to helpers.montecarlo; imported here so older import paths keep working.
+from helpers.montecarlo import MCEstimate, mc_estimate  # noqa: F401
+
 __all__ = [
-    "MCEstimate",
-    "mc_estimate",
     "positive_predictive_value",
     "beta_posterior",
     "grid_posterior",
@@ -31,58 +32,6 @@ def _successes_trials(successes: int, trials: int) -> tuple[int, int]:
     if s > n:
         raise validate.fail_value("successes", f"<= `trials` ({n})", s)
     return s, n
-
-
-@dataclass(frozen=True)
-class MCEstimate:
-    """A Monte Carlo estimate of an expectation and its standard error.
-
-    Attributes
-    ----------
-    mean : float
-        The sample mean, the estimate of E[f(X)].
-    se : float
-        Its standard error, ``sd / sqrt(n)``: it shrinks like ``1 / sqrt(n)``.
-    n : int
-        The number of draws.
-    """
-
-    mean: float
-    se: float
-    n: int
-
-    def interval(self, z: float = 1.96) -> tuple[float, float]:
-        """The normal-approximation interval ``mean +/- z * se``."""
-        return (self.mean - z * self.se, self.mean + z * self.se)
-
-
-def mc_estimate(values: ArrayLike) -> MCEstimate:
-    """Estimate an expectation from Monte Carlo draws, with its standard error.
-
-    Parameters
-    ----------
-    values : array-like of float, 1-D
-        Draws of f(X); booleans estimate a probability.
-
-    Returns
-    -------
-    MCEstimate
-
-    Raises
-    ------
-    ValueError
-        If ``values`` is not 1-D, has fewer than two draws, or holds NaN or infinity.
-
-    Examples
-    --------
-    >>> est = mc_estimate([0.0, 1.0, 1.0, 0.0])
-    >>> est.mean, round(est.se, 3)
-    (0.5, 0.289)
-    """
-    arr = validate.array(values, "values", ndim=1, min_size=2, indicators=True)
-    return MCEstimate(
-        mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n=int(arr.size)
-    )
 
 
 def positive_predictive_value(prevalence: float, sensitivity: float, specificity: float) -> float:

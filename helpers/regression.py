@@ -19,6 +19,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
+from helpers.montecarlo import draws_matrix
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -238,19 +239,6 @@ def simulate_shares(
     )
 
 
-def _draws_matrix(draws: Any) -> np.ndarray:
-    """(samples, rows) from a NumPy array or an xarray DataArray with chain/draw dims."""
-    dims = getattr(draws, "dims", None)
-    if dims is not None and {"chain", "draw"} <= set(dims):
-        other = [d for d in dims if d not in ("chain", "draw")]
-        if len(other) != 1:
-            raise ValueError(
-                f"`draws` must have exactly one dimension besides chain and draw; got {dims}"
-            )
-        return np.asarray(draws.stack(sample=("chain", "draw")).transpose("sample", *other))
-    return validate.array(draws, "draws", ndim=2)
-
-
 def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None) -> pd.DataFrame:
     """Summarise predictive draws per row: mean and the central ``prob`` interval.
 
@@ -290,7 +278,7 @@ def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None)
     level = validate.real(prob, "prob")
     if not 0 < level < 1:
         raise ValueError(f"`prob` must be in (0, 1); got {level}")
-    matrix = _draws_matrix(draws)
+    matrix = draws_matrix(draws)
     if matrix.shape[0] < 2:
         raise ValueError(f"`draws` must hold at least 2 samples per row; got {matrix.shape[0]}")
     if not np.all(np.isfinite(matrix)):

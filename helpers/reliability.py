@@ -26,6 +26,7 @@ from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
 from helpers import _validate as validate
+from helpers.montecarlo import ProbabilityEstimate, probability_estimate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -260,22 +261,23 @@ def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np
 
 
 @dataclass(frozen=True)
-class FailureEstimate:
-    """A failure probability estimated by simulation.
+class FailureEstimate(ProbabilityEstimate):
+    """A failure probability estimated by simulation (:class:`helpers.montecarlo.ProbabilityEstimate`).
 
     Attributes
     ----------
-    pf : float
-        The estimate of P(g < 0).
+    mean : float
+        The estimate of P(g < 0), also available as ``pf``.
     se : float
         Its Monte Carlo standard error.
     n : int
         The number of model runs.
     """
 
-    pf: float
-    se: float
-    n: int
+    @property
+    def pf(self) -> float:
+        """The estimated failure probability (the same number as ``mean``)."""
+        return self.mean
 
     @property
     def beta(self) -> float:
@@ -286,10 +288,6 @@ class FailureEstimate:
     def cov(self) -> float:
         """The coefficient of variation ``se / pf`` (``inf`` when no failure was seen)."""
         return self.se / self.pf if self.pf > 0 else float("inf")
-
-    def interval(self, z: float = 1.96) -> tuple[float, float]:
-        """The normal-approximation interval ``pf +/- z * se``, clipped at 0."""
-        return (max(0.0, self.pf - z * self.se), self.pf + z * self.se)
 
 
 def failure_probability(margin: ArrayLike, *, weights: ArrayLike = None) -> FailureEstimate:
@@ -326,13 +324,8 @@ def failure_probability(margin: ArrayLike, *, weights: ArrayLike = None) -> Fail
     (0.25, 0.25)
     """
     g = validate.array(margin, "margin", ndim=1, min_size=2, finite=False)
-    terms = (g < 0).astype(float)
-    if weights is not None:
-        w = validate.array(weights, "weights", shape=g.shape, nonnegative=True)
-        terms = terms * w
-    return FailureEstimate(
-        pf=float(terms.mean()), se=float(terms.std(ddof=1) / np.sqrt(g.size)), n=int(g.size)
-    )
+    est = probability_estimate(g < 0, weights=weights)
+    return FailureEstimate(mean=est.mean, se=est.se, n=est.n)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
+from helpers.diagnostics import PARETO_K_MAX
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -396,7 +397,7 @@ def compare_loo(models: Mapping[str, Any]) -> pd.DataFrame:
         for name in table.index
     ]
     table["n_high_k"] = [
-        int(np.sum(ks[name] > 0.7) + np.sum(np.isnan(ks[name]))) for name in table.index
+        int(np.sum(ks[name] > PARETO_K_MAX) + np.sum(np.isnan(ks[name]))) for name in table.index
     ]
     return table
 

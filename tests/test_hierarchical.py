@@ -8,9 +8,7 @@ from scipy import integrate, stats
 from helpers.hierarchical import (
     EIGHT_SCHOOLS_EFFECTS,
     EIGHT_SCHOOLS_SE,
-    Stopwatch,
     eight_schools,
-    ess_per_second_table,
     normal_hierarchical_posterior,
     precision_weighted_mean,
     separate_lift_draws,
@@ -306,51 +304,3 @@ def test_shrinkage_plot_rejects_bad_input():
         shrinkage_plot([1.0, 2.0], [1.0, 2.0], labels=["a"])
     with pytest.raises(ValueError, match="`sizes` must have 2 entries"):
         shrinkage_plot([1.0, 2.0], [1.0, 2.0], sizes=[1.0])
-
-
-def test_stopwatch_measures_and_requires_with():
-    with Stopwatch() as clock:
-        sum(range(10))
-    assert 0 <= clock.seconds < 5
-    with pytest.raises(RuntimeError, match="must be used as a context manager"):
-        Stopwatch().__exit__(None, None, None)
-
-
-def _fake_idata(rng, scale, diverging):
-    import arviz as az
-
-    draws = rng.normal(size=(2, 200))
-    slow = np.cumsum(draws, axis=1) * scale if scale else draws  # a random walk mixes badly
-    idata = az.from_dict(
-        {
-            "posterior": {"a": slow, "b": rng.normal(size=(2, 200))},
-            "sample_stats": {"diverging": np.arange(400).reshape(2, 200) < diverging},
-        }
-    )
-    idata.posterior.attrs["sampling_time"] = 2.0
-    return idata
-
-
-def test_ess_per_second_table(rng):
-    good, bad = _fake_idata(rng, 0, 0), _fake_idata(rng, 1.0, 3)
-    table = ess_per_second_table({"good": good, "bad": bad}, {"good": 1.0, "bad": 4.0})
-    assert table.loc["bad", "divergences"] == 3 and table.loc["good", "divergences"] == 0
-    assert table.loc["good", "bulk ESS / s"] > table.loc["bad", "bulk ESS / s"]
-    assert table.loc["good", "bulk ESS / s"] == pytest.approx(table.loc["good", "min bulk ESS"])
-    assert table.loc["good", "sampler seconds"] == 2.0
-    only_b = ess_per_second_table({"bad": bad}, {"bad": 1.0}, var_names=["b"])
-    assert only_b.loc["bad", "min bulk ESS"] > table.loc["bad", "min bulk ESS"]
-
-
-def test_ess_per_second_table_rejects_bad_input(rng):
-    idata = _fake_idata(rng, 0, 0)
-    with pytest.raises(TypeError, match="must be mappings"):
-        ess_per_second_table([idata], [1.0])
-    with pytest.raises(ValueError, match="at least one fit"):
-        ess_per_second_table({}, {})
-    with pytest.raises(ValueError, match="same keys"):
-        ess_per_second_table({"a": idata}, {"b": 1.0})
-    with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be a fit \(DataTree\)"):
-        ess_per_second_table({"a": 1}, {"a": 1.0})
-    with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a number > 0"):
-        ess_per_second_table({"a": idata}, {"a": 0.0})

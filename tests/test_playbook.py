@@ -11,7 +11,6 @@ from helpers.hierarchical import (
     simulate_segments,
 )
 from helpers.playbook import (
-    agreement_table,
     exact_summary,
     exceedance_curve,
     fan_chart,
@@ -89,30 +88,6 @@ def test_exact_summary_errors():
 
 
 # agreement_table --------------------------------------------------------------
-
-
-def test_agreement_table_errors_in_sd_units():
-    ref = pd.DataFrame({"mean": [0.0, 1.0], "sd": [2.0, 0.5]}, index=["a", "b"])
-    fit = pd.Series([1.0, 0.5], index=["b", "a"])  # order does not matter
-    table = agreement_table({"x": fit}, ref, seconds={"x": 3.0})
-    assert table.loc["a", "x error (sd)"] == pytest.approx(0.25)
-    assert table.loc["b", "x error (sd)"] == pytest.approx(0.0)
-    assert table.loc["wall time (s)", "x mean"] == 3.0
-
-
-def test_agreement_table_errors():
-    ref = pd.DataFrame({"mean": [0.0], "sd": [1.0]}, index=["a"])
-    fit = pd.Series([0.0], index=["a"])
-    with pytest.raises(TypeError, match="must be mappings"):
-        agreement_table([fit], ref, seconds={"x": 1.0})
-    with pytest.raises(TypeError, match="columns 'mean' and 'sd'"):
-        agreement_table({"x": fit}, ref[["mean"]], seconds={"x": 1.0})
-    with pytest.raises(ValueError, match="same \\(non-empty\\) keys"):
-        agreement_table({"x": fit}, ref, seconds={"y": 1.0})
-    with pytest.raises(ValueError, match="indexed like `reference`"):
-        agreement_table({"x": pd.Series([0.0], index=["b"])}, ref, seconds={"x": 1.0})
-    with pytest.raises(ValueError, match="must be a number > 0"):
-        agreement_table({"x": fit}, ref, seconds={"x": 0.0})
 
 
 # probability_statement ----------------------------------------------------------

@@ -8,56 +8,8 @@ from helpers.probability import (
     beta_posterior,
     grid_interval,
     grid_posterior,
-    mc_estimate,
     positive_predictive_value,
 )
-
-
-def test_mc_estimate_matches_the_generating_distribution(rng):
-    # N(3, 2) draws: the true mean is 3 and the true standard error of a mean of n draws is
-    # sigma / sqrt(n) = 2 / 100, whatever formula mc_estimate uses internally.
-    n, mu, sigma = 10_000, 3.0, 2.0
-    est = mc_estimate(rng.normal(mu, sigma, size=n))
-    true_se = sigma / np.sqrt(n)
-    assert est.n == n
-    # 4 standard errors of a Monte Carlo mean with n draws: 4 * sigma / sqrt(n) = 0.08
-    assert abs(est.mean - mu) < 4 * true_se
-    # se is sd_hat / sqrt(n); for Normal draws sd_hat has relative standard error
-    # 1 / sqrt(2 (n - 1)) (0.7% here), so se must match sigma / sqrt(n) within 4 of those (2.8%).
-    # A missing sqrt(n), a variance for an sd or a 1/n scaling would all be off by far more.
-    rel_sd_error = 1 / np.sqrt(2 * (n - 1))
-    assert est.se == pytest.approx(true_se, rel=4 * rel_sd_error)
-    low, high = est.interval()
-    assert high - low == pytest.approx(2 * 1.96 * true_se, rel=4 * rel_sd_error)
-
-
-def test_mc_estimate_interval_covers_truth_at_the_nominal_rate(rng):
-    reps = 400
-    covered = np.mean(
-        [
-            (lambda e: e.interval()[0] <= 2.0 <= e.interval()[1])(
-                mc_estimate(rng.exponential(2.0, size=400))
-            )
-            for _ in range(reps)
-        ]
-    )
-    # The coverage of `reps` independent intervals is a Binomial share with standard error
-    # sqrt(0.95 * 0.05 / reps) = 0.011; allow 4 of them around the nominal 95% (the skewness of
-    # the exponential moves a two-sided interval's coverage only by O(1/n) = O(0.0025)).
-    assert abs(covered - 0.95) <= 4 * np.sqrt(0.95 * 0.05 / reps)
-
-
-@pytest.mark.parametrize(
-    ("values", "message"),
-    [
-        ([[1.0, 2.0]], r"`values` must be a 1\-D array"),
-        ([1.0], "`values` must be an array of at least 2 values"),
-        ([1.0, np.inf], "`values` must be an array of finite numbers"),
-    ],
-)
-def test_mc_estimate_rejects_bad_input(values, message):
-    with pytest.raises(ValueError, match=message):
-        mc_estimate(values)
 
 
 def test_ppv_known_value_and_by_simulation(rng):

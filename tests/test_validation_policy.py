@@ -71,7 +71,7 @@ SKIP_FUNCTIONS = {
     "known_warnings.silence_known_warnings": "no numeric argument",
     "style.use_style": "no numeric argument",
     "seeding.seed_torch": "imports torch; its seed is checked in test_seeding.py",
-    "hierarchical.ess_per_second_table": "needs fitted DataTrees",
+    "compare.ess_per_second_table": "needs fitted DataTrees",
     "workflow.plot_ppc_density": "needs a fitted DataTree",
     "regression.plot_intervals": "needs a prediction_table of posterior draws",
 }
