@@ -352,7 +352,7 @@ def sample_rates(posteriors: Sequence[Any], *, size: int, rng: RngLike = None) -
 
 
 def summarize(
-    posteriors: Sequence[Any], *, names: Sequence[str] | None = None, mass: float = 0.95
+    posteriors: Sequence[Any], *, names: Sequence[str] | None = None, ci_prob: float = 0.95
 ) -> pd.DataFrame:
     """One row per variant: posterior mean, SD, equal-tailed interval, P(best), expected loss.
 
@@ -364,7 +364,7 @@ def summarize(
         At least two.
     names : sequence of str, optional
         Row labels; ``"variant 0"``, ... by default.
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
         Probability inside the credible interval.
 
     Returns
@@ -374,7 +374,7 @@ def summarize(
     Raises
     ------
     TypeError, ValueError
-        For malformed posteriors, names or mass.
+        For malformed posteriors, names or ci_prob.
 
     Examples
     --------
@@ -386,7 +386,7 @@ def summarize(
     """
     _betas(posteriors)
     labels = _names(names, len(posteriors))
-    tail = (1 - validate.ci_prob(mass, "mass")) / 2
+    tail = (1 - validate.ci_prob(ci_prob)) / 2
     return pd.DataFrame(
         {
             "mean": [float(p.mean()) for p in posteriors],
@@ -405,7 +405,7 @@ def compare(
     *,
     names: Sequence[str] | None = None,
     reference: int = 0,
-    mass: float = 0.95,
+    ci_prob: float = 0.95,
     size: int = 100_000,
     rng: RngLike = None,
 ) -> pd.DataFrame:
@@ -422,7 +422,7 @@ def compare(
     names : sequence of str, optional
     reference : int, default 0
         Index of the baseline (the control).
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
     size : int, default 100_000
         Monte Carlo draws for the intervals.
     rng : Generator, int or None
@@ -449,7 +449,7 @@ def compare(
     params = _betas(posteriors)
     labels = _names(names, len(posteriors))
     ref = _reference(reference, len(posteriors))
-    tail = (1 - validate.ci_prob(mass, "mass")) / 2
+    tail = (1 - validate.ci_prob(ci_prob)) / 2
     draws = sample_rates(posteriors, size=size, rng=rng)
     rows = {}
     for k, (a, b) in enumerate(params):
@@ -478,7 +478,7 @@ def diff_confidence_interval(
     successes: Sequence[int],
     trials: Sequence[int],
     *,
-    level: float = 0.95,
+    ci_prob: float = 0.95,
     method: str = "newcombe",
 ) -> tuple[float, float]:
     """Confidence interval for the difference of two proportions, ``p_1 - p_0``.
@@ -487,8 +487,8 @@ def diff_confidence_interval(
     ----------
     successes, trials : sequence of two ints
         ``(control, treatment)`` counts.
-    level : float, default 0.95
-        Confidence level in (0, 1).
+    ci_prob : float, default 0.95
+        Confidence ci_prob in (0, 1).
     method : {"newcombe", "wald"}
         ``"wald"``: :math:`\\hat p_1 - \\hat p_0 \\pm z \\sqrt{\\hat p_0(1-\\hat p_0)/n_0
         + \\hat p_1(1-\\hat p_1)/n_1}`. ``"newcombe"`` (default): Newcombe's hybrid score interval
@@ -501,7 +501,7 @@ def diff_confidence_interval(
     Raises
     ------
     TypeError, ValueError
-        For malformed counts, a level outside (0, 1), an unknown method, or zero trials.
+        For malformed counts, a ci_prob outside (0, 1), an unknown method, or zero trials.
 
     References
     ----------
@@ -519,17 +519,17 @@ def diff_confidence_interval(
         raise ValueError(f"`successes` and `trials` must hold exactly 2 variants; got {s.size}")
     if np.any(n == 0):
         raise ValueError(f"`trials` must be > 0 for a confidence interval; got {n.tolist()}")
-    level = validate.ci_prob(level, "level")
+    ci_prob = validate.ci_prob(ci_prob)
     if method not in ("newcombe", "wald"):
         raise ValueError(f"`method` must be 'newcombe' or 'wald'; got {method!r}")
     p = s / n
     diff = float(p[1] - p[0])
-    z = float(stats.norm.isf((1 - level) / 2))
+    z = float(stats.norm.isf((1 - ci_prob) / 2))
     if method == "wald":
         half = z * float(np.sqrt(np.sum(p * (1 - p) / n)))
         return diff - half, diff + half
     wilson = [
-        stats.binomtest(int(s[k]), int(n[k])).proportion_ci(level, method="wilson")
+        stats.binomtest(int(s[k]), int(n[k])).proportion_ci(ci_prob, method="wilson")
         for k in range(2)
     ]
     (l0, u0), (l1, u1) = [(w.low, w.high) for w in wilson]

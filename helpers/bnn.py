@@ -102,7 +102,7 @@ def make_gap_data(
     return x, y
 
 
-def interval_coverage(draws: ArrayLike, y: ArrayLike, prob: float) -> float:
+def interval_coverage(draws: ArrayLike, y: ArrayLike, ci_prob: float) -> float:
     """Share of observations inside their central predictive interval.
 
     Parameters
@@ -111,9 +111,9 @@ def interval_coverage(draws: ArrayLike, y: ArrayLike, prob: float) -> float:
         Posterior predictive draws, one column per observation.
     y : array-like, shape (n,)
         The observations.
-    prob : float
-        Probability of the central interval, in (0, 1): its ends are the (1 - prob) / 2 and
-        (1 + prob) / 2 quantiles of each column.
+    ci_prob : float
+        Probability of the central interval, in (0, 1): its ends are the (1 - ci_prob) / 2 and
+        (1 + ci_prob) / 2 quantiles of each column.
 
     Returns
     -------
@@ -123,7 +123,7 @@ def interval_coverage(draws: ArrayLike, y: ArrayLike, prob: float) -> float:
     Raises
     ------
     ValueError
-        If ``prob`` is not in (0, 1), ``draws`` is not 2-D with at least 2 draws, or the shapes
+        If ``ci_prob`` is not in (0, 1), ``draws`` is not 2-D with at least 2 draws, or the shapes
         do not match.
 
     Examples
@@ -133,12 +133,12 @@ def interval_coverage(draws: ArrayLike, y: ArrayLike, prob: float) -> float:
     >>> round(interval_coverage(draws, y, 0.9), 1)
     0.9
     """
-    prob = validate.ci_prob(prob, "prob")
+    ci_prob = validate.ci_prob(ci_prob)
     draws = validate.array(draws, "draws", ndim=2)
     if draws.shape[0] < 2:
         raise validate.fail_value("draws", "an array of shape (n_draws >= 2, n)", draws.shape)
     y = validate.array(y, "y", shape=(draws.shape[1],))
-    low, high = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
+    low, high = np.quantile(draws, [(1 - ci_prob) / 2, (1 + ci_prob) / 2], axis=0)
     return float(np.mean((y >= low) & (y <= high)))
 
 

@@ -646,7 +646,7 @@ def sensitivity_sweep(
     *,
     sd_outcome_resid: float,
     sd_treatment_resid: float,
-    prob: float = 0.95,
+    ci_prob: float = 0.95,
 ) -> pd.DataFrame:
     """Posterior of the effect corrected for a hidden confounder of growing strength.
 
@@ -662,7 +662,7 @@ def sensitivity_sweep(
         Partial R² values in [0, 1).
     sd_outcome_resid, sd_treatment_resid : float
         As in :func:`confounder_bias`.
-    prob : float, default 0.95
+    ci_prob : float, default 0.95
         Mass of the central interval.
 
     Returns
@@ -674,7 +674,7 @@ def sensitivity_sweep(
     ------
     ValueError
         If the draws are not 1-D with at least 2 finite values, a strength is outside [0, 1),
-        or ``prob`` is not in (0, 1).
+        or ``ci_prob`` is not in (0, 1).
 
     Examples
     --------
@@ -685,9 +685,7 @@ def sensitivity_sweep(
     """
     draws = validate.array(effect_draws, "effect_draws", ndim=1, min_size=2)
     strengths = np.atleast_1d(_r2(strengths, "strengths"))
-    prob = validate.real(prob, "prob")
-    if not 0 < prob < 1:
-        raise ValueError(f"`prob` must be in (0, 1); got {prob}")
+    ci_prob = validate.ci_prob(ci_prob)
     bias = np.atleast_1d(
         confounder_bias(
             strengths,
@@ -696,7 +694,7 @@ def sensitivity_sweep(
             sd_treatment_resid=sd_treatment_resid,
         )
     )
-    tail = (1 - prob) / 2
+    tail = (1 - ci_prob) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
     return pd.DataFrame(
         {
@@ -715,7 +713,7 @@ def flip_strength(
     sd_outcome_resid: float,
     sd_treatment_resid: float,
     column: str = "low",
-    prob: float = 0.95,
+    ci_prob: float = 0.95,
     tol: float = 1e-10,
 ) -> float:
     """The smallest confounder strength at which the corrected ``column`` reaches zero.
@@ -747,7 +745,7 @@ def flip_strength(
     kwargs = {
         "sd_outcome_resid": sd_outcome_resid,
         "sd_treatment_resid": sd_treatment_resid,
-        "prob": prob,
+        "ci_prob": ci_prob,
     }
 
     def value(r: float) -> float:

@@ -562,30 +562,30 @@ class CohortSimulation:
     customer_purchases: np.ndarray
     customer_value: np.ndarray
 
-    def interval(self, mass: float = 0.9, *, of: str = "value") -> tuple[float, float]:
-        """The central interval holding ``mass`` of the simulated ``of`` (value, revenue, ...).
+    def interval(self, ci_prob: float = 0.9, *, of: str = "value") -> tuple[float, float]:
+        """The central interval holding ``ci_prob`` of the simulated ``of`` (value, revenue, ...).
 
         Raises
         ------
         ValueError
-            If ``mass`` is not in (0, 1) or ``of`` is not a cohort total.
+            If ``ci_prob`` is not in (0, 1) or ``of`` is not a cohort total.
         """
-        mass = validate.ci_prob(mass, "mass")
+        ci_prob = validate.ci_prob(ci_prob)
         validate.one_of(of, "of", ("purchases", "revenue", "value"))
-        low, high = np.quantile(getattr(self, of), [(1 - mass) / 2, (1 + mass) / 2])
+        low, high = np.quantile(getattr(self, of), [(1 - ci_prob) / 2, (1 + ci_prob) / 2])
         return float(low), float(high)
 
-    def summary(self, mass: float = 0.9) -> pd.DataFrame:
+    def summary(self, ci_prob: float = 0.9) -> pd.DataFrame:
         """Mean, Monte Carlo standard error and central interval of each cohort total."""
         rows = {}
         for of in ("purchases", "revenue", "value"):
             draws = getattr(self, of)
-            low, high = self.interval(mass, of=of)
+            low, high = self.interval(ci_prob, of=of)
             rows[of] = {
                 "mean": draws.mean(),
                 "mc_se": draws.std(ddof=1) / np.sqrt(draws.size),
-                f"{50 * (1 - mass):g}%": low,
-                f"{50 * (1 + mass):g}%": high,
+                f"{50 * (1 - ci_prob):g}%": low,
+                f"{50 * (1 + ci_prob):g}%": high,
             }
         return pd.DataFrame(rows).T
 

@@ -349,7 +349,7 @@ def fan_chart(
     x: ArrayLike,
     draws: ArrayLike,
     *,
-    levels: Sequence[float] = (0.5, 0.8, 0.95),
+    ci_probs: Sequence[float] = (0.5, 0.8, 0.95),
     color: str = "C0",
     ax: Any = None,
 ) -> Any:
@@ -361,7 +361,7 @@ def fan_chart(
         Horizon (for example weeks).
     draws : array-like, shape (S, T)
         Forecast paths, one row per draw.
-    levels : sequence of float, default (0.5, 0.8, 0.95)
+    ci_probs : sequence of float, default (0.5, 0.8, 0.95)
         Central interval probabilities, each in (0, 1).
     color : str, default "C0"
     ax : matplotlib.axes.Axes, optional
@@ -390,7 +390,8 @@ def fan_chart(
             f"`draws` must have one column per `x` value ({grid.size}); got shape {paths.shape}"
         )
     probs = sorted(
-        validate.ci_prob(p, "levels") for p in validate.array(levels, "levels", ndim=1, min_size=1)
+        validate.ci_prob(p, "ci_probs")
+        for p in validate.array(ci_probs, "ci_probs", ndim=1, min_size=1)
     )
     if ax is None:
         _, ax = plt.subplots()

@@ -152,7 +152,9 @@ def grid_posterior(
     return grid, unnormalised / area
 
 
-def grid_interval(grid: ArrayLike, density: ArrayLike, mass: float = 0.95) -> tuple[float, float]:
+def grid_interval(
+    grid: ArrayLike, density: ArrayLike, ci_prob: float = 0.95
+) -> tuple[float, float]:
     """Equal-tailed credible interval read off a density on a grid.
 
     Parameters
@@ -161,7 +163,7 @@ def grid_interval(grid: ArrayLike, density: ArrayLike, mass: float = 0.95) -> tu
         Increasing grid points.
     density : array-like
         Density values on the grid (normalised or not).
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
         Probability inside the interval, in (0, 1).
 
     Returns
@@ -171,7 +173,7 @@ def grid_interval(grid: ArrayLike, density: ArrayLike, mass: float = 0.95) -> tu
     Raises
     ------
     ValueError
-        If shapes differ, the grid is not increasing, the density is negative, or ``mass`` is not
+        If shapes differ, the grid is not increasing, the density is negative, or ``ci_prob`` is not
         in (0, 1).
 
     Examples
@@ -187,8 +189,8 @@ def grid_interval(grid: ArrayLike, density: ArrayLike, mass: float = 0.95) -> tu
         raise validate.fail_value("grid", "strictly increasing", "a step <= 0")
     if np.any(y < 0) or not np.any(y > 0):
         raise ValueError("`density` must be non-negative and not all zero")
-    mass = validate.ci_prob(mass, "mass")
+    ci_prob = validate.ci_prob(ci_prob)
     cdf = np.concatenate([[0.0], np.cumsum((y[1:] + y[:-1]) / 2 * np.diff(x))])
     cdf /= cdf[-1]
-    tail = (1 - mass) / 2
+    tail = (1 - ci_prob) / 2
     return float(np.interp(tail, cdf, x)), float(np.interp(1 - tail, cdf, x))

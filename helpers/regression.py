@@ -239,8 +239,8 @@ def simulate_shares(
     )
 
 
-def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None) -> pd.DataFrame:
-    """Summarise predictive draws per row: mean and the central ``prob`` interval.
+def prediction_table(draws: ArrayLike, *, ci_prob: float = 0.95, index: Any = None) -> pd.DataFrame:
+    """Summarise predictive draws per row: mean and the central ``ci_prob`` interval.
 
     Parameters
     ----------
@@ -248,7 +248,7 @@ def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None)
         Posterior predictive draws; a DataArray with ``chain`` and ``draw`` dimensions (as in
         ``idata.posterior_predictive["y"]``) is stacked, and its remaining dimension's
         coordinates become the index.
-    prob : float, default 0.95
+    ci_prob : float, default 0.95
         Mass of the equal-tailed interval, in (0, 1).
     index : array-like, optional
         Row labels (overrides the DataArray's coordinates).
@@ -256,16 +256,16 @@ def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None)
     Returns
     -------
     pandas.DataFrame
-        Columns ``mean``, ``"2.5%"`` and ``"97.5%"`` (named after ``prob``), one row per column of
+        Columns ``mean``, ``"2.5%"`` and ``"97.5%"`` (named after ``ci_prob``), one row per column of
         ``draws``.
 
     Raises
     ------
     ValueError
-        If ``draws`` is not 2-D, has fewer than 2 samples or non-finite values, ``prob`` is
+        If ``draws`` is not 2-D, has fewer than 2 samples or non-finite values, ``ci_prob`` is
         outside (0, 1), or ``index`` has the wrong length.
     TypeError
-        If ``prob`` is not a number.
+        If ``ci_prob`` is not a number.
 
     Examples
     --------
@@ -275,9 +275,7 @@ def prediction_table(draws: ArrayLike, *, prob: float = 0.95, index: Any = None)
     a   0.5   0.03   0.98
     b  15.0  10.25  19.75
     """
-    level = validate.real(prob, "prob")
-    if not 0 < level < 1:
-        raise ValueError(f"`prob` must be in (0, 1); got {level}")
+    level = validate.ci_prob(ci_prob)
     matrix = draws_matrix(draws)
     if matrix.shape[0] < 2:
         raise ValueError(f"`draws` must hold at least 2 samples per row; got {matrix.shape[0]}")

@@ -104,7 +104,7 @@ def test_very_concentrated_posteriors_are_integrated_correctly():
 # --- tables -----------------------------------------------------------------------------------
 def test_summarize_rows_are_exact():
     posts = posteriors([40, 52], [1000, 1000])
-    table = summarize(posts, names=["A", "B"], mass=0.9)
+    table = summarize(posts, names=["A", "B"], ci_prob=0.9)
     assert table.loc["A", "mean"] == pytest.approx(41 / 1002)
     assert table.loc["B", "low"] == pytest.approx(stats.beta(53, 949).ppf(0.05))
     assert table["P(best)"].sum() == pytest.approx(1.0)
@@ -142,7 +142,7 @@ def test_seed_reproducibility():
 
 # --- the frequentist interval -------------------------------------------------------------------
 def test_wald_interval_by_hand():
-    low, high = diff_confidence_interval([40, 60], [1000, 1000], method="wald", level=0.9)
+    low, high = diff_confidence_interval([40, 60], [1000, 1000], method="wald", ci_prob=0.9)
     half = stats.norm.isf(0.05) * np.sqrt(0.04 * 0.96 / 1000 + 0.06 * 0.94 / 1000)
     assert (low, high) == pytest.approx((0.02 - half, 0.02 + half))
 
@@ -270,8 +270,8 @@ def test_beta_given_by_keywords_is_accepted():
         ({"names": ["A"]}, ValueError, "`names` must be a sequence of 2 labels"),
         ({"names": "AB"}, ValueError, "`names` must be a sequence of 2 labels"),
         ({"names": ["A", "A"]}, ValueError, "`names` must be distinct"),
-        ({"mass": 1.0}, ValueError, "`mass` must be a probability strictly between 0 and 1"),
-        ({"mass": True}, TypeError, "`mass` must be a real number"),
+        ({"ci_prob": 1.0}, ValueError, "`ci_prob` must be a probability strictly between 0 and 1"),
+        ({"ci_prob": True}, TypeError, "`ci_prob` must be a real number"),
     ],
 )
 def test_summarize_validation(kwargs, error, message):
@@ -299,7 +299,11 @@ def test_compare_validation(kwargs, error, message):
         (([1, 2, 3], [5, 5, 5]), {}, "must hold exactly 2 variants; got 3"),
         (([1], [5]), {}, "need at least 2 variants; got 1"),
         (([0, 0], [0, 5]), {}, r"`trials` must be > 0 for a confidence interval"),
-        (([1, 2], [5, 5]), {"level": 95}, "`level` must be a probability strictly between 0 and 1"),
+        (
+            ([1, 2], [5, 5]),
+            {"ci_prob": 95},
+            "`ci_prob` must be a probability strictly between 0 and 1",
+        ),
         (([1, 2], [5, 5]), {"method": "exact"}, "`method` must be 'newcombe' or 'wald'"),
     ],
 )

@@ -88,7 +88,7 @@ def test_interval_coverage_is_a_share(prob, seed):
     + [(True, TypeError), ("0.5", TypeError)],
 )
 def test_interval_coverage_rejects_bad_prob(prob, error):
-    with pytest.raises(error, match="`prob` must be a"):
+    with pytest.raises(error, match="`ci_prob` must be a"):
         interval_coverage(np.zeros((5, 2)), np.zeros(2), prob)
 
 

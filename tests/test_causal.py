@@ -347,9 +347,9 @@ def test_sweep_and_flip(rng):
         ),
         (
             lambda: sensitivity_sweep(
-                [1.0, 2.0], [0.1], sd_outcome_resid=1.0, sd_treatment_resid=1.0, prob=1.0
+                [1.0, 2.0], [0.1], sd_outcome_resid=1.0, sd_treatment_resid=1.0, ci_prob=1.0
             ),
-            "`prob` must be in",
+            "`ci_prob` must be a probability strictly between",
         ),
         (
             lambda: sensitivity_sweep(

@@ -520,7 +520,7 @@ def test_cohort_validation(small_cohort, kwargs, error, message):
 @pytest.mark.parametrize(
     ("mass", "of", "message"),
     [
-        (1.0, "value", "`mass` must be a probability strictly between 0 and 1"),
+        (1.0, "value", "`ci_prob` must be a probability strictly between 0 and 1"),
         (0.9, "profit", "`of` must be one of 'purchases', 'revenue', 'value'"),
     ],
 )

@@ -223,9 +223,13 @@ def test_forecast_errors(kwargs, message):
 
 
 def test_fan_chart_bands_and_errors():
-    ax = fan_chart(np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), levels=(0.5, 0.9))
+    ax = fan_chart(
+        np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), ci_probs=(0.5, 0.9)
+    )
     assert len(ax.collections) == 2
     with pytest.raises(ValueError, match="one column per `x` value"):
         fan_chart([1, 2], np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="`levels` must be a probability strictly between 0 and 1"):
-        fan_chart([1, 2], np.zeros((5, 2)), levels=(0.5, 1.0))
+    with pytest.raises(
+        ValueError, match="`ci_probs` must be a probability strictly between 0 and 1"
+    ):
+        fan_chart([1, 2], np.zeros((5, 2)), ci_probs=(0.5, 1.0))

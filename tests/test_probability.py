@@ -130,7 +130,7 @@ def test_grid_interval_matches_beta_quantiles():
         ([0, 1], [1, 1], 0.9, "`grid` must be an array of at least 3 values"),
         ([0, 2, 1], [1, 1, 1], 0.9, "strictly increasing"),
         ([0, 1, 2], [1, -1, 1], 0.9, "non-negative"),
-        ([0, 1, 2], [1, 1, 1], 1.0, "`mass` must be a probability strictly between 0 and 1"),
+        ([0, 1, 2], [1, 1, 1], 1.0, "`ci_prob` must be a probability strictly between 0 and 1"),
     ],
 )
 def test_grid_interval_validation(grid, density, mass, message):

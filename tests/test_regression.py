@@ -164,7 +164,7 @@ def test_prediction_table_numpy(rng):
     z = stats.norm.ppf(0.975)
     quantile_se = np.sqrt(0.975 * 0.025 / n) / (stats.norm.pdf(z) / sd)
     assert np.all(np.abs(table["97.5%"] - (mu + z * sd)) < 4 * quantile_se)
-    assert list(prediction_table(draws, prob=0.9).columns) == ["mean", "5%", "95%"]
+    assert list(prediction_table(draws, ci_prob=0.9).columns) == ["mean", "5%", "95%"]
 
 
 def test_prediction_table_xarray_uses_coordinates(rng):
@@ -184,8 +184,13 @@ def test_prediction_table_xarray_uses_coordinates(rng):
         (np.zeros(5), {}, ValueError, "`draws` must be a 2-D array"),
         (np.zeros((1, 3)), {}, ValueError, "at least 2 samples"),
         (np.full((3, 2), np.nan), {}, ValueError, "`draws` must be an array without NaN"),
-        (np.zeros((3, 2)), {"prob": 1.0}, ValueError, r"`prob` must be in \(0, 1\)"),
-        (np.zeros((3, 2)), {"prob": "x"}, TypeError, "`prob` must be a real number"),
+        (
+            np.zeros((3, 2)),
+            {"ci_prob": 1.0},
+            ValueError,
+            "`ci_prob` must be a probability strictly between",
+        ),
+        (np.zeros((3, 2)), {"ci_prob": "x"}, TypeError, "`ci_prob` must be a real number"),
         (np.zeros((3, 2)), {"index": [1]}, ValueError, "`index` must have 2 labels"),
     ],
 )
@@ -204,7 +209,7 @@ def test_prediction_table_rejects_extra_dims():
 @given(st.integers(0, 2**32 - 1), st.floats(0.5, 0.99))
 def test_prediction_table_interval_contains_its_mass(seed, prob):
     draws = np.random.default_rng(seed).normal(size=(400, 3))
-    table = prediction_table(draws, prob=prob)
+    table = prediction_table(draws, ci_prob=prob)
     low, high = table.iloc[:, 1].to_numpy(), table.iloc[:, 2].to_numpy()
     assert np.all(low <= table["mean"]) and np.all(table["mean"] <= high)
     inside = ((draws >= low) & (draws <= high)).mean(axis=0)

@@ -221,3 +221,37 @@ def test_every_module_is_covered_or_skipped_with_a_reason() -> None:
     covered = {q.split(".")[0] for q, _ in FUNCTIONS}
     assert modules - covered - set(SKIP_MODULES) <= {"known_warnings", "style", "budget"}
     assert FUNCTIONS, "no public functions found"
+
+
+# --- one vocabulary ----------------------------------------------------------------------------
+
+# Names the package used for the probability of an interval before it settled on ArviZ's
+# ``ci_prob``; none may come back.
+OLD_INTERVAL_NAMES = {"mass", "prob", "level", "z", "hdi_prob"}
+
+
+def _public_callables() -> list[tuple[str, Any]]:
+    found = []
+    for qualname, fn in FUNCTIONS:
+        found.append((qualname, fn))
+    for info in pkgutil.iter_modules(helpers.__path__):
+        if info.name.startswith("_") or info.name in SKIP_MODULES:
+            continue
+        module = importlib.import_module(f"helpers.{info.name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+                for attr, value in vars(obj).items():
+                    if inspect.isfunction(value) and not attr.startswith("_"):
+                        found.append((f"{info.name}.{name}.{attr}", value))
+    return found
+
+
+def test_interval_probability_is_called_ci_prob_everywhere() -> None:
+    offenders = [
+        f"{qualname}({parameter})"
+        for qualname, fn in _public_callables()
+        for parameter in inspect.signature(fn).parameters
+        if parameter in OLD_INTERVAL_NAMES
+    ]
+    assert not offenders, f"rename to ci_prob: {offenders}"
