@@ -34,7 +34,7 @@ __all__ = [
     "IVSimulation",
     "simulate_iv",
     "marketing_dag",
-    "draw_dag",
+    "plot_dag",
     "backdoor_paths",
     "is_valid_adjustment",
     "adjustment_sets",
@@ -375,7 +375,7 @@ def _check_dag(dag: Any, nodes: dict[str, Any]) -> None:
             raise ValueError(f"`{name}` must be a node of `dag`; got {node!r}")
 
 
-def draw_dag(
+def plot_dag(
     dag: Any,
     *,
     ax: Any = None,
@@ -408,7 +408,7 @@ def draw_dag(
 
     Examples
     --------
-    >>> ax = draw_dag(marketing_dag(), highlight=[("demand", "ads")])
+    >>> ax = plot_dag(marketing_dag(), highlight=[("demand", "ads")])
     >>> ax.get_title()
     'Causal DAG'
     """

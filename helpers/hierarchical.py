@@ -32,7 +32,7 @@ __all__ = [
     "SegmentExperiment",
     "simulate_segments",
     "separate_lift_draws",
-    "shrinkage_plot",
+    "plot_shrinkage",
 ]
 
 #: Estimated coaching effects (SAT-V points) in the eight schools (Rubin, 1981).
@@ -414,7 +414,7 @@ def separate_lift_draws(
     return log_odds[1] - log_odds[0]
 
 
-def shrinkage_plot(
+def plot_shrinkage(
     separate: ArrayLike,
     pooled: ArrayLike,
     *,
@@ -450,7 +450,7 @@ def shrinkage_plot(
 
     Examples
     --------
-    >>> ax = shrinkage_plot([28, 8, -3], [9, 7, 6], complete=7.7, labels=["A", "B", "C"])
+    >>> ax = plot_shrinkage([28, 8, -3], [9, 7, 6], complete=7.7, labels=["A", "B", "C"])
     >>> ax.get_xticks().tolist()
     [0.0, 1.0]
     """

@@ -29,7 +29,7 @@ __all__ = [
     "exceedance_curve",
     "plot_exceedance",
     "forecast_extra_conversions",
-    "fan_chart",
+    "plot_fan_chart",
 ]
 
 _COLUMNS = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
@@ -345,7 +345,7 @@ def forecast_extra_conversions(
     return np.cumsum(extra, axis=1)
 
 
-def fan_chart(
+def plot_fan_chart(
     x: ArrayLike,
     draws: ArrayLike,
     *,
@@ -377,7 +377,7 @@ def fan_chart(
 
     Examples
     --------
-    >>> ax = fan_chart([1, 2, 3], np.arange(30.0).reshape(10, 3))
+    >>> ax = plot_fan_chart([1, 2, 3], np.arange(30.0).reshape(10, 3))
     >>> len(ax.collections)
     3
     """

@@ -708,6 +708,15 @@ def plot_sobol(table: pd.DataFrame, *, ax: Any = None, title: str) -> Any:
     ------
     ValueError
         If ``table`` lacks the columns of :func:`sobol_table`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame(
+    ...     {"S1": [0.3, 0.4], "S1_conf": [0.05, 0.05], "ST": [0.5, 0.4], "ST_conf": [0.05, 0.05]},
+    ...     index=pd.Index(["x1", "x2"], name="input"),
+    ... )
+    >>> len(plot_sobol(table, title="Sobol indices").patches)
+    4
     """
     import matplotlib.pyplot as plt
 

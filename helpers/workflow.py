@@ -284,9 +284,15 @@ def plot_ppc_statistic(
     ------
     TypeError
         If ``result`` is not a :class:`PPCResult`.
+
+    Examples
+    --------
+    >>> result = PPCResult(observed=1.0, replicated=np.array([0.5, 1.5, 2.0]), p_value=2 / 3)
+    >>> ax = plot_ppc_statistic(result, title="T(y_rep)", statistic_label="T")
+    >>> ax.get_title()
+    'T(y_rep)'
     """
-    if not isinstance(result, PPCResult):
-        raise TypeError(f"`result` must be a PPCResult; got {type(result).__name__}")
+    validate.instance(result, "result", PPCResult, "a PPCResult (from ppc_pvalue)")
     import matplotlib.pyplot as plt
 
     from helpers.style import label

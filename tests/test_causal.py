@@ -12,10 +12,10 @@ from helpers.causal import (
     adjustment_sets,
     backdoor_paths,
     confounder_bias,
-    draw_dag,
     flip_strength,
     is_valid_adjustment,
     marketing_dag,
+    plot_dag,
     robustness_value,
     sensitivity_sweep,
     simulate_iv,
@@ -248,11 +248,11 @@ def test_adjustment_rejects_bad_sets():
 
 def test_draw_dag_returns_axes_and_handles_layouts():
     fig, ax = plt.subplots()
-    assert draw_dag(marketing_dag(), ax=ax, hidden=["demand"], title="t") is ax
+    assert plot_dag(marketing_dag(), ax=ax, hidden=["demand"], title="t") is ax
     assert ax.get_title() == "t"
-    assert draw_dag(nx.DiGraph([("u", "x"), ("x", "y")])).get_title() == "Causal DAG"
+    assert plot_dag(nx.DiGraph([("u", "x"), ("x", "y")])).get_title() == "Causal DAG"
     with pytest.raises(ValueError, match="`highlight` edge"):
-        draw_dag(marketing_dag(), highlight=[("sales", "ads")])
+        plot_dag(marketing_dag(), highlight=[("sales", "ads")])
 
 
 # ---------------------------------------------------------------- sensitivity

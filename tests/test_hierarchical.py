@@ -10,9 +10,9 @@ from helpers.hierarchical import (
     EIGHT_SCHOOLS_SE,
     eight_schools,
     normal_hierarchical_posterior,
+    plot_shrinkage,
     precision_weighted_mean,
     separate_lift_draws,
-    shrinkage_plot,
     simulate_segments,
 )
 
@@ -291,7 +291,7 @@ def test_separate_lift_draws_rejects_bad_input():
 
 # --- plots and tables ---------------------------------------------------------------------
 def test_shrinkage_plot_draws_points_and_line():
-    ax = shrinkage_plot([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
+    ax = plot_shrinkage([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
     assert len(ax.collections) == 2  # the two columns of points
     assert any(line.get_ydata()[0] == 0.7 for line in ax.get_lines())
     assert [t.get_text() for t in ax.texts] == ["x", "y"]
@@ -299,8 +299,8 @@ def test_shrinkage_plot_draws_points_and_line():
 
 def test_shrinkage_plot_rejects_bad_input():
     with pytest.raises(ValueError, match="`separate` and `pooled` must have the same length"):
-        shrinkage_plot([1.0, 2.0], [1.0])
+        plot_shrinkage([1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="`labels` must have 2 entries"):
-        shrinkage_plot([1.0, 2.0], [1.0, 2.0], labels=["a"])
+        plot_shrinkage([1.0, 2.0], [1.0, 2.0], labels=["a"])
     with pytest.raises(ValueError, match="`sizes` must have 2 entries"):
-        shrinkage_plot([1.0, 2.0], [1.0, 2.0], sizes=[1.0])
+        plot_shrinkage([1.0, 2.0], [1.0, 2.0], sizes=[1.0])

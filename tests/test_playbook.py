@@ -13,9 +13,9 @@ from helpers.hierarchical import (
 from helpers.playbook import (
     exact_summary,
     exceedance_curve,
-    fan_chart,
     forecast_extra_conversions,
     plot_exceedance,
+    plot_fan_chart,
     probability_statement,
     segment_log_odds,
 )
@@ -219,17 +219,17 @@ def test_forecast_errors(kwargs, message):
         )
 
 
-# fan_chart ----------------------------------------------------------------------------
+# plot_fan_chart ----------------------------------------------------------------------------
 
 
 def test_fan_chart_bands_and_errors():
-    ax = fan_chart(
+    ax = plot_fan_chart(
         np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), ci_probs=(0.5, 0.9)
     )
     assert len(ax.collections) == 2
     with pytest.raises(ValueError, match="one column per `x` value"):
-        fan_chart([1, 2], np.zeros((5, 3)))
+        plot_fan_chart([1, 2], np.zeros((5, 3)))
     with pytest.raises(
         ValueError, match="`ci_probs` must be a probability strictly between 0 and 1"
     ):
-        fan_chart([1, 2], np.zeros((5, 2)), ci_probs=(0.5, 1.0))
+        plot_fan_chart([1, 2], np.zeros((5, 2)), ci_probs=(0.5, 1.0))

@@ -255,3 +255,39 @@ def test_interval_probability_is_called_ci_prob_everywhere() -> None:
         if parameter in OLD_INTERVAL_NAMES
     ]
     assert not offenders, f"rename to ci_prob: {offenders}"
+
+
+PLOTS = [(q, fn) for q, fn in FUNCTIONS if q.split(".")[-1].startswith("plot_")]
+
+
+def test_every_function_that_draws_is_named_plot() -> None:
+    drawing = [
+        qualname
+        for qualname, fn in FUNCTIONS
+        if "plt.subplots" in inspect.getsource(fn)
+        and not qualname.split(".")[-1].startswith("plot_")
+    ]
+    assert not drawing, f"functions that draw must be named plot_*: {drawing}"
+    assert PLOTS, "no plot_* functions found"
+
+
+@pytest.mark.parametrize(("qualname", "fn"), [pytest.param(q, f, id=q) for q, f in PLOTS])
+def test_plot_functions_take_ax_none_and_return_the_axes(qualname: str, fn: Any) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+
+    ax = inspect.signature(fn).parameters.get("ax")
+    assert ax is not None and ax.default is None, f"{qualname} must take ax=None"
+    if qualname in SKIP_FUNCTIONS:
+        pytest.skip(SKIP_FUNCTIONS[qualname])
+    valid = _valid_call(qualname, fn)
+    try:
+        _, given = plt.subplots()
+        arguments = dict(valid.arguments, ax=given)
+        bound = inspect.signature(fn).bind_partial()
+        bound.arguments.update(arguments)
+        assert fn(*bound.args, **bound.kwargs) is given, f"{qualname} must return the ax it got"
+        bound.arguments.pop("ax")
+        assert isinstance(fn(*bound.args, **bound.kwargs), Axes), f"{qualname} must return Axes"
+    finally:
+        plt.close("all")
