@@ -27,7 +27,8 @@ workflow: simulated data, predictive checks, LOO            ``workflow``
 hierarchical models: pooling, quadrature, segments          ``hierarchical``
 customer lifetime value: BG/NBD, Gamma-Gamma, cohorts       ``clv``
 inference algorithms: hand-written samplers, ADVI vs NUTS   ``inference``
-reliability: limit states, FORM, importance sampling, Sobol ``reliability``
+reliability: limit states, FORM, importance sampling        ``reliability``
+sensitivity analysis: Sobol' indices with SALib             ``sensitivity``
 latent variable models: mixtures, factors, topics           ``latent``
 deep generative models with Pyro: VAE, flows                ``deep``
 Bayesian neural networks                                    ``bnn``

@@ -38,6 +38,7 @@ __all__ = [
     "flag",
     "function",
     "instance",
+    "salib_problem",
 ]
 
 
@@ -263,3 +264,14 @@ def instance(value: Any, name: str, kind: type | tuple[type, ...], expected: str
     if not isinstance(value, kind):
         raise fail_type(name, expected, value)
     return value
+
+
+def salib_problem(value: Any, name: str = "problem") -> int:
+    """A SALib problem dictionary (keys ``num_vars``, ``names``, ``bounds``); returns ``num_vars``."""
+    instance(value, name, dict, "a SALib problem dict")
+    missing = {"num_vars", "names", "bounds"} - set(value)
+    if missing:
+        raise fail_value(
+            name, "a SALib problem dict with num_vars, names and bounds", sorted(value)
+        )
+    return int(value["num_vars"])
