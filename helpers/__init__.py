@@ -5,6 +5,39 @@ generator, the plot style and the ``check`` module. Topic modules (``helpers.pro
 ``helpers.ab``, ...) are imported where a notebook needs them, so importing ``helpers`` stays
 light and changes nothing. The course's tools (the workshop preflight and the student copies)
 live in the separate ``course_tools`` package.
+
+One module per concept (``tests/test_package_map.py`` checks this table against the package):
+
+==========================================================  ==================
+concept                                                     module
+==========================================================  ==================
+run budget: fast and full sizes                             ``budget``
+seeds and random generators                                 ``seeding``
+plot style and figure labels                                ``style``
+narrow filters for third-party warnings                     ``known_warnings``
+checks against truth and exercise self-checks               ``check``
+exercise checkers, one file per notebook                    ``exercises``
+input validation: one policy, one message template          ``_validate``
+Monte Carlo estimates, their standard errors, draw matrices ``montecarlo``
+fit diagnostics and their thresholds                        ``diagnostics``
+comparing fits: accuracy, ESS per second, wall time         ``compare``
+Bayes' rule, conjugate and grid posteriors                  ``probability``
+A/B tests: Beta posteriors, decisions, frequentist CIs      ``ab``
+regression: shares, predictions, coverage                   ``regression``
+workflow: simulated data, predictive checks, LOO            ``workflow``
+hierarchical models: pooling, quadrature, segments          ``hierarchical``
+customer lifetime value: BG/NBD, Gamma-Gamma, cohorts       ``clv``
+inference algorithms: hand-written samplers, ADVI vs NUTS   ``inference``
+reliability: limit states, FORM, importance sampling        ``reliability``
+sensitivity analysis: Sobol' indices with SALib             ``sensitivity``
+latent variable models: mixtures, factors, topics           ``latent``
+deep generative models with Pyro: VAE, flows                ``deep``
+Bayesian neural networks                                    ``bnn``
+causal graphs and structural causal models                  ``causal``
+causal estimators and refuters: OLS, first stage, DML       ``causal_toolkit``
+causal inference over time: features, IV, panels            ``timeseries``
+communicating results: probability statements, forecasts    ``playbook``
+==========================================================  ==================
 """
 
 from helpers import check

@@ -11,7 +11,7 @@ The policy:
       `draws` must be an integer >= 1; got 0
       `ci_prob` must be a real number; got str 'high'
 
-Modules import these functions (``from helpers import _validate as v``) instead of writing their
+Modules import these functions (``from helpers import _validate as validate``) instead of writing their
 own. ``bool`` is never accepted as a number: ``True`` as a count or a tolerance is a mistake.
 """
 
@@ -32,11 +32,13 @@ __all__ = [
     "probability",
     "ci_prob",
     "array",
+    "matrix",
     "one_of",
     "text",
     "flag",
     "function",
     "instance",
+    "salib_problem",
 ]
 
 
@@ -147,10 +149,17 @@ def array(
     shape: tuple[int | None, ...] | None = None,
     finite: bool = True,
     nonnegative: bool = False,
+    positive: bool = False,
+    integer: bool = False,
+    indicators: bool = False,
     min_size: int = 0,
     dtype: type = float,
 ) -> np.ndarray:
     """An array of numbers with the given dimensions, shape (``None`` = any length) and values.
+
+    ``integer`` asks for an array of integers (counts): floats, even whole ones, and bools are a
+    wrong type. Bools are a wrong type everywhere except with ``indicators=True`` (an array of
+    events whose mean is a probability), where they count as 0 and 1. ``finite=False`` lets infinities through (never NaN).
 
     >>> array([1, 2], "x", ndim=1).tolist()
     [1.0, 2.0]
@@ -161,10 +170,21 @@ def array(
     """
     if isinstance(value, (str, bytes)) or value is None:
         raise fail_type(name, "an array of numbers", value)
+    bools = isinstance(value, (list, tuple)) and any(isinstance(e, (bool, np.bool_)) for e in value)
+    if bools and not indicators:
+        raise fail_type(name, "an array of numbers (not bools)", value)
+    expected = "an array of integers" if integer else "an array of numbers"
     try:
-        arr = np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
+        if integer and raw.size == 0:
+            raw = raw.astype(np.int64)
+        if indicators and raw.dtype.kind == "b":
+            raw = raw.astype(np.int64)
+        if raw.dtype.kind == "b" or (integer and raw.dtype.kind not in "iu"):
+            raise TypeError(expected)
+        arr = raw if integer else raw.astype(dtype)
     except (TypeError, ValueError) as err:
-        raise fail_type(name, "an array of numbers", value) from err
+        raise fail_type(name, expected, value) from err
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -175,7 +195,7 @@ def array(
             s is None or s == a for s, a in zip(shape, arr.shape, strict=False)
         )
         if not ok:
-            want = "(" + ", ".join("n" if s is None else str(s) for s in shape) + ")"
+            want = str(tuple("n" if s is None else s for s in shape)).replace("'", "")
             raise fail_value(name, f"an array of shape {want}", f"shape {arr.shape}")
     if arr.size < min_size:
         raise fail_value(name, f"an array of at least {min_size} values", f"{arr.size}")
@@ -186,6 +206,22 @@ def array(
             raise fail_value(name, "an array of finite numbers", "inf")
     if nonnegative and (arr < 0).any():
         raise fail_value(name, "an array of numbers >= 0", f"minimum {arr.min():g}")
+    if positive and (arr <= 0).any():
+        raise fail_value(name, "an array of numbers > 0", f"minimum {arr.min():g}")
+    return arr
+
+
+def matrix(value: Any, name: str, *, min_rows: int = 1, finite: bool = True) -> np.ndarray:
+    """A 2-D array of numbers (rows, columns); a 1-D array is taken as one column.
+
+    >>> matrix([1.0, 2.0], "x").shape
+    (2, 1)
+    """
+    arr = array(value, name, ndim=(1, 2), finite=finite)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[0] < min_rows:
+        raise fail_value(name, f"a matrix with at least {min_rows} rows", f"shape {arr.shape}")
     return arr
 
 
@@ -228,3 +264,14 @@ def instance(value: Any, name: str, kind: type | tuple[type, ...], expected: str
     if not isinstance(value, kind):
         raise fail_type(name, expected, value)
     return value
+
+
+def salib_problem(value: Any, name: str = "problem") -> int:
+    """A SALib problem dictionary (keys ``num_vars``, ``names``, ``bounds``); returns ``num_vars``."""
+    instance(value, name, dict, "a SALib problem dict")
+    missing = {"num_vars", "names", "bounds"} - set(value)
+    if missing:
+        raise fail_value(
+            name, "a SALib problem dict with num_vars, names and bounds", sorted(value)
+        )
+    return int(value["num_vars"])

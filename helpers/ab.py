@@ -17,14 +17,15 @@ Introduced in notebook 02. Notebook 05 reuses it for tests run across user segme
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import integrate, special, stats
 
+from helpers import _validate as validate
 from helpers.probability import beta_posterior
 from helpers.seeding import RngLike, make_rng
 
@@ -45,21 +46,11 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # validation
 # ---------------------------------------------------------------------------------------------
-def _count_array(values: Any, name: str) -> np.ndarray:
-    if isinstance(values, (str, bytes)) or np.ndim(values) != 1:
-        raise TypeError(f"`{name}` must be a 1-D sequence of integer counts; got {values!r}")
-    out = []
-    for i, v in enumerate(values):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Integral):
-            raise TypeError(f"`{name}[{i}]` must be an integer count; got {v!r}")
-        if v < 0:
-            raise ValueError(f"`{name}[{i}]` must be a non-negative integer; got {v}")
-        out.append(int(v))
-    return np.array(out, dtype=np.int64)
-
-
 def _counts(successes: Any, trials: Any, *, minimum: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    s, n = _count_array(successes, "successes"), _count_array(trials, "trials")
+    s, n = (
+        validate.array(successes, "successes", ndim=1, integer=True, nonnegative=True),
+        validate.array(trials, "trials", ndim=1, integer=True, nonnegative=True),
+    )
     if s.size != n.size:
         raise ValueError(
             f"`successes` and `trials` must have the same length; got {s.size} and {n.size}"
@@ -78,18 +69,9 @@ def _prior(value: Any, name: str, size: int) -> np.ndarray:
     arr = np.broadcast_to(np.asarray(value, dtype=object), (size,)) if np.ndim(value) == 0 else None
     if arr is None:
         if np.ndim(value) != 1 or len(value) != size:
-            raise ValueError(
-                f"`{name}` must be a number or one number per variant ({size}); got {value!r}"
-            )
+            raise validate.fail_value(name, f"a number or one number per variant ({size})", value)
         arr = np.asarray(value, dtype=object)
-    out = []
-    for v in arr:
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, numbers.Real):
-            raise TypeError(f"`{name}` must hold real numbers; got {v!r}")
-        if not np.isfinite(v) or v <= 0:
-            raise ValueError(f"`{name}` must be a finite number > 0; got {v}")
-        out.append(float(v))
-    return np.array(out)
+    return np.array([validate.real(v, name, positive=True) for v in arr])
 
 
 def _beta_params(dist: Any, index: int) -> tuple[float, float]:
@@ -136,18 +118,8 @@ def _names(names: Any, size: int) -> list[str]:
     return labels
 
 
-def _mass(mass: Any, name: str = "mass") -> float:
-    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not 0 < mass < 1:
-        raise ValueError(f"`{name}` must be a probability in (0, 1); got {mass!r}")
-    return float(mass)
-
-
 def _reference(reference: Any, size: int) -> int:
-    if isinstance(reference, bool) or not isinstance(reference, numbers.Integral):
-        raise TypeError(f"`reference` must be an integer index; got {type(reference).__name__}")
-    if not 0 <= reference < size:
-        raise ValueError(f"`reference` must be an index in [0, {size}); got {reference}")
-    return int(reference)
+    return validate.integer(reference, "reference", minimum=0, maximum=size - 1)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -308,7 +280,7 @@ def expected_loss(posteriors: Sequence[Any]) -> np.ndarray:
 # sampling and tables
 # ---------------------------------------------------------------------------------------------
 def posteriors(
-    successes: Sequence[int], trials: Sequence[int], *, a: Any = 1.0, b: Any = 1.0
+    successes: Sequence[int], trials: Sequence[int], *, a: ArrayLike = 1.0, b: ArrayLike = 1.0
 ) -> list[Any]:
     """Conjugate Beta posteriors for several variants at once.
 
@@ -374,14 +346,13 @@ def sample_rates(posteriors: Sequence[Any], *, size: int, rng: RngLike = None) -
     (5, 2)
     """
     params = _betas(posteriors, minimum=1)
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 2:
-        raise ValueError(f"`size` must be an integer >= 2; got {size!r}")
+    size = validate.integer(size, "size", minimum=2)
     generator = make_rng(rng)
     return np.column_stack([generator.beta(a, b, size=int(size)) for a, b in params])
 
 
 def summarize(
-    posteriors: Sequence[Any], *, names: Sequence[str] | None = None, mass: float = 0.95
+    posteriors: Sequence[Any], *, names: Sequence[str] | None = None, ci_prob: float = 0.95
 ) -> pd.DataFrame:
     """One row per variant: posterior mean, SD, equal-tailed interval, P(best), expected loss.
 
@@ -393,7 +364,7 @@ def summarize(
         At least two.
     names : sequence of str, optional
         Row labels; ``"variant 0"``, ... by default.
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
         Probability inside the credible interval.
 
     Returns
@@ -403,7 +374,7 @@ def summarize(
     Raises
     ------
     TypeError, ValueError
-        For malformed posteriors, names or mass.
+        For malformed posteriors, names or ci_prob.
 
     Examples
     --------
@@ -415,7 +386,7 @@ def summarize(
     """
     _betas(posteriors)
     labels = _names(names, len(posteriors))
-    tail = (1 - _mass(mass)) / 2
+    tail = (1 - validate.ci_prob(ci_prob)) / 2
     return pd.DataFrame(
         {
             "mean": [float(p.mean()) for p in posteriors],
@@ -434,7 +405,7 @@ def compare(
     *,
     names: Sequence[str] | None = None,
     reference: int = 0,
-    mass: float = 0.95,
+    ci_prob: float = 0.95,
     size: int = 100_000,
     rng: RngLike = None,
 ) -> pd.DataFrame:
@@ -451,7 +422,7 @@ def compare(
     names : sequence of str, optional
     reference : int, default 0
         Index of the baseline (the control).
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
     size : int, default 100_000
         Monte Carlo draws for the intervals.
     rng : Generator, int or None
@@ -478,7 +449,7 @@ def compare(
     params = _betas(posteriors)
     labels = _names(names, len(posteriors))
     ref = _reference(reference, len(posteriors))
-    tail = (1 - _mass(mass)) / 2
+    tail = (1 - validate.ci_prob(ci_prob)) / 2
     draws = sample_rates(posteriors, size=size, rng=rng)
     rows = {}
     for k, (a, b) in enumerate(params):
@@ -507,7 +478,7 @@ def diff_confidence_interval(
     successes: Sequence[int],
     trials: Sequence[int],
     *,
-    level: float = 0.95,
+    ci_prob: float = 0.95,
     method: str = "newcombe",
 ) -> tuple[float, float]:
     """Confidence interval for the difference of two proportions, ``p_1 - p_0``.
@@ -516,8 +487,8 @@ def diff_confidence_interval(
     ----------
     successes, trials : sequence of two ints
         ``(control, treatment)`` counts.
-    level : float, default 0.95
-        Confidence level in (0, 1).
+    ci_prob : float, default 0.95
+        Confidence ci_prob in (0, 1).
     method : {"newcombe", "wald"}
         ``"wald"``: :math:`\\hat p_1 - \\hat p_0 \\pm z \\sqrt{\\hat p_0(1-\\hat p_0)/n_0
         + \\hat p_1(1-\\hat p_1)/n_1}`. ``"newcombe"`` (default): Newcombe's hybrid score interval
@@ -530,7 +501,7 @@ def diff_confidence_interval(
     Raises
     ------
     TypeError, ValueError
-        For malformed counts, a level outside (0, 1), an unknown method, or zero trials.
+        For malformed counts, a ci_prob outside (0, 1), an unknown method, or zero trials.
 
     References
     ----------
@@ -548,17 +519,17 @@ def diff_confidence_interval(
         raise ValueError(f"`successes` and `trials` must hold exactly 2 variants; got {s.size}")
     if np.any(n == 0):
         raise ValueError(f"`trials` must be > 0 for a confidence interval; got {n.tolist()}")
-    level = _mass(level, "level")
+    ci_prob = validate.ci_prob(ci_prob)
     if method not in ("newcombe", "wald"):
         raise ValueError(f"`method` must be 'newcombe' or 'wald'; got {method!r}")
     p = s / n
     diff = float(p[1] - p[0])
-    z = float(stats.norm.isf((1 - level) / 2))
+    z = float(stats.norm.isf((1 - ci_prob) / 2))
     if method == "wald":
         half = z * float(np.sqrt(np.sum(p * (1 - p) / n)))
         return diff - half, diff + half
     wilson = [
-        stats.binomtest(int(s[k]), int(n[k])).proportion_ci(level, method="wilson")
+        stats.binomtest(int(s[k]), int(n[k])).proportion_ci(ci_prob, method="wilson")
         for k in range(2)
     ]
     (l0, u0), (l1, u1) = [(w.low, w.high) for w in wilson]

@@ -14,12 +14,13 @@ cheap and changes nothing.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -37,7 +38,7 @@ GAP: tuple[float, float] = (-1.0, 1.0)
 SPAN: tuple[float, float] = (-3.0, 3.0)
 
 
-def gap_truth(x: Any) -> np.ndarray:
+def gap_truth(x: ArrayLike) -> np.ndarray:
     """The true mean of the gap data, f(x) = sin(1.2 x) + 0.2 x.
 
     Parameters
@@ -55,7 +56,7 @@ def gap_truth(x: Any) -> np.ndarray:
     >>> gap_truth([0.0]).tolist()
     [0.0]
     """
-    x = np.asarray(x, dtype=float)
+    x = validate.array(x, "x")
     return np.sin(1.2 * x) + 0.2 * x
 
 
@@ -92,15 +93,8 @@ def make_gap_data(
     >>> bool(np.all((np.abs(x) >= 1) & (np.abs(x) <= 3)))
     True
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"`n` must be a positive integer; got {n!r}")
-    if (
-        isinstance(noise_sd, bool)
-        or not isinstance(noise_sd, numbers.Real)
-        or not np.isfinite(noise_sd)
-        or not noise_sd > 0
-    ):
-        raise ValueError(f"`noise_sd` must be a positive finite number; got {noise_sd!r}")
+    n = validate.integer(n, "n", minimum=1)
+    noise_sd = validate.real(noise_sd, "noise_sd", positive=True)
     gen = make_rng(rng)
     side = gen.choice([-1.0, 1.0], size=int(n))
     x = side * gen.uniform(GAP[1], SPAN[1], size=int(n))
@@ -108,7 +102,7 @@ def make_gap_data(
     return x, y
 
 
-def interval_coverage(draws: Any, y: Any, prob: float) -> float:
+def interval_coverage(draws: ArrayLike, y: ArrayLike, ci_prob: float) -> float:
     """Share of observations inside their central predictive interval.
 
     Parameters
@@ -117,9 +111,9 @@ def interval_coverage(draws: Any, y: Any, prob: float) -> float:
         Posterior predictive draws, one column per observation.
     y : array-like, shape (n,)
         The observations.
-    prob : float
-        Probability of the central interval, in (0, 1): its ends are the (1 - prob) / 2 and
-        (1 + prob) / 2 quantiles of each column.
+    ci_prob : float
+        Probability of the central interval, in (0, 1): its ends are the (1 - ci_prob) / 2 and
+        (1 + ci_prob) / 2 quantiles of each column.
 
     Returns
     -------
@@ -129,7 +123,7 @@ def interval_coverage(draws: Any, y: Any, prob: float) -> float:
     Raises
     ------
     ValueError
-        If ``prob`` is not in (0, 1), ``draws`` is not 2-D with at least 2 draws, or the shapes
+        If ``ci_prob`` is not in (0, 1), ``draws`` is not 2-D with at least 2 draws, or the shapes
         do not match.
 
     Examples
@@ -139,17 +133,12 @@ def interval_coverage(draws: Any, y: Any, prob: float) -> float:
     >>> round(interval_coverage(draws, y, 0.9), 1)
     0.9
     """
-    if isinstance(prob, bool) or not isinstance(prob, numbers.Real) or not 0 < prob < 1:
-        raise ValueError(f"`prob` must be a number in (0, 1); got {prob!r}")
-    draws = np.asarray(draws, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if draws.ndim != 2 or draws.shape[0] < 2:
-        raise ValueError(
-            f"`draws` must have shape (n_draws, n) with n_draws >= 2; got {draws.shape}"
-        )
-    if y.shape != (draws.shape[1],):
-        raise ValueError(f"`y` must have shape ({draws.shape[1]},) to match `draws`; got {y.shape}")
-    low, high = np.quantile(draws, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
+    ci_prob = validate.ci_prob(ci_prob)
+    draws = validate.array(draws, "draws", ndim=2)
+    if draws.shape[0] < 2:
+        raise validate.fail_value("draws", "an array of shape (n_draws >= 2, n)", draws.shape)
+    y = validate.array(y, "y", shape=(draws.shape[1],))
+    low, high = np.quantile(draws, [(1 - ci_prob) / 2, (1 + ci_prob) / 2], axis=0)
     return float(np.mean((y >= low) & (y <= high)))
 
 
@@ -194,9 +183,7 @@ class TorchOp(_op_base()):  # type: ignore[misc]
     __props__ = ("fn",)
 
     def __init__(self, fn: Callable[[Any], Any]) -> None:
-        if not callable(fn):
-            raise TypeError(f"`fn` must be callable; got {type(fn).__name__}")
-        self.fn = fn
+        self.fn = validate.function(fn, "fn")
 
     def make_node(self, theta: Any) -> Any:
         import pytensor.tensor as pt

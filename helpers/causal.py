@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
     "IVSimulation",
     "simulate_iv",
     "marketing_dag",
-    "draw_dag",
+    "plot_dag",
     "backdoor_paths",
     "is_valid_adjustment",
     "adjustment_sets",
@@ -43,22 +43,6 @@ __all__ = [
     "flip_strength",
     "robustness_value",
 ]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _real(value: Any, name: str, *, positive: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value) or (positive and value <= 0):
-        what = "a finite number > 0" if positive else "a finite number"
-        raise ValueError(f"`{name}` must be {what}; got {value!r}")
-    return value
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,7 +98,7 @@ class MarketingSCM:
 
     def __post_init__(self) -> None:
         for name, value in asdict(self).items():
-            _real(value, name, positive=name.endswith("_sd"))
+            validate.real(value, name, positive=name.endswith("_sd"))
 
     @property
     def total_effect(self) -> float:
@@ -181,8 +165,8 @@ class MarketingSCM:
         >>> list(data.columns)
         ['demand', 'ads', 'visits', 'sales']
         """
-        n = _positive_int(n, "n")
-        hidden_strength = _real(hidden_strength, "hidden_strength")
+        n = validate.integer(n, "n", minimum=1)
+        hidden_strength = validate.real(hidden_strength, "hidden_strength")
         rng = make_rng(rng)
         e = rng.standard_normal((5, n))
         noise = pd.DataFrame(
@@ -222,7 +206,7 @@ class MarketingSCM:
         ...                  data["sales"] + scm.total_effect * (2.0 - data["ads"])))
         True
         """
-        ads = _real(ads, "ads")
+        ads = validate.real(ads, "ads")
         visits = self.visits_intercept + self.visits_on_ads * ads + noise["e_visits"].to_numpy()
         return (
             self.sales_intercept
@@ -312,11 +296,11 @@ def simulate_iv(
     >>> sim.iv_limit
     1.0
     """
-    n = _positive_int(n, "n")
+    n = validate.integer(n, "n", minimum=1)
     if n < 2:
         raise ValueError(f"`n` must be >= 2; got {n}")
-    effect, strength = _real(effect, "effect"), _real(strength, "strength")
-    confounding, direct = _real(confounding, "confounding"), _real(direct, "direct")
+    effect, strength = validate.real(effect, "effect"), validate.real(strength, "strength")
+    confounding, direct = validate.real(confounding, "confounding"), validate.real(direct, "direct")
     if strength == 0:
         raise ValueError("`strength` must be non-zero: a region that moves no ads is no instrument")
     rng = make_rng(rng)
@@ -391,7 +375,7 @@ def _check_dag(dag: Any, nodes: dict[str, Any]) -> None:
             raise ValueError(f"`{name}` must be a node of `dag`; got {node!r}")
 
 
-def draw_dag(
+def plot_dag(
     dag: Any,
     *,
     ax: Any = None,
@@ -424,7 +408,7 @@ def draw_dag(
 
     Examples
     --------
-    >>> ax = draw_dag(marketing_dag(), highlight=[("demand", "ads")])
+    >>> ax = plot_dag(marketing_dag(), highlight=[("demand", "ads")])
     >>> ax.get_title()
     'Causal DAG'
     """
@@ -592,9 +576,9 @@ def adjustment_sets(
 
 
 def _r2(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if np.any(~np.isfinite(arr)) or np.any(arr < 0) or np.any(arr >= 1):
-        raise ValueError(f"`{name}` must lie in [0, 1); got {value!r}")
+    arr = validate.array(value, name, nonnegative=True)
+    if np.any(arr >= 1):
+        raise validate.fail_value(name, "a partial R^2 in [0, 1)", value)
     return arr
 
 
@@ -650,8 +634,8 @@ def confounder_bias(
     1.4142
     """
     ry, rx = _r2(r2_outcome, "r2_outcome"), _r2(r2_treatment, "r2_treatment")
-    sy = _real(sd_outcome_resid, "sd_outcome_resid", positive=True)
-    sx = _real(sd_treatment_resid, "sd_treatment_resid", positive=True)
+    sy = validate.real(sd_outcome_resid, "sd_outcome_resid", positive=True)
+    sx = validate.real(sd_treatment_resid, "sd_treatment_resid", positive=True)
     out = np.sqrt(ry * rx / (1 - rx)) * sy / sx
     return float(out) if out.ndim == 0 else out
 
@@ -662,7 +646,7 @@ def sensitivity_sweep(
     *,
     sd_outcome_resid: float,
     sd_treatment_resid: float,
-    prob: float = 0.95,
+    ci_prob: float = 0.95,
 ) -> pd.DataFrame:
     """Posterior of the effect corrected for a hidden confounder of growing strength.
 
@@ -678,7 +662,7 @@ def sensitivity_sweep(
         Partial R² values in [0, 1).
     sd_outcome_resid, sd_treatment_resid : float
         As in :func:`confounder_bias`.
-    prob : float, default 0.95
+    ci_prob : float, default 0.95
         Mass of the central interval.
 
     Returns
@@ -690,7 +674,7 @@ def sensitivity_sweep(
     ------
     ValueError
         If the draws are not 1-D with at least 2 finite values, a strength is outside [0, 1),
-        or ``prob`` is not in (0, 1).
+        or ``ci_prob`` is not in (0, 1).
 
     Examples
     --------
@@ -699,15 +683,9 @@ def sensitivity_sweep(
     >>> table["mean"].round(3).tolist()
     [1.0, 0.776]
     """
-    draws = np.asarray(effect_draws, dtype=float)
-    if draws.ndim != 1 or draws.size < 2 or not np.all(np.isfinite(draws)):
-        raise ValueError(
-            f"`effect_draws` must be 1-D with at least 2 finite draws; got shape {draws.shape}"
-        )
+    draws = validate.array(effect_draws, "effect_draws", ndim=1, min_size=2)
     strengths = np.atleast_1d(_r2(strengths, "strengths"))
-    prob = _real(prob, "prob")
-    if not 0 < prob < 1:
-        raise ValueError(f"`prob` must be in (0, 1); got {prob}")
+    ci_prob = validate.ci_prob(ci_prob)
     bias = np.atleast_1d(
         confounder_bias(
             strengths,
@@ -716,7 +694,7 @@ def sensitivity_sweep(
             sd_treatment_resid=sd_treatment_resid,
         )
     )
-    tail = (1 - prob) / 2
+    tail = (1 - ci_prob) / 2
     low, high = np.quantile(draws, [tail, 1 - tail])
     return pd.DataFrame(
         {
@@ -735,7 +713,7 @@ def flip_strength(
     sd_outcome_resid: float,
     sd_treatment_resid: float,
     column: str = "low",
-    prob: float = 0.95,
+    ci_prob: float = 0.95,
     tol: float = 1e-10,
 ) -> float:
     """The smallest confounder strength at which the corrected ``column`` reaches zero.
@@ -762,12 +740,12 @@ def flip_strength(
     >>> round(r, 6) == round(robustness_value(1.0, sd_outcome_resid=1.0, sd_treatment_resid=1.0), 6)
     True
     """
-    if column not in ("mean", "low"):
-        raise ValueError(f"`column` must be 'mean' or 'low'; got {column!r}")
+    validate.one_of(column, "column", ("mean", "low"))
+    tol = validate.real(tol, "tol", positive=True)
     kwargs = {
         "sd_outcome_resid": sd_outcome_resid,
         "sd_treatment_resid": sd_treatment_resid,
-        "prob": prob,
+        "ci_prob": ci_prob,
     }
 
     def value(r: float) -> float:
@@ -802,8 +780,8 @@ def robustness_value(
     >>> round(robustness_value(1.0, sd_outcome_resid=1.0, sd_treatment_resid=1.0), 4)
     0.618
     """
-    estimate = _real(estimate, "estimate")
-    sy = _real(sd_outcome_resid, "sd_outcome_resid", positive=True)
-    sx = _real(sd_treatment_resid, "sd_treatment_resid", positive=True)
+    estimate = validate.real(estimate, "estimate")
+    sy = validate.real(sd_outcome_resid, "sd_outcome_resid", positive=True)
+    sx = validate.real(sd_treatment_resid, "sd_treatment_resid", positive=True)
     f2 = (abs(estimate) * sx / sy) ** 2
     return 0.5 * (math.sqrt(f2 * f2 + 4 * f2) - f2)

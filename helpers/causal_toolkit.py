@@ -14,15 +14,15 @@ Introduced in notebook 12 (sections 5 and 7-10).
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -42,40 +42,20 @@ __all__ = [
 Estimator = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
 
 
-def _positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"`{name}` must be a finite number; got {value!r}")
-    return value
-
-
 def _arrays(
     outcome: Any, treatment: Any, covariates: Any
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = np.asarray(outcome, dtype=float)
-    t = np.asarray(treatment, dtype=float)
-    x = np.asarray(covariates, dtype=float)
-    if x.ndim == 1:
-        x = x[:, None]
-    if y.ndim != 1 or t.ndim != 1 or x.ndim != 2:
-        raise ValueError("`outcome` and `treatment` must be 1-D and `covariates` 1-D or 2-D")
-    if not len(y) == len(t) == len(x):
-        raise ValueError(
-            f"`outcome`, `treatment` and `covariates` must have the same length; "
-            f"got {len(y)}, {len(t)}, {len(x)}"
+    y = validate.array(outcome, "outcome", ndim=1)
+    t = validate.array(treatment, "treatment", shape=(y.size,))
+    x = validate.matrix(covariates, "covariates")
+    if x.shape[0] != y.size:
+        raise validate.fail_value(
+            "covariates", f"a matrix with one row per outcome ({y.size})", f"shape {x.shape}"
         )
-    if len(y) < x.shape[1] + 3:
-        raise ValueError(f"need at least {x.shape[1] + 3} rows; got {len(y)}")
-    if not (np.all(np.isfinite(y)) and np.all(np.isfinite(t)) and np.all(np.isfinite(x))):
-        raise ValueError("`outcome`, `treatment` and `covariates` must be finite")
+    if y.size < x.shape[1] + 3:
+        raise validate.fail_value(
+            "outcome", f"an array of at least {x.shape[1] + 3} rows (covariates + 3)", y.size
+        )
     return y, t, x
 
 
@@ -143,9 +123,12 @@ def simulate_campaign(
     >>> sim.att > sim.ate
     True
     """
-    n = _positive_int(n, "n", minimum=10)
-    tau0, tau1 = _real(base_effect, "base_effect"), _real(effect_on_demand, "effect_on_demand")
-    k = _real(targeting, "targeting")
+    n = validate.integer(n, "n", minimum=10)
+    tau0, tau1 = (
+        validate.real(base_effect, "base_effect"),
+        validate.real(effect_on_demand, "effect_on_demand"),
+    )
+    k = validate.real(targeting, "targeting")
     rng = make_rng(rng)
     demand = rng.standard_normal(n)
     campaign = (rng.random(n) < 1 / (1 + np.exp(-k * demand))).astype(int)
@@ -190,7 +173,7 @@ class NonlinearSCM:
         >>> list(data.columns), list(noise.columns)
         (['demand', 'ads', 'sales'], ['e_demand', 'e_ads', 'e_sales'])
         """
-        n = _positive_int(n, "n")
+        n = validate.integer(n, "n", minimum=1)
         rng = make_rng(rng)
         e = rng.standard_normal((3, n))
         noise = pd.DataFrame(
@@ -240,7 +223,7 @@ class NonlinearSCM:
 # --------------------------------------------------------------------------------------------
 
 
-def ols_effect(outcome: Any, treatment: Any, covariates: Any) -> float:
+def ols_effect(outcome: ArrayLike, treatment: ArrayLike, covariates: ArrayLike) -> float:
     """The coefficient of ``treatment`` in least squares of ``outcome`` on [1, treatment, X].
 
     With weak priors and this much data it is the Bayesian adjusted posterior mean up to Monte
@@ -257,7 +240,7 @@ def ols_effect(outcome: Any, treatment: Any, covariates: Any) -> float:
     return float(np.linalg.lstsq(design, y, rcond=None)[0][1])
 
 
-def first_stage_f(treatment: Any, instrument: Any) -> float:
+def first_stage_f(treatment: ArrayLike, instrument: ArrayLike) -> float:
     r"""The first-stage F statistic of one instrument: is it strong enough to trust?
 
     Written out in notebook 12, section 5.
@@ -281,12 +264,12 @@ def first_stage_f(treatment: Any, instrument: Any) -> float:
     >>> round(first_stage_f([1.0, 2.0, 2.9, 4.2], [0.0, 1.0, 2.0, 3.0]), 6)
     315.0
     """
-    t = np.asarray(treatment, dtype=float)
-    r = np.asarray(instrument, dtype=float)
-    if t.ndim != 1 or r.shape != t.shape or t.size < 3:
-        raise ValueError("`treatment` and `instrument` must be 1-D, of one length >= 3")
+    t = validate.array(treatment, "treatment", ndim=1, min_size=3)
+    r = validate.array(instrument, "instrument", shape=(t.size,))
     if np.ptp(r) == 0:
-        raise ValueError("`instrument` is constant: it cannot move the treatment")
+        raise validate.fail_value(
+            "instrument", "a non-constant array (to move the treatment)", "a constant"
+        )
     design = np.column_stack([np.ones(t.size), r])
     resid = t - design @ np.linalg.lstsq(design, t, rcond=None)[0]
     rss1, rss0 = resid @ resid, np.sum((t - t.mean()) ** 2)
@@ -304,9 +287,9 @@ class DMLResult:
 
 
 def dml_partialling_out(
-    outcome: Any,
-    treatment: Any,
-    covariates: Any,
+    outcome: ArrayLike,
+    treatment: ArrayLike,
+    covariates: ArrayLike,
     *,
     model_outcome: Any,
     model_treatment: Any,
@@ -363,7 +346,7 @@ def dml_partialling_out(
     from sklearn.base import clone
 
     y, t, x = _arrays(outcome, treatment, covariates)
-    n_folds = _positive_int(n_folds, "n_folds", minimum=2)
+    n_folds = validate.integer(n_folds, "n_folds", minimum=2)
     if n_folds > len(y) // 2:
         raise ValueError(f"`n_folds` must be <= n / 2 = {len(y) // 2}; got {n_folds}")
     folds = np.array_split(make_rng(rng).permutation(len(y)), n_folds)
@@ -386,14 +369,10 @@ def dml_partialling_out(
 # --------------------------------------------------------------------------------------------
 
 
-def _simulations(n_simulations: Any) -> int:
-    return _positive_int(n_simulations, "n_simulations")
-
-
 def placebo_treatment(
-    outcome: Any,
-    treatment: Any,
-    covariates: Any,
+    outcome: ArrayLike,
+    treatment: ArrayLike,
+    covariates: ArrayLike,
     *,
     estimator: Estimator = ols_effect,
     n_simulations: int = 100,
@@ -413,14 +392,17 @@ def placebo_treatment(
     y, t, x = _arrays(outcome, treatment, covariates)
     rng = make_rng(rng)
     return np.array(
-        [estimator(y, t[rng.permutation(len(t))], x) for _ in range(_simulations(n_simulations))]
+        [
+            estimator(y, t[rng.permutation(len(t))], x)
+            for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1))
+        ]
     )
 
 
 def random_common_cause(
-    outcome: Any,
-    treatment: Any,
-    covariates: Any,
+    outcome: ArrayLike,
+    treatment: ArrayLike,
+    covariates: ArrayLike,
     *,
     estimator: Estimator = ols_effect,
     n_simulations: int = 100,
@@ -441,16 +423,16 @@ def random_common_cause(
     y, t, x = _arrays(outcome, treatment, covariates)
     rng = make_rng(rng)
     out = []
-    for _ in range(_simulations(n_simulations)):
+    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
         extra = rng.standard_normal(len(y))
         out.append(estimator(y, t, np.column_stack([x, extra])))
     return np.array(out)
 
 
 def data_subset(
-    outcome: Any,
-    treatment: Any,
-    covariates: Any,
+    outcome: ArrayLike,
+    treatment: ArrayLike,
+    covariates: ArrayLike,
     *,
     fraction: float = 0.8,
     estimator: Estimator = ols_effect,
@@ -474,22 +456,22 @@ def data_subset(
     array([1., 1., 1.])
     """
     y, t, x = _arrays(outcome, treatment, covariates)
-    fraction = _real(fraction, "fraction")
+    fraction = validate.real(fraction, "fraction")
     if not 0 < fraction < 1:
         raise ValueError(f"`fraction` must be in (0, 1); got {fraction}")
     size = round(fraction * len(y))
     rng = make_rng(rng)
     out = []
-    for _ in range(_simulations(n_simulations)):
+    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
         rows = rng.choice(len(y), size=size, replace=False)
         out.append(estimator(y[rows], t[rows], x[rows]))
     return np.array(out)
 
 
 def unobserved_common_cause(
-    outcome: Any,
-    treatment: Any,
-    covariates: Any,
+    outcome: ArrayLike,
+    treatment: ArrayLike,
+    covariates: ArrayLike,
     *,
     effect_on_treatment: float,
     effect_on_outcome: float,
@@ -514,11 +496,11 @@ def unobserved_common_cause(
     True
     """
     y, t, x = _arrays(outcome, treatment, covariates)
-    k_t = _real(effect_on_treatment, "effect_on_treatment")
-    k_y = _real(effect_on_outcome, "effect_on_outcome")
+    k_t = validate.real(effect_on_treatment, "effect_on_treatment")
+    k_y = validate.real(effect_on_outcome, "effect_on_outcome")
     rng = make_rng(rng)
     out = []
-    for _ in range(_simulations(n_simulations)):
+    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
         u = rng.standard_normal(len(y))
         out.append(estimator(y + k_y * u, t + k_t * u, x))
     return np.array(out)

@@ -19,15 +19,15 @@ References
 from __future__ import annotations
 
 import importlib.resources
-import numbers
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special
 
-from helpers._arrays import float_array
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -105,18 +105,11 @@ def load_cdnow_published_summary() -> pd.DataFrame:
     return frame.set_index("customer_id").astype(float)
 
 
-def _as_array(value: Any, name: str) -> np.ndarray:
-    arr = float_array(value, name)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must hold finite numbers; got NaN or infinity")
-    return arr
-
-
 def _validate_rft(frequency: Any, recency: Any, T: Any) -> tuple[np.ndarray, ...]:
     x, t_x, t_obs = (
-        _as_array(frequency, "frequency"),
-        _as_array(recency, "recency"),
-        _as_array(T, "T"),
+        validate.array(frequency, "frequency"),
+        validate.array(recency, "recency"),
+        validate.array(T, "T"),
     )
     try:
         x, t_x, t_obs = np.broadcast_arrays(x, t_x, t_obs)
@@ -154,7 +147,7 @@ def _positive_params(**params: Any) -> dict[str, Any]:
             continue
         if isinstance(value, bool):
             raise TypeError(f"`{name}` must be a positive number; got bool")
-        arr = _as_array(value, name)
+        arr = validate.array(value, name)
         if np.any(arr <= 0):
             raise ValueError(f"`{name}` must be > 0; got {value!r}")
         out[name] = arr
@@ -162,7 +155,14 @@ def _positive_params(**params: Any) -> dict[str, Any]:
 
 
 def bgnbd_loglik(
-    frequency: Any, recency: Any, T: Any, *, r: Any, alpha: Any, a: Any, b: Any
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    r: ArrayLike,
+    alpha: ArrayLike,
+    a: ArrayLike,
+    b: ArrayLike,
 ) -> Any:
     r"""Per-customer BG/NBD log-likelihood, for NumPy arrays or PyTensor variables.
 
@@ -229,7 +229,9 @@ def bgnbd_loglik(
     return common + beta_term + where(x > 0, logaddexp(active, dropped), active)
 
 
-def gamma_gamma_loglik(frequency: Any, monetary_value: Any, *, p: Any, q: Any, v: Any) -> Any:
+def gamma_gamma_loglik(
+    frequency: ArrayLike, monetary_value: ArrayLike, *, p: ArrayLike, q: ArrayLike, v: ArrayLike
+) -> Any:
     r"""Per-customer Gamma-Gamma log-likelihood of mean spend, for NumPy or PyTensor parameters.
 
     Each transaction value is :math:`\text{Gamma}(p, \nu)` and the customer's :math:`\nu` is
@@ -267,8 +269,8 @@ def gamma_gamma_loglik(frequency: Any, monetary_value: Any, *, p: Any, q: Any, v
     >>> gamma_gamma_loglik([1, 4], [11.77, 30.0], p=6.25, q=3.74, v=15.44).round(3).tolist()
     [-3.738, -3.789]
     """
-    x = np.atleast_1d(_as_array(frequency, "frequency"))
-    m = np.atleast_1d(_as_array(monetary_value, "monetary_value"))
+    x = np.atleast_1d(validate.array(frequency, "frequency"))
+    m = np.atleast_1d(validate.array(monetary_value, "monetary_value"))
     if x.shape != m.shape:
         raise ValueError(
             f"`frequency` and `monetary_value` must have the same shape; got {x.shape} and {m.shape}"
@@ -298,7 +300,14 @@ def gamma_gamma_loglik(frequency: Any, monetary_value: Any, *, p: Any, q: Any, v
 
 
 def posterior_alive_probability(
-    frequency: Any, recency: Any, T: Any, *, r: Any, alpha: Any, a: Any, b: Any
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
+    *,
+    r: ArrayLike,
+    alpha: ArrayLike,
+    a: ArrayLike,
+    b: ArrayLike,
 ) -> np.ndarray:
     r"""P(a customer is still active at T | their history), under the BG/NBD.
 
@@ -336,12 +345,6 @@ def posterior_alive_probability(
     return np.where(x > 0, special.expit(-log_odds_dead), 1.0)
 
 
-def _count_arg(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
-    return int(value)
-
-
 def _sim_params(n_sims: int, **params: Any) -> dict[str, np.ndarray]:
     """Parameters as column vectors of shape (n_sims, 1): one value, or one per simulation."""
     out = {}
@@ -358,14 +361,14 @@ def _sim_params(n_sims: int, **params: Any) -> dict[str, np.ndarray]:
 
 
 def simulate_purchases(
-    frequency: Any,
-    recency: Any,
-    T: Any,
+    frequency: ArrayLike,
+    recency: ArrayLike,
+    T: ArrayLike,
     *,
-    r: Any,
-    alpha: Any,
-    a: Any,
-    b: Any,
+    r: ArrayLike,
+    alpha: ArrayLike,
+    a: ArrayLike,
+    b: ArrayLike,
     n_periods: int,
     period_length: float,
     n_sims: int,
@@ -417,12 +420,9 @@ def simulate_purchases(
     """
     x, t_x, t_obs = _validate_rft(frequency, recency, T)
     x, t_x, t_obs = np.atleast_1d(x), np.atleast_1d(t_x), np.atleast_1d(t_obs)
-    n_periods = _count_arg(n_periods, "n_periods")
-    n_sims = _count_arg(n_sims, "n_sims")
-    if isinstance(period_length, bool) or not isinstance(period_length, numbers.Real):
-        raise TypeError(f"`period_length` must be a number; got {type(period_length).__name__}")
-    if not np.isfinite(period_length) or period_length <= 0:
-        raise ValueError(f"`period_length` must be > 0; got {period_length!r}")
+    n_periods = validate.integer(n_periods, "n_periods", minimum=1)
+    n_sims = validate.integer(n_sims, "n_sims", minimum=1)
+    period_length = validate.real(period_length, "period_length", positive=True)
     rng = make_rng(rng)
     p = _sim_params(n_sims, r=r, alpha=alpha, a=a, b=b)
     p_alive = posterior_alive_probability(
@@ -442,13 +442,13 @@ def simulate_purchases(
 
 
 def simulate_spend(
-    counts: Any,
-    frequency: Any,
-    monetary_value: Any,
+    counts: ArrayLike,
+    frequency: ArrayLike,
+    monetary_value: ArrayLike,
     *,
-    p: Any,
-    q: Any,
-    v: Any,
+    p: ArrayLike,
+    q: ArrayLike,
+    v: ArrayLike,
     rng: RngLike = None,
 ) -> np.ndarray:
     r"""Draw the money spent on simulated purchases from each customer's Gamma-Gamma posterior.
@@ -486,14 +486,14 @@ def simulate_spend(
     >>> float(spend[0, 0, 0]), bool(spend[0, 0, 1] > 0)
     (0.0, True)
     """
-    n = _as_array(counts, "counts")
+    n = validate.array(counts, "counts")
     if n.ndim != 3 or np.any(n < 0) or np.any(n != np.round(n)):
         raise ValueError(
             "`counts` must be a 3-D array (n_sims, n_customers, n_periods) of non-negative "
             f"integers; got shape {n.shape}"
         )
-    x = np.atleast_1d(_as_array(frequency, "frequency"))
-    m = np.atleast_1d(_as_array(monetary_value, "monetary_value"))
+    x = np.atleast_1d(validate.array(frequency, "frequency"))
+    m = np.atleast_1d(validate.array(monetary_value, "monetary_value"))
     if x.shape != m.shape or x.shape != (n.shape[1],):
         raise ValueError(
             f"`frequency` and `monetary_value` must have shape (n_customers,) = ({n.shape[1]},); "
@@ -538,11 +538,8 @@ def discount_factors(n_periods: int, rate: float) -> np.ndarray:
     >>> discount_factors(3, 0.1).round(4).tolist()
     [0.9091, 0.8264, 0.7513]
     """
-    n_periods = _count_arg(n_periods, "n_periods")
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not np.isfinite(rate):
-        raise ValueError(f"`rate` must be a finite number >= 0; got {rate!r}")
-    if rate < 0:
-        raise ValueError(f"`rate` must be a finite number >= 0; got {rate!r}")
+    n_periods = validate.integer(n_periods, "n_periods", minimum=1)
+    rate = validate.real(rate, "rate", nonnegative=True)
     return (1.0 + rate) ** -np.arange(1, n_periods + 1, dtype=float)
 
 
@@ -565,32 +562,30 @@ class CohortSimulation:
     customer_purchases: np.ndarray
     customer_value: np.ndarray
 
-    def interval(self, mass: float = 0.9, *, of: str = "value") -> tuple[float, float]:
-        """The central interval holding ``mass`` of the simulated ``of`` (value, revenue, ...).
+    def interval(self, ci_prob: float = 0.9, *, of: str = "value") -> tuple[float, float]:
+        """The central interval holding ``ci_prob`` of the simulated ``of`` (value, revenue, ...).
 
         Raises
         ------
         ValueError
-            If ``mass`` is not in (0, 1) or ``of`` is not a cohort total.
+            If ``ci_prob`` is not in (0, 1) or ``of`` is not a cohort total.
         """
-        if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not 0 < mass < 1:
-            raise ValueError(f"`mass` must be in (0, 1); got {mass!r}")
-        if of not in ("purchases", "revenue", "value"):
-            raise ValueError(f"`of` must be 'purchases', 'revenue' or 'value'; got {of!r}")
-        low, high = np.quantile(getattr(self, of), [(1 - mass) / 2, (1 + mass) / 2])
+        ci_prob = validate.ci_prob(ci_prob)
+        validate.one_of(of, "of", ("purchases", "revenue", "value"))
+        low, high = np.quantile(getattr(self, of), [(1 - ci_prob) / 2, (1 + ci_prob) / 2])
         return float(low), float(high)
 
-    def summary(self, mass: float = 0.9) -> pd.DataFrame:
+    def summary(self, ci_prob: float = 0.9) -> pd.DataFrame:
         """Mean, Monte Carlo standard error and central interval of each cohort total."""
         rows = {}
         for of in ("purchases", "revenue", "value"):
             draws = getattr(self, of)
-            low, high = self.interval(mass, of=of)
+            low, high = self.interval(ci_prob, of=of)
             rows[of] = {
                 "mean": draws.mean(),
                 "mc_se": draws.std(ddof=1) / np.sqrt(draws.size),
-                f"{50 * (1 - mass):g}%": low,
-                f"{50 * (1 + mass):g}%": high,
+                f"{50 * (1 - ci_prob):g}%": low,
+                f"{50 * (1 + ci_prob):g}%": high,
             }
         return pd.DataFrame(rows).T
 
@@ -662,8 +657,8 @@ def simulate_cohort(
         raise ValueError("`bgnbd` must be a dict with keys 'r', 'alpha', 'a', 'b'")
     if not isinstance(gamma_gamma, dict) or set(gamma_gamma) != {"p", "q", "v"}:
         raise ValueError("`gamma_gamma` must be a dict with keys 'p', 'q', 'v'")
-    n_sims = _count_arg(n_sims, "n_sims")
-    chunk = _count_arg(chunk, "chunk")
+    n_sims = validate.integer(n_sims, "n_sims", minimum=1)
+    chunk = validate.integer(chunk, "chunk", minimum=1)
     for name, val in (*bgnbd.items(), *gamma_gamma.items()):
         if np.ndim(val) and np.shape(val) != (n_sims,):
             raise ValueError(
@@ -671,7 +666,7 @@ def simulate_cohort(
                 f"got shape {np.shape(val)}"
             )
     rng = make_rng(rng)
-    weights = discount_factors(n_periods, discount_rate)
+    weights = discount_factors(n_periods, validate.real(discount_rate, "discount_rate"))
     x, t_x, t_obs, m = (
         summary[c].to_numpy(float) for c in ("frequency", "recency", "T", "monetary_value")
     )

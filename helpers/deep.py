@@ -18,14 +18,18 @@ module is cheap and changes nothing.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, child_seed, make_rng
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 __all__ = [
     "PIXEL_MAX",
@@ -42,28 +46,13 @@ __all__ = [
 PIXEL_MAX: int = 16
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _positive_float(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value > 0:
-        raise ValueError(f"`{name}` must be a positive number; got {value!r}")
-    if not np.isfinite(float(value)):
-        raise ValueError(f"`{name}` must be finite; got {value!r}")
-    return float(value)
-
-
 def _tensor_2d(x: Any, name: str, columns: int | None = None) -> Any:
     import torch
 
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"`{name}` must be a torch.Tensor; got {type(x).__name__}")
+    validate.instance(x, name, torch.Tensor, "a torch.Tensor")
     if x.ndim != 2 or x.shape[0] < 1 or (columns is not None and x.shape[1] != columns):
         want = f"(n, {columns})" if columns is not None else "(n, d)"
-        raise ValueError(f"`{name}` must have shape {want} with n >= 1; got {tuple(x.shape)}")
+        raise validate.fail_value(name, f"a tensor of shape {want} with n >= 1", tuple(x.shape))
     return x
 
 
@@ -133,10 +122,7 @@ def load_digits_data(
     >>> tuple(data.x_train.shape), tuple(data.x_test.shape), float(data.x_train.max())
     ((1437, 64), (360, 64), 16.0)
     """
-    if isinstance(test_fraction, bool) or not isinstance(test_fraction, numbers.Real):
-        raise ValueError(f"`test_fraction` must be a number in (0, 1); got {test_fraction!r}")
-    if not 0 < test_fraction < 1:
-        raise ValueError(f"`test_fraction` must be in (0, 1); got {test_fraction!r}")
+    test_fraction = validate.probability(test_fraction, "test_fraction", open_interval=True)
     import torch
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -158,7 +144,7 @@ def load_digits_data(
 
 
 def elbo_per_digit(
-    model: Callable[..., Any], guide: Callable[..., Any], x: Any, *, num_samples: int = 1
+    model: Callable[..., Any], guide: Callable[..., Any], x: Tensor, *, num_samples: int = 1
 ) -> Any:
     """Monte Carlo ELBO of each row of ``x``: log p(x_i, z_i) - log q(z_i | x_i), averaged.
 
@@ -210,8 +196,10 @@ def elbo_per_digit(
     from pyro import poutine
     from pyro.poutine.util import site_is_subsample
 
+    validate.function(model, "model")
+    validate.function(guide, "guide")
     x = _tensor_2d(x, "x")
-    num_samples = _positive_int(num_samples, "num_samples")
+    num_samples = validate.integer(num_samples, "num_samples", minimum=1)
     dtype = x.dtype if x.is_floating_point() else torch.get_default_dtype()
     total = torch.zeros(x.shape[0], dtype=dtype, device=x.device)
     with torch.no_grad():
@@ -234,7 +222,7 @@ def elbo_per_digit(
     return total / num_samples
 
 
-def independent_pixels_loglik(x_train: Any, x_test: Any) -> np.ndarray:
+def independent_pixels_loglik(x_train: ArrayLike, x_test: ArrayLike) -> np.ndarray:
     """Held-out log-likelihood of the no-latent baseline: independent Binomial(16, p_j) pixels.
 
     Each pixel's p_j is its maximum-likelihood estimate on the training digits (shrunk by half a
@@ -263,12 +251,13 @@ def independent_pixels_loglik(x_train: Any, x_test: Any) -> np.ndarray:
     """
     from scipy import stats
 
-    train, test = np.asarray(x_train, dtype=float), np.asarray(x_test, dtype=float)
+    train = validate.array(x_train, "x_train", ndim=2, min_size=1)
+    test = validate.array(x_test, "x_test", ndim=2, min_size=1)
     for name, arr in (("x_train", train), ("x_test", test)):
-        if arr.ndim != 2 or arr.shape[0] < 1:
-            raise ValueError(f"`{name}` must be 2-D with at least one row; got shape {arr.shape}")
         if np.any((arr < 0) | (arr > PIXEL_MAX)):
-            raise ValueError(f"`{name}` must hold pixel counts in 0..{PIXEL_MAX}")
+            raise validate.fail_value(
+                name, f"pixel counts in 0..{PIXEL_MAX}", f"range {arr.min():g}..{arr.max():g}"
+            )
     if train.shape[1] != test.shape[1]:
         raise ValueError(
             f"`x_train` and `x_test` must have the same number of columns; "
@@ -288,12 +277,12 @@ def make_moons_data(n: int, *, noise: float = 0.1, rng: RngLike = None) -> np.nd
     """
     from sklearn.datasets import make_moons
 
-    n, noise = _positive_int(n, "n"), _positive_float(noise, "noise")
+    n, noise = validate.integer(n, "n", minimum=1), validate.real(noise, "noise", positive=True)
     points, _ = make_moons(n_samples=n, noise=noise, random_state=child_seed(make_rng(rng)))
     return points
 
 
-def two_moons_logpdf(points: Any, *, noise: float = 0.1, grid_size: int = 1000) -> np.ndarray:
+def two_moons_logpdf(points: ArrayLike, *, noise: float = 0.1, grid_size: int = 1000) -> np.ndarray:
     """The exact log-density of the two-moons distribution, by quadrature over the arcs.
 
     ``make_moons`` places a point at angle t, uniform on [0, pi], on the upper arc (cos t, sin t)
@@ -326,10 +315,11 @@ def two_moons_logpdf(points: Any, *, noise: float = 0.1, grid_size: int = 1000) 
     """
     from scipy.special import logsumexp
 
-    x = np.asarray(points, dtype=float)
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"`points` must have shape (n, 2); got {x.shape}")
-    noise, grid_size = _positive_float(noise, "noise"), _positive_int(grid_size, "grid_size")
+    x = validate.array(points, "points", shape=(None, 2))
+    noise, grid_size = (
+        validate.real(noise, "noise", positive=True),
+        validate.integer(grid_size, "grid_size", minimum=1),
+    )
     t = (np.arange(grid_size) + 0.5) * np.pi / grid_size
     arcs = np.concatenate(
         [np.column_stack([np.cos(t), np.sin(t)]), np.column_stack([1 - np.cos(t), 0.5 - np.sin(t)])]

@@ -9,7 +9,6 @@ Introduced in notebook 03; notebook 04 is about what each diagnostic catches.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,11 +16,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Thresholds", "DiagnosticsReport", "DiagnosticsError", "diagnose"]
+from helpers import _validate as validate
+
+__all__ = ["PARETO_K_MAX", "Thresholds", "DiagnosticsReport", "DiagnosticsError", "diagnose"]
 
 
 class DiagnosticsError(AssertionError):
     """A fit failed its diagnostics."""
+
+
+#: Largest acceptable PSIS-LOO Pareto k: above it the importance-sampling estimate of an
+#: observation's leave-one-out term is unreliable (Vehtari et al., 2024). The one threshold of the
+#: package: ``Thresholds`` and ``workflow.compare_loo`` both use it.
+PARETO_K_MAX: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,7 @@ class Thresholds:
         Divergent transitions tolerated.
     bfmi_min : float, default 0.3
         Smallest acceptable energy Bayesian fraction of missing information per chain.
-    pareto_k_max : float, default 0.7
+    pareto_k_max : float, default PARETO_K_MAX (0.7)
         Largest acceptable PSIS-LOO Pareto k (only when LOO is computed).
     """
 
@@ -60,23 +67,13 @@ class Thresholds:
     ess_per_chain: float = 100.0
     max_divergences: int = 0
     bfmi_min: float = 0.3
-    pareto_k_max: float = 0.7
+    pareto_k_max: float = PARETO_K_MAX
 
     def __post_init__(self) -> None:
-        for name in ("rhat_max", "rhat_noise", "ess_per_chain", "bfmi_min", "pareto_k_max"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or value <= 0:
-                raise ValueError(f"`{name}` must be a number > 0; got {value!r}")
-        if self.rhat_max < 1:
-            raise ValueError(f"`rhat_max` must be >= 1; got {self.rhat_max}")
-        if (
-            isinstance(self.max_divergences, bool)
-            or not isinstance(self.max_divergences, numbers.Integral)
-            or self.max_divergences < 0
-        ):
-            raise ValueError(
-                f"`max_divergences` must be a non-negative integer; got {self.max_divergences!r}"
-            )
+        for name in ("rhat_noise", "ess_per_chain", "bfmi_min", "pareto_k_max"):
+            validate.real(getattr(self, name), name, positive=True)
+        validate.real(self.rhat_max, "rhat_max", low=1)
+        validate.integer(self.max_divergences, "max_divergences", minimum=0)
 
 
 @dataclass

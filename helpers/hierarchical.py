@@ -1,4 +1,4 @@
-"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage, ESS/s.
+"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage.
 
 Introduced in notebook 05.
 
@@ -10,17 +10,16 @@ population scale ``tau``), which gives reference answers to check MCMC against.
 
 from __future__ import annotations
 
-import numbers
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special, stats
 
-from helpers._arrays import float_array
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -33,9 +32,7 @@ __all__ = [
     "SegmentExperiment",
     "simulate_segments",
     "separate_lift_draws",
-    "shrinkage_plot",
-    "Stopwatch",
-    "ess_per_second_table",
+    "plot_shrinkage",
 ]
 
 #: Estimated coaching effects (SAT-V points) in the eight schools (Rubin, 1981).
@@ -44,28 +41,9 @@ EIGHT_SCHOOLS_EFFECTS: tuple[float, ...] = (28.0, 8.0, -3.0, 7.0, -1.0, 1.0, 18.
 EIGHT_SCHOOLS_SE: tuple[float, ...] = (15.0, 10.0, 16.0, 11.0, 9.0, 11.0, 10.0, 18.0)
 
 
-def _vector(value: Any, name: str, *, positive: bool = False) -> np.ndarray:
-    arr = float_array(value, name)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite; got {arr}")
-    if positive and np.any(arr <= 0):
-        raise ValueError(f"`{name}` must be > 0 everywhere; got {arr}")
-    return arr
-
-
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite number > 0; got {value}")
-    return float(value)
-
-
 def _pair(y: Any, sigma: Any) -> tuple[np.ndarray, np.ndarray]:
-    y_arr = _vector(y, "y")
-    s_arr = _vector(sigma, "sigma", positive=True)
+    y_arr = validate.array(y, "y", ndim=1, min_size=1)
+    s_arr = validate.array(sigma, "sigma", ndim=1, min_size=1, positive=True)
     if y_arr.shape != s_arr.shape:
         raise ValueError(
             f"`y` and `sigma` must have the same length; got {y_arr.size} and {s_arr.size}"
@@ -97,7 +75,7 @@ def eight_schools() -> pd.DataFrame:
     )
 
 
-def precision_weighted_mean(y: Any, sigma: Any) -> tuple[float, float]:
+def precision_weighted_mean(y: ArrayLike, sigma: ArrayLike) -> tuple[float, float]:
     """Complete pooling: the precision-weighted mean of estimates and its standard error.
 
     If every group measures the same effect ``mu`` with known standard errors ``sigma_j``, the
@@ -187,10 +165,7 @@ class HierarchicalQuadrature:
             If ``group`` is not a valid index.
         """
         groups = self.theta_mean.shape[1]
-        if isinstance(group, bool) or not isinstance(group, numbers.Integral):
-            raise ValueError(f"`group` must be an integer in [0, {groups}); got {group!r}")
-        if not 0 <= group < groups:
-            raise ValueError(f"`group` must be an integer in [0, {groups}); got {group!r}")
+        group = validate.integer(group, "group", minimum=0, maximum=groups - 1)
         sd = np.sqrt(self.theta_var[:, group])
         prob = self.weights @ stats.norm.sf(threshold, self.theta_mean[:, group], sd)
         return float(np.clip(prob, 0.0, 1.0))  # clip rounding error in the weighted sum
@@ -202,8 +177,8 @@ class HierarchicalQuadrature:
 
 
 def normal_hierarchical_posterior(
-    y: Any,
-    sigma: Any,
+    y: ArrayLike,
+    sigma: ArrayLike,
     *,
     mu_sd: float = 20.0,
     tau_scale: float = 5.0,
@@ -248,14 +223,9 @@ def normal_hierarchical_posterior(
     (4.4, 3.6)
     """
     y_arr, s_arr = _pair(y, sigma)
-    mu_sd = _positive(mu_sd, "mu_sd")
-    tau_scale = _positive(tau_scale, "tau_scale")
-    if (
-        isinstance(grid_size, bool)
-        or not isinstance(grid_size, numbers.Integral)
-        or grid_size < 100
-    ):
-        raise ValueError(f"`grid_size` must be an integer >= 100; got {grid_size!r}")
+    mu_sd = validate.real(mu_sd, "mu_sd", positive=True)
+    tau_scale = validate.real(tau_scale, "tau_scale", positive=True)
+    grid_size = validate.integer(grid_size, "grid_size", minimum=100)
     u = (np.arange(grid_size) + 0.5) / grid_size
     tau = tau_scale * np.tan(np.pi * u / 2)
     var = s_arr**2 + tau[:, None] ** 2  # (G, J): Var(y_j | mu, tau)
@@ -349,23 +319,18 @@ def simulate_segments(
     >>> exp.true_lift.shape
     (2,)
     """
-    sizes = list(users) if not isinstance(users, (str, bytes)) else None
-    if sizes is None or not all(
-        isinstance(u, numbers.Integral) and not isinstance(u, bool) for u in sizes
-    ):
-        raise TypeError(f"`users` must be a sequence of integers; got {users!r}")
+    sizes = validate.array(users, "users", ndim=1, integer=True).tolist()
     if len(sizes) < 2:
-        raise ValueError(f"`users` must list at least two segments; got {len(sizes)}")
+        raise validate.fail_value("users", "a list of at least two segment sizes", len(sizes))
     if min(sizes) < 1:
-        raise ValueError(f"`users` must be >= 1 in every segment; got {sizes}")
-    for name, value in (("lift_mean", lift_mean), ("lift_sd", lift_sd)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real) or not np.isfinite(value):
-            raise ValueError(f"`{name}` must be a finite number; got {value!r}")
-    if lift_sd < 0:
-        raise ValueError(f"`lift_sd` must be >= 0; got {lift_sd}")
-    low, high = (float(b) for b in baseline_range)
+        raise validate.fail_value("users", "segment sizes >= 1", sizes)
+    lift_mean = validate.real(lift_mean, "lift_mean")
+    lift_sd = validate.real(lift_sd, "lift_sd", nonnegative=True)
+    low, high = validate.array(baseline_range, "baseline_range", shape=(2,))
     if not 0 < low <= high < 1:
-        raise ValueError(f"`baseline_range` must satisfy 0 < low <= high < 1; got {baseline_range}")
+        raise validate.fail_value(
+            "baseline_range", "a pair (low, high) with 0 < low <= high < 1", baseline_range
+        )
     k = len(sizes)
     labels = [f"S{i + 1}" for i in range(k)] if names is None else [str(n) for n in names]
     if len(labels) != k:
@@ -435,9 +400,8 @@ def separate_lift_draws(
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ValueError(f"`data` must have the columns {columns}; missing {missing}")
-    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
-        raise ValueError(f"`draws` must be a positive integer; got {draws!r}")
-    a, b = _positive(a, "a"), _positive(b, "b")
+    draws = validate.integer(draws, "draws", minimum=1)
+    a, b = validate.real(a, "a", positive=True), validate.real(b, "b", positive=True)
     gen = make_rng(rng)
     log_odds = []
     for arm in ("control", "treatment"):
@@ -450,13 +414,13 @@ def separate_lift_draws(
     return log_odds[1] - log_odds[0]
 
 
-def shrinkage_plot(
-    separate: Any,
-    pooled: Any,
+def plot_shrinkage(
+    separate: ArrayLike,
+    pooled: ArrayLike,
     *,
     complete: float | None = None,
     labels: Sequence[str] | None = None,
-    sizes: Any = None,
+    sizes: ArrayLike = None,
     ax: Any = None,
 ) -> Any:
     """Draw how partial pooling moves each group's estimate from its own toward the pool.
@@ -486,14 +450,14 @@ def shrinkage_plot(
 
     Examples
     --------
-    >>> ax = shrinkage_plot([28, 8, -3], [9, 7, 6], complete=7.7, labels=["A", "B", "C"])
+    >>> ax = plot_shrinkage([28, 8, -3], [9, 7, 6], complete=7.7, labels=["A", "B", "C"])
     >>> ax.get_xticks().tolist()
     [0.0, 1.0]
     """
     import matplotlib.pyplot as plt
 
-    left = _vector(separate, "separate")
-    right = _vector(pooled, "pooled")
+    left = validate.array(separate, "separate", ndim=1, min_size=1)
+    right = validate.array(pooled, "pooled", ndim=1, min_size=1)
     if left.shape != right.shape:
         raise ValueError(
             f"`separate` and `pooled` must have the same length; got {left.size} and {right.size}"
@@ -501,7 +465,11 @@ def shrinkage_plot(
     names = [str(i) for i in range(left.size)] if labels is None else [str(x) for x in labels]
     if len(names) != left.size:
         raise ValueError(f"`labels` must have {left.size} entries; got {len(names)}")
-    marker = np.full(left.size, 40.0) if sizes is None else _vector(sizes, "sizes", positive=True)
+    marker = (
+        np.full(left.size, 40.0)
+        if sizes is None
+        else validate.array(sizes, "sizes", ndim=1, min_size=1, positive=True)
+    )
     if marker.shape != left.shape:
         raise ValueError(f"`sizes` must have {left.size} entries; got {marker.size}")
     if ax is None:
@@ -520,105 +488,9 @@ def shrinkage_plot(
     ax.scatter(np.zeros(left.size), left, s=marker, color="C0", zorder=2, label="no pooling")
     ax.scatter(np.ones(right.size), right, s=marker, color="C1", zorder=2, label="partial pooling")
     if complete is not None:
-        ax.axhline(float(complete), color="C2", ls="--", label="complete pooling")
+        ax.axhline(
+            validate.real(complete, "complete"), color="C2", ls="--", label="complete pooling"
+        )
     ax.set_xticks([0.0, 1.0], ["no pooling", "partial pooling"])
     ax.set_xlim(-0.4, 1.2)
     return ax
-
-
-class Stopwatch:
-    """Wall-clock time of a block: ``with Stopwatch() as clock: ...``; then ``clock.seconds``.
-
-    Examples
-    --------
-    >>> with Stopwatch() as clock:
-    ...     _ = sum(range(1000))
-    >>> clock.seconds >= 0
-    True
-    """
-
-    def __init__(self) -> None:
-        self.seconds: float = float("nan")
-        self._start: float | None = None
-
-    def __enter__(self) -> Stopwatch:
-        self._start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._start is None:
-            raise RuntimeError("Stopwatch must be used as a context manager (`with Stopwatch()`)")
-        self.seconds = time.perf_counter() - self._start
-
-
-def ess_per_second_table(
-    idatas: Mapping[str, Any],
-    seconds: Mapping[str, float],
-    *,
-    var_names: list[str] | None = None,
-) -> pd.DataFrame:
-    """Compare MCMC fits by divergences, bulk ESS and bulk ESS per second of wall clock.
-
-    The ESS of a fit is its worst parameter's (the minimum over ``var_names``): a fit is only as
-    useful as its least-explored direction.
-
-    Parameters
-    ----------
-    idatas : mapping of str to xarray.DataTree
-        The fits, by name.
-    seconds : mapping of str to float
-        Wall-clock seconds each fit took (same keys, > 0).
-    var_names : list of str, optional
-        Parameters to take the ESS over; by default all in the posterior.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per fit: ``divergences``, ``max R-hat``, ``min bulk ESS``, ``seconds``,
-        ``bulk ESS / s``; and, when the sampler recorded its own ``sampling_time`` (PyMC does;
-        it leaves out compilation and process start-up), ``sampler seconds`` and
-        ``bulk ESS / sampler s``.
-
-    Raises
-    ------
-    TypeError
-        If ``idatas`` or ``seconds`` is not a mapping, or a value has no posterior group.
-    ValueError
-        If the keys differ, the mapping is empty, or a time is not > 0.
-    """
-    import arviz as az
-
-    if not isinstance(idatas, Mapping) or not isinstance(seconds, Mapping):
-        raise TypeError("`idatas` and `seconds` must be mappings from fit name to value")
-    if not idatas:
-        raise ValueError("`idatas` must hold at least one fit")
-    if set(idatas) != set(seconds):
-        raise ValueError(
-            f"`seconds` must have the same keys as `idatas`; got {sorted(seconds)} vs {sorted(idatas)}"
-        )
-    rows = {}
-    for name, idata in idatas.items():
-        if not hasattr(idata, "posterior"):
-            raise TypeError(f"`idatas[{name!r}]` must be a fit (DataTree) with a posterior group")
-        secs = _positive(seconds[name], f"seconds[{name!r}]")
-        ess = az.ess(idata, var_names=var_names, method="bulk")
-        rhat = az.rhat(idata, var_names=var_names)
-        ess_min = min(float(np.min(ess[v].values)) for v in ess.data_vars)
-        rhat_max = max(float(np.max(rhat[v].values)) for v in rhat.data_vars)
-        stats_group = getattr(idata, "sample_stats", None)
-        div = 0
-        if stats_group is not None and "diverging" in stats_group:
-            div = int(stats_group["diverging"].values.sum())
-        row = {
-            "divergences": div,
-            "max R-hat": rhat_max,
-            "min bulk ESS": ess_min,
-            "seconds": secs,
-            "bulk ESS / s": ess_min / secs,
-        }
-        sampler = idata.posterior.attrs.get("sampling_time")
-        if sampler is not None:
-            row["sampler seconds"] = float(sampler)
-            row["bulk ESS / sampler s"] = ess_min / max(float(sampler), 1e-9)
-        rows[name] = row
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fit")

@@ -1,12 +1,12 @@
-"""Hand-written samplers and a method-comparison table. Introduced in notebook 07.
+"""Hand-written samplers and a Gaussian target to check them on. Introduced in notebook 07.
 
 Two small, readable MCMC samplers in NumPy, written to teach rather than to compete with PyMC or
 Pyro: a random-walk Metropolis sampler and Hamiltonian Monte Carlo with a leapfrog integrator
 and a unit mass matrix. Notebook 07 writes each of them out (random-walk Metropolis in
 section 2, leapfrog and one HMC transition in section 3), checks its own version against the
 one here, and then uses these for the longer runs. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
-notebook check them against the truth, and :func:`compare_methods` builds the table that sets
-approximate methods (ADVI, SVI) against a reference posterior (NUTS).
+notebook check them against the truth; :func:`helpers.compare.compare_methods` sets approximate
+methods (ADVI, SVI) against a reference posterior (NUTS).
 
 References
 ----------
@@ -16,13 +16,14 @@ Betancourt, M. (2017). A conceptual introduction to Hamiltonian Monte Carlo. arX
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
+from numpy.typing import ArrayLike
+
+from helpers import _validate as validate
 
 from helpers.seeding import RngLike, make_rng
 
@@ -33,42 +34,11 @@ __all__ = [
     "hmc",
     "random_walk_metropolis",
     "mean_field_sd",
-    "stack_draws",
-    "compare_methods",
     "plot_target",
-    "moments_with_mcse",
 ]
 
 LogDensity = Callable[[np.ndarray], float]
 Gradient = Callable[[np.ndarray], np.ndarray]
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
-    return int(value)
-
-
-def _positive_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite number > 0; got {value!r}")
-    return float(value)
-
-
-def _vector(value: Any, name: str) -> np.ndarray:
-    arr = np.asarray(value, dtype=float)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite; got {arr}")
-    return arr
-
-
-def _callable(value: Any, name: str) -> None:
-    if not callable(value):
-        raise TypeError(f"`{name}` must be callable; got {type(value).__name__}")
 
 
 @dataclass(frozen=True)
@@ -99,14 +69,10 @@ class GaussianTarget:
     cov: np.ndarray
 
     def __post_init__(self) -> None:
-        mean = _vector(self.mean, "mean")
-        cov = np.asarray(self.cov, dtype=float)
-        if cov.shape != (mean.size, mean.size):
-            raise ValueError(
-                f"`cov` must have shape ({mean.size}, {mean.size}) to match `mean`; got {cov.shape}"
-            )
+        mean = validate.array(self.mean, "mean", ndim=1, min_size=1)
+        cov = validate.array(self.cov, "cov", shape=(mean.size, mean.size))
         if not np.allclose(cov, cov.T):
-            raise ValueError("`cov` must be symmetric")
+            raise validate.fail_value("cov", "a symmetric matrix", "an asymmetric one")
         if np.any(np.linalg.eigvalsh(cov) <= 0):
             raise ValueError("`cov` must be positive definite")
         object.__setattr__(self, "mean", mean)
@@ -126,9 +92,10 @@ class GaussianTarget:
         ValueError
             If ``rho`` is not strictly between -1 and 1.
         """
-        if isinstance(rho, bool) or not isinstance(rho, numbers.Real) or not -1 < rho < 1:
-            raise ValueError(f"`rho` must be a number strictly between -1 and 1; got {rho!r}")
-        s = np.asarray(sds, dtype=float)
+        rho = validate.real(rho, "rho", low=-1, high=1)
+        if abs(rho) == 1:
+            raise validate.fail_value("rho", "a number strictly between -1 and 1", rho)
+        s = validate.array(sds, "sds", shape=(2,), positive=True)
         cov = np.array([[s[0] ** 2, rho * s[0] * s[1]], [rho * s[0] * s[1], s[1] ** 2]])
         return cls(np.asarray(mean, dtype=float), cov)
 
@@ -174,7 +141,7 @@ class SamplerResult:
 
 
 def leapfrog(
-    grad_logp: Gradient, q: Any, p: Any, *, step_size: float, n_steps: int
+    grad_logp: Gradient, q: ArrayLike, p: ArrayLike, *, step_size: float, n_steps: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Integrate Hamilton's equations with the leapfrog scheme (unit mass matrix).
 
@@ -212,13 +179,13 @@ def leapfrog(
     >>> qs.shape
     (4, 1)
     """
-    _callable(grad_logp, "grad_logp")
-    q = _vector(q, "q").copy()
-    p = _vector(p, "p").copy()
+    validate.function(grad_logp, "grad_logp")
+    q = validate.array(q, "q", ndim=1, min_size=1).copy()
+    p = validate.array(p, "p", ndim=1, min_size=1).copy()
     if q.shape != p.shape:
         raise ValueError(f"`q` and `p` must have the same shape; got {q.shape} and {p.shape}")
-    eps = _positive_real(step_size, "step_size")
-    n_steps = _positive_int(n_steps, "n_steps")
+    eps = validate.real(step_size, "step_size", positive=True)
+    n_steps = validate.integer(n_steps, "n_steps", minimum=1)
     positions, momenta = [q.copy()], [p.copy()]
     p = p + 0.5 * eps * grad_logp(q)  # half step in momentum
     for step in range(n_steps):
@@ -235,7 +202,7 @@ def leapfrog(
 def hmc(
     logp: LogDensity,
     grad_logp: Gradient,
-    x0: Any,
+    x0: ArrayLike,
     *,
     n_samples: int,
     step_size: float,
@@ -285,14 +252,15 @@ def hmc(
     >>> res.draws.shape, res.n_grad
     ((50, 2), 250)
     """
-    _callable(logp, "logp")
-    _callable(grad_logp, "grad_logp")
-    q = _vector(x0, "x0").copy()
-    n_samples = _positive_int(n_samples, "n_samples")
-    eps = _positive_real(step_size, "step_size")
-    n_steps = _positive_int(n_steps, "n_steps")
-    if isinstance(jitter, bool) or not isinstance(jitter, numbers.Real) or not 0 <= jitter < 1:
-        raise ValueError(f"`jitter` must be a number in [0, 1); got {jitter!r}")
+    validate.function(logp, "logp")
+    validate.function(grad_logp, "grad_logp")
+    q = validate.array(x0, "x0", ndim=1, min_size=1).copy()
+    n_samples = validate.integer(n_samples, "n_samples", minimum=1)
+    eps = validate.real(step_size, "step_size", positive=True)
+    n_steps = validate.integer(n_steps, "n_steps", minimum=1)
+    jitter = validate.real(jitter, "jitter", low=0, high=1)
+    if jitter == 1:
+        raise validate.fail_value("jitter", "a number in [0, 1)", jitter)
     gen = make_rng(rng)
     draws = np.empty((n_samples, q.size))
     accepted = 0
@@ -313,7 +281,7 @@ def hmc(
 
 
 def random_walk_metropolis(
-    logp: LogDensity, x0: Any, *, n_samples: int, step_size: float, rng: RngLike = None
+    logp: LogDensity, x0: ArrayLike, *, n_samples: int, step_size: float, rng: RngLike = None
 ) -> SamplerResult:
     """Random-walk Metropolis with an isotropic Normal proposal.
 
@@ -348,10 +316,10 @@ def random_walk_metropolis(
     >>> res.draws.shape, 0 < res.accept_rate < 1
     ((100, 2), True)
     """
-    _callable(logp, "logp")
-    x = _vector(x0, "x0").copy()
-    n_samples = _positive_int(n_samples, "n_samples")
-    step = _positive_real(step_size, "step_size")
+    validate.function(logp, "logp")
+    x = validate.array(x0, "x0", ndim=1, min_size=1).copy()
+    n_samples = validate.integer(n_samples, "n_samples", minimum=1)
+    step = validate.real(step_size, "step_size", positive=True)
     gen = make_rng(rng)
     draws = np.empty((n_samples, x.size))
     current = float(logp(x))
@@ -366,7 +334,7 @@ def random_walk_metropolis(
     return SamplerResult(draws, accepted / n_samples, 0, n_samples + 1)
 
 
-def mean_field_sd(cov: Any) -> np.ndarray:
+def mean_field_sd(cov: ArrayLike) -> np.ndarray:
     """Standard deviations of the best mean-field Normal approximation to a Normal target.
 
     Minimising KL(q || p) over fully factorised Normals q for a Normal target p with covariance
@@ -392,122 +360,12 @@ def mean_field_sd(cov: Any) -> np.ndarray:
     >>> mean_field_sd([[1.0, 0.8], [0.8, 1.0]]).round(3).tolist()
     [0.6, 0.6]
     """
-    c = np.asarray(cov, dtype=float)
-    if c.ndim != 2 or c.shape[0] != c.shape[1]:
-        raise ValueError(f"`cov` must be a square matrix; got shape {c.shape}")
+    c = validate.array(cov, "cov", ndim=2)
+    if c.shape[0] != c.shape[1]:
+        raise validate.fail_value("cov", "a square matrix", f"shape {c.shape}")
     if not np.allclose(c, c.T) or np.any(np.linalg.eigvalsh(c) <= 0):
-        raise ValueError("`cov` must be symmetric positive definite")
+        raise validate.fail_value("cov", "a symmetric positive definite matrix", "not one")
     return 1.0 / np.sqrt(np.diag(np.linalg.inv(c)))
-
-
-def stack_draws(idata: Any, var_names: list[str]) -> np.ndarray:
-    """Posterior draws of ``var_names`` as one matrix, chains and draws stacked.
-
-    Parameters
-    ----------
-    idata : xarray.DataTree
-        With a posterior group.
-    var_names : list of str
-        Variables to take, in order; vector variables contribute one column per element.
-
-    Returns
-    -------
-    numpy.ndarray, shape (chains * draws, n_columns)
-
-    Raises
-    ------
-    TypeError
-        If ``idata`` has no posterior group.
-    ValueError
-        If ``var_names`` is empty or names a variable that is not in the posterior.
-
-    Examples
-    --------
-    >>> import arviz as az
-    >>> idata = az.from_dict({"posterior": {"a": np.zeros((2, 5)), "b": np.ones((2, 5, 3))}})
-    >>> stack_draws(idata, ["a", "b"]).shape
-    (10, 4)
-    """
-    if not hasattr(idata, "posterior"):
-        raise TypeError(
-            f"`idata` must be an ArviZ DataTree with a posterior group; got {type(idata).__name__}"
-        )
-    if not var_names:
-        raise ValueError("`var_names` must name at least one variable")
-    post = idata.posterior
-    columns = []
-    for name in var_names:
-        if name not in post:
-            raise ValueError(f"`var_names` entry {name!r} is not in the posterior {list(post)}")
-        values = np.asarray(post[name].values, dtype=float)
-        n = values.shape[0] * values.shape[1]
-        columns.append(values.reshape(n, -1))
-    return np.concatenate(columns, axis=1)
-
-
-def compare_methods(reference: Any, candidates: Mapping[str, tuple[Any, float]]) -> pd.DataFrame:
-    """Compare approximate posteriors with a reference posterior, one row per method.
-
-    Parameters
-    ----------
-    reference : array-like, shape (n, d)
-        Draws from the reference posterior (for example NUTS).
-    candidates : mapping of str to (draws, seconds)
-        For each method its draws, shape (m, d), and its wall time in seconds. Include the
-        reference itself to show its time.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Indexed by method, with columns ``time (s)``, ``max |mean error| / sd`` (the largest
-        error in a posterior mean, in reference posterior SDs), ``min sd ratio`` and
-        ``max sd ratio`` (posterior SD divided by the reference SD; 1 is perfect, below 1 means
-        overconfident).
-
-    Raises
-    ------
-    ValueError
-        If shapes disagree, a time is negative or there are no candidates.
-    TypeError
-        If a candidate is not a (draws, seconds) pair.
-
-    Examples
-    --------
-    >>> rng = np.random.default_rng(0)
-    >>> ref = rng.normal(size=(4000, 2))
-    >>> table = compare_methods(ref, {"half": (0.5 * rng.normal(size=(4000, 2)), 1.0)})
-    >>> round(float(table.loc["half", "max sd ratio"]), 1)
-    0.5
-    """
-    ref = np.asarray(reference, dtype=float)
-    if ref.ndim != 2 or ref.shape[0] < 2:
-        raise ValueError(f"`reference` must have shape (n >= 2, d); got {ref.shape}")
-    if not candidates:
-        raise ValueError("`candidates` must hold at least one method")
-    ref_mean, ref_sd = ref.mean(axis=0), ref.std(axis=0, ddof=1)
-    rows = {}
-    for method, entry in candidates.items():
-        if not isinstance(entry, tuple) or len(entry) != 2:
-            raise TypeError(f"`candidates[{method!r}]` must be a (draws, seconds) tuple")
-        draws, seconds = np.asarray(entry[0], dtype=float), entry[1]
-        if draws.ndim != 2 or draws.shape[1] != ref.shape[1] or draws.shape[0] < 2:
-            raise ValueError(
-                f"`candidates[{method!r}]` draws must have shape (m >= 2, {ref.shape[1]}); got {draws.shape}"
-            )
-        if isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or seconds < 0:
-            raise ValueError(
-                f"`candidates[{method!r}]` time must be a number >= 0; got {seconds!r}"
-            )
-        ratio = draws.std(axis=0, ddof=1) / ref_sd
-        rows[method] = {
-            "time (s)": float(seconds),
-            "max |mean error| / sd": float(np.max(np.abs(draws.mean(axis=0) - ref_mean) / ref_sd)),
-            "min sd ratio": float(ratio.min()),
-            "max sd ratio": float(ratio.max()),
-        }
-    table = pd.DataFrame.from_dict(rows, orient="index")
-    table.index.name = "method"
-    return table
 
 
 def plot_target(
@@ -543,9 +401,9 @@ def plot_target(
     """
     import matplotlib.pyplot as plt
 
-    _callable(logp, "logp")
-    half = _positive_real(extent, "extent")
-    levels = _positive_int(levels, "levels")
+    validate.function(logp, "logp")
+    half = validate.real(extent, "extent", positive=True)
+    levels = validate.integer(levels, "levels", minimum=1)
     if ax is None:
         _, ax = plt.subplots(figsize=(5, 5))
     grid = np.linspace(-half, half, 201)
@@ -554,62 +412,3 @@ def plot_target(
     ax.contour(xx, yy, density, levels=levels, colors="0.6", linewidths=0.8)
     ax.set_aspect("equal")
     return ax
-
-
-def moments_with_mcse(
-    draws: Any, center: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Means and covariances of MCMC draws with their Monte Carlo standard errors.
-
-    The covariance is taken about a known ``center`` (the true mean when checking a sampler),
-    ``C_ij = mean((x_i - c_i)(x_j - c_j))``, so every entry is a plain average and its MCSE comes
-    from ArviZ's autocorrelation-aware estimate (:func:`arviz.mcse`).
-
-    Parameters
-    ----------
-    draws : array-like, shape (n, d) or (chains, n, d)
-        One chain, or several chains of equal length; n >= 4.
-    center : array-like, shape (d,)
-
-    Returns
-    -------
-    mean, mean_mcse : numpy.ndarray, shape (d,)
-    cov, cov_mcse : numpy.ndarray, shape (d, d)
-
-    Raises
-    ------
-    ValueError
-        If the shapes are wrong or the draws are not finite.
-
-    Examples
-    --------
-    >>> x = np.random.default_rng(0).normal(size=(4000, 2))
-    >>> mean, mean_se, cov, cov_se = moments_with_mcse(x, [0.0, 0.0])
-    >>> bool(np.all(np.abs(cov - np.eye(2)) < 4 * cov_se))
-    True
-    """
-    import arviz as az
-
-    x = np.asarray(draws, dtype=float)
-    if x.ndim == 2:
-        x = x[None, ...]
-    if x.ndim != 3 or x.shape[1] < 4:
-        raise ValueError(
-            f"`draws` must have shape (n >= 4, d) or (chains, n >= 4, d); got {np.shape(draws)}"
-        )
-    if not np.all(np.isfinite(x)):
-        raise ValueError("`draws` must be finite")
-    c = _vector(center, "center")
-    if c.size != x.shape[2]:
-        raise ValueError(f"`center` must have {x.shape[2]} entries; got {c.size}")
-
-    def se(values: np.ndarray) -> float:
-        return float(np.asarray(az.mcse(values)).ravel()[0])
-
-    d = x.shape[2]
-    z = x - c
-    mean = x.mean(axis=(0, 1))
-    mean_se = np.array([se(x[..., i]) for i in range(d)])
-    cov = np.einsum("cni,cnj->ij", z, z) / (x.shape[0] * x.shape[1])
-    cov_se = np.array([[se(z[..., i] * z[..., j]) for j in range(d)] for i in range(d)])
-    return mean, mean_se, cov, cov_se

@@ -12,14 +12,15 @@ model's documents come from :func:`simulate_documents`, which also returns each 
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import linalg, optimize, special
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -37,33 +38,8 @@ __all__ = [
 ]
 
 
-def _count(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value}")
-    return int(value)
-
-
-def _finite(value: Any, name: str, ndim: int | tuple[int, ...]) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{name}` must be an array of numbers; got {type(value).__name__}"
-        ) from err
-    allowed = (ndim,) if isinstance(ndim, int) else ndim
-    if arr.ndim not in allowed:
-        raise ValueError(
-            f"`{name}` must have {' or '.join(map(str, allowed))} dimension(s); got shape {arr.shape}"
-        )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must contain only finite numbers")
-    return arr
-
-
 def _weights(value: Any, name: str = "weights") -> np.ndarray:
-    w = _finite(value, name, (1, 2))
+    w = validate.array(value, name, ndim=(1, 2))
     if np.any(w < 0) or not np.allclose(w.sum(axis=-1), 1.0, atol=1e-6):
         raise ValueError(
             f"`{name}` must be non-negative and sum to 1 over the last axis; got {value!r}"
@@ -138,7 +114,7 @@ class DocumentData:
 
 
 def simulate_mixture(
-    n: int, *, weights: Any, means: Any, sds: Any, rng: RngLike = None
+    n: int, *, weights: ArrayLike, means: ArrayLike, sds: ArrayLike, rng: RngLike = None
 ) -> MixtureData:
     r"""Draw ``n`` points from a one-dimensional Gaussian mixture.
 
@@ -174,10 +150,10 @@ def simulate_mixture(
     >>> data.y.shape, sorted(set(data.z.tolist())) <= [0, 1]
     ((5,), True)
     """
-    n = _count(n, "n")
+    n = validate.integer(n, "n", minimum=1)
     w = _weights(weights)
-    mu = _finite(means, "means", 1)
-    sd = _finite(sds, "sds", 1)
+    mu = validate.array(means, "means", ndim=1)
+    sd = validate.array(sds, "sds", ndim=1)
     if w.ndim != 1 or not (w.size == mu.size == sd.size):
         raise ValueError(
             f"`weights`, `means` and `sds` must be 1-D of the same length; got {w.shape}, {mu.shape}, {sd.shape}"
@@ -190,7 +166,9 @@ def simulate_mixture(
     return MixtureData(y=y, z=z, weights=w, means=mu, sds=sd)
 
 
-def simulate_factors(n: int, *, loadings: Any, noise_sd: Any, rng: RngLike = None) -> FactorData:
+def simulate_factors(
+    n: int, *, loadings: ArrayLike, noise_sd: ArrayLike, rng: RngLike = None
+) -> FactorData:
     r"""Draw ``n`` rows from the factor model :math:`x_i = W f_i + \varepsilon_i`.
 
     .. math:: f_i \sim \text{Normal}(0, I_k), \qquad
@@ -226,12 +204,12 @@ def simulate_factors(n: int, *, loadings: Any, noise_sd: Any, rng: RngLike = Non
     >>> data.x.shape, data.factors.shape
     ((4, 3), (4, 1))
     """
-    n = _count(n, "n")
-    w = _finite(loadings, "loadings", 2)
+    n = validate.integer(n, "n", minimum=1)
+    w = validate.array(loadings, "loadings", ndim=2)
     p, k = w.shape
     if not 1 <= k < p:
         raise ValueError(f"`loadings` must have shape (p, k) with 1 <= k < p; got {w.shape}")
-    psi = _finite(noise_sd, "noise_sd", (0, 1))
+    psi = validate.array(noise_sd, "noise_sd", ndim=(0, 1))
     if psi.ndim == 0:
         psi = np.full(p, float(psi))
     if psi.shape != (p,):
@@ -245,7 +223,7 @@ def simulate_factors(n: int, *, loadings: Any, noise_sd: Any, rng: RngLike = Non
 
 
 def simulate_documents(
-    n_docs: int, *, topics: Any, alpha: float, doc_length: int, rng: RngLike = None
+    n_docs: int, *, topics: ArrayLike, alpha: float, doc_length: int, rng: RngLike = None
 ) -> DocumentData:
     r"""Draw ``n_docs`` documents of ``doc_length`` words from latent Dirichlet allocation.
 
@@ -286,13 +264,12 @@ def simulate_documents(
     >>> docs.counts.shape, docs.topic_counts.shape, docs.counts.sum(axis=1).tolist()
     ((4, 3), (4, 2, 3), [10, 10, 10, 10])
     """
-    n_docs = _count(n_docs, "n_docs")
-    doc_length = _count(doc_length, "doc_length")
+    n_docs = validate.integer(n_docs, "n_docs", minimum=1)
+    doc_length = validate.integer(doc_length, "doc_length", minimum=1)
     beta = _weights(topics, "topics")
     if beta.ndim != 2:
-        raise ValueError(f"`topics` must be 2-D, shape (K, V); got shape {beta.shape}")
-    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real) or not alpha > 0:
-        raise ValueError(f"`alpha` must be a number > 0; got {alpha!r}")
+        raise validate.fail_value("topics", "a 2-D array of shape (K, V)", f"shape {beta.shape}")
+    alpha = validate.real(alpha, "alpha", positive=True)
     gen = make_rng(rng)
     k, v = beta.shape
     theta = gen.dirichlet(np.full(k, float(alpha)), size=n_docs)
@@ -306,7 +283,9 @@ def simulate_documents(
     )
 
 
-def membership_probabilities(y: Any, weights: Any, means: Any, sds: Any) -> np.ndarray:
+def membership_probabilities(
+    y: ArrayLike, weights: ArrayLike, means: ArrayLike, sds: ArrayLike
+) -> np.ndarray:
     r"""Each observation's probability of belonging to each component, given the parameters.
 
     Bayes' rule for the latent label:
@@ -341,10 +320,10 @@ def membership_probabilities(y: Any, weights: Any, means: Any, sds: Any) -> np.n
     array([[1., 0.],
            [0., 1.]])
     """
-    y = _finite(y, "y", 1)
+    y = validate.array(y, "y", ndim=1)
     w = _weights(weights)
-    mu = _finite(means, "means", (1, 2))
-    sd = _finite(sds, "sds", (1, 2))
+    mu = validate.array(means, "means", ndim=(1, 2))
+    sd = validate.array(sds, "sds", ndim=(1, 2))
     if not (w.shape == mu.shape == sd.shape):
         raise ValueError(
             f"`weights`, `means` and `sds` must have the same shape; got {w.shape}, {mu.shape}, {sd.shape}"
@@ -359,7 +338,7 @@ def membership_probabilities(y: Any, weights: Any, means: Any, sds: Any) -> np.n
     return np.exp(log_joint - special.logsumexp(log_joint, axis=-1, keepdims=True))
 
 
-def align_labels(estimate: Any, reference: Any) -> np.ndarray:
+def align_labels(estimate: ArrayLike, reference: ArrayLike) -> np.ndarray:
     """The relabelling of ``estimate``'s components that best matches ``reference``.
 
     Solves the assignment problem (Hungarian algorithm, :func:`scipy.optimize.linear_sum_assignment`)
@@ -387,8 +366,8 @@ def align_labels(estimate: Any, reference: Any) -> np.ndarray:
     >>> perm.tolist(), [[5.1, -0.2, 2.0][i] for i in perm]
     ([1, 2, 0], [-0.2, 2.0, 5.1])
     """
-    est = _finite(estimate, "estimate", (1, 2))
-    ref = _finite(reference, "reference", (1, 2))
+    est = validate.array(estimate, "estimate", ndim=(1, 2))
+    ref = validate.array(reference, "reference", ndim=(1, 2))
     if est.shape != ref.shape:
         raise ValueError(
             f"`estimate` and `reference` must have the same shape; got {est.shape} and {ref.shape}"
@@ -402,7 +381,7 @@ def align_labels(estimate: Any, reference: Any) -> np.ndarray:
 
 
 def relabel_chains(
-    draws: Mapping[str, Any], *, by: str, reference: Any
+    draws: Mapping[str, Any], *, by: str, reference: ArrayLike
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
     """Undo label switching between MCMC chains by relabelling each chain to a reference.
 
@@ -444,7 +423,9 @@ def relabel_chains(
     """
     if by not in draws:
         raise KeyError(f"`by`={by!r} is not one of the keys of `draws`: {sorted(draws)}")
-    arrays = {name: _finite(value, f"draws[{name!r}]", 3) for name, value in draws.items()}
+    arrays = {
+        name: validate.array(value, f"draws[{name!r}]", ndim=3) for name, value in draws.items()
+    }
     shape = arrays[by].shape
     for name, arr in arrays.items():
         if arr.shape != shape:
@@ -460,7 +441,7 @@ def relabel_chains(
 
 
 def _basis(value: Any, name: str) -> np.ndarray:
-    arr = _finite(value, name, (1, 2))
+    arr = validate.array(value, name, ndim=(1, 2))
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.shape[1] > arr.shape[0]:
@@ -472,7 +453,7 @@ def _basis(value: Any, name: str) -> np.ndarray:
     return arr
 
 
-def principal_angles(a: Any, b: Any, *, degrees: bool = True) -> np.ndarray:
+def principal_angles(a: ArrayLike, b: ArrayLike, *, degrees: bool = True) -> np.ndarray:
     r"""The principal angles between the column spaces of ``a`` and ``b``, smallest first.
 
     If :math:`Q_a, Q_b` are orthonormal bases, the cosines of the angles are the singular
@@ -518,7 +499,7 @@ def principal_angles(a: Any, b: Any, *, degrees: bool = True) -> np.ndarray:
     return np.degrees(angles) if degrees else angles
 
 
-def subspace_distance(a: Any, b: Any) -> float:
+def subspace_distance(a: ArrayLike, b: ArrayLike) -> float:
     r"""The distance between two subspaces of equal dimension: the sine of the largest principal angle.
 
     Equal to :math:`\lVert P_a - P_b \rVert_2`, the spectral norm of the difference of the two

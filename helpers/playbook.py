@@ -1,48 +1,38 @@
-"""The practitioner's playbook: comparing fits across libraries and communicating uncertainty.
+"""The practitioner's playbook: segment log odds, exact references and communicating uncertainty.
 
 Introduced in notebook 14.
 
 Three small jobs that come up whenever a posterior leaves the notebook: turning segment counts
 into log odds ratios with standard errors (so one hierarchical model can be written identically
-in PyMC and Pyro), summarising an exact reference posterior and comparing several fits with it
-in one table, and translating draws into what a stakeholder reads: a probability statement, a
+in PyMC and Pyro), summarising an exact reference posterior (which
+:func:`helpers.compare.agreement_table` sets several fits against), and translating draws into what a stakeholder reads: a probability statement, a
 curve of exceedance probabilities and a fan chart of a forecast.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import special
 
-from helpers._arrays import float_array
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
     "segment_log_odds",
     "exact_summary",
-    "agreement_table",
     "probability_statement",
     "exceedance_curve",
     "plot_exceedance",
     "forecast_extra_conversions",
-    "fan_chart",
+    "plot_fan_chart",
 ]
 
 _COLUMNS = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
-
-
-def _draws(value: Any, name: str, ndim: int = 1) -> np.ndarray:
-    arr = float_array(value, name)
-    if arr.ndim != ndim or arr.size == 0:
-        raise ValueError(f"`{name}` must be a non-empty {ndim}-D array; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite")
-    return arr
 
 
 def segment_log_odds(data: pd.DataFrame) -> pd.DataFrame:
@@ -151,73 +141,8 @@ def exact_summary(posterior: Any, labels: Sequence[str]) -> pd.DataFrame:
     return frame.rename_axis("parameter")
 
 
-def agreement_table(
-    means: Mapping[str, pd.Series], reference: pd.DataFrame, *, seconds: Mapping[str, float]
-) -> pd.DataFrame:
-    """One table of posterior means from several fits, their errors and their wall times.
-
-    Errors are in units of the reference posterior standard deviation, the scale on which a
-    difference matters to a decision: 0.1 means "a tenth of the posterior spread".
-
-    Parameters
-    ----------
-    means : mapping of str to pandas.Series
-        Posterior means from each fit, indexed by parameter like ``reference``.
-    reference : pandas.DataFrame
-        With columns ``mean`` and ``sd`` (for example from :func:`exact_summary`).
-    seconds : mapping of str to float
-        Wall time of each fit (same keys as ``means``, > 0).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per parameter (plus a last row ``wall time (s)``): the reference mean and sd, each
-        fit's mean and its error ``(mean - reference) / sd``.
-
-    Raises
-    ------
-    TypeError
-        If the arguments are of the wrong type.
-    ValueError
-        If keys or parameters do not match, or a time is not > 0.
-
-    Examples
-    --------
-    >>> ref = pd.DataFrame({"mean": [0.0, 1.0], "sd": [1.0, 0.5]}, index=["a", "b"])
-    >>> fit = pd.Series([0.1, 1.0], index=["a", "b"])
-    >>> agreement_table({"fit": fit}, ref, seconds={"fit": 2.0})["fit error (sd)"].tolist()
-    [0.1, 0.0, nan]
-    """
-    if not isinstance(means, Mapping) or not isinstance(seconds, Mapping):
-        raise TypeError("`means` and `seconds` must be mappings from fit name to value")
-    if not isinstance(reference, pd.DataFrame) or not {"mean", "sd"} <= set(reference.columns):
-        raise TypeError("`reference` must be a DataFrame with columns 'mean' and 'sd'")
-    if not means or set(means) != set(seconds):
-        raise ValueError(
-            f"`seconds` must have the same (non-empty) keys as `means`; got {sorted(seconds)} "
-            f"vs {sorted(means)}"
-        )
-    table = reference[["mean", "sd"]].rename(
-        columns={"mean": "reference mean", "sd": "reference sd"}
-    )
-    for name, series in means.items():
-        if not isinstance(series, pd.Series) or set(series.index) != set(reference.index):
-            raise ValueError(f"`means[{name!r}]` must be a Series indexed like `reference`")
-        secs = seconds[name]
-        if isinstance(secs, bool) or not isinstance(secs, numbers.Real) or not secs > 0:
-            raise ValueError(f"`seconds[{name!r}]` must be a number > 0; got {secs!r}")
-        table[f"{name} mean"] = series.reindex(reference.index).astype(float)
-        table[f"{name} error (sd)"] = (table[f"{name} mean"] - table["reference mean"]) / table[
-            "reference sd"
-        ]
-    timing = pd.DataFrame(
-        {f"{name} mean": [float(seconds[name])] for name in means}, index=["wall time (s)"]
-    )
-    return pd.concat([table, timing]).rename_axis("parameter")
-
-
 def probability_statement(
-    draws: Any, threshold: float, *, quantity: str, above: bool = True, unit: str = ""
+    draws: ArrayLike, threshold: float, *, quantity: str, above: bool = True, unit: str = ""
 ) -> str:
     """Turn posterior draws into one sentence a stakeholder can act on.
 
@@ -255,13 +180,9 @@ def probability_statement(
     >>> probability_statement([1.0] * 500, 0, quantity="the lift")
     'There is a more than 99% chance that the lift is above 0.'
     """
-    arr = _draws(draws, "draws")
-    if isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
-        raise TypeError(f"`threshold` must be a real number; got {type(threshold).__name__}")
-    if not np.isfinite(threshold):
-        raise ValueError(f"`threshold` must be finite; got {threshold}")
-    if not isinstance(quantity, str) or not quantity.strip():
-        raise ValueError(f"`quantity` must be a non-empty string; got {quantity!r}")
+    arr = validate.array(draws, "draws", ndim=1, min_size=1)
+    threshold = validate.real(threshold, "threshold")
+    validate.text(quantity, "quantity")
     prob = float(np.mean(arr > threshold if above else arr < threshold))
     if prob > 0.99:
         chance = "more than 99%"
@@ -273,7 +194,7 @@ def probability_statement(
     return f"There is a {chance} chance that {quantity} is {direction} {threshold:g}{unit}."
 
 
-def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
+def exceedance_curve(draws: ArrayLike, thresholds: ArrayLike) -> np.ndarray:
     """``P(X > t)`` for each threshold ``t``, estimated from draws of ``X``.
 
     Written out in notebook 14, section 6.
@@ -298,13 +219,13 @@ def exceedance_curve(draws: Any, thresholds: Any) -> np.ndarray:
     >>> exceedance_curve([1, 2, 3, 4], [0, 2.5, 5]).tolist()
     [1.0, 0.5, 0.0]
     """
-    arr = np.sort(_draws(draws, "draws"))
-    grid = _draws(thresholds, "thresholds")
+    arr = np.sort(validate.array(draws, "draws", ndim=1, min_size=1))
+    grid = validate.array(thresholds, "thresholds", ndim=1, min_size=1)
     return 1.0 - np.searchsorted(arr, grid, side="right") / arr.size
 
 
 def plot_exceedance(
-    draws: Any, *, target: float | None = None, thresholds: Any = None, ax: Any = None
+    draws: ArrayLike, *, target: float | None = None, thresholds: ArrayLike = None, ax: Any = None
 ) -> Any:
     """Plot the probability of exceeding each value, marking a target if given.
 
@@ -334,20 +255,17 @@ def plot_exceedance(
     """
     import matplotlib.pyplot as plt
 
-    arr = _draws(draws, "draws")
+    arr = validate.array(draws, "draws", ndim=1, min_size=1)
     grid = (
         np.linspace(arr.min(), arr.max(), 200)
         if thresholds is None
-        else _draws(thresholds, "thresholds")
+        else validate.array(thresholds, "thresholds", ndim=1, min_size=1)
     )
     if ax is None:
         _, ax = plt.subplots()
     ax.plot(grid, exceedance_curve(arr, grid), color="C0", label="P(value > x)")
     if target is not None:
-        if isinstance(target, bool) or not isinstance(target, numbers.Real):
-            raise TypeError(f"`target` must be a real number; got {type(target).__name__}")
-        if not np.isfinite(target):
-            raise ValueError(f"`target` must be finite; got {target}")
+        target = validate.real(target, "target")
         prob = float(exceedance_curve(arr, [target])[0])
         ax.axvline(target, color="C3", ls="--", label=f"target {target:g}: P = {prob:.2f}")
     ax.set_ylim(0, 1.02)
@@ -355,9 +273,9 @@ def plot_exceedance(
 
 
 def forecast_extra_conversions(
-    lift_draws: Any,
-    baseline_draws: Any,
-    weekly_users: Any,
+    lift_draws: ArrayLike,
+    baseline_draws: ArrayLike,
+    weekly_users: ArrayLike,
     *,
     weeks: int,
     rng: RngLike = None,
@@ -399,20 +317,26 @@ def forecast_extra_conversions(
     >>> paths.shape
     (4, 3)
     """
-    lift = _draws(lift_draws, "lift_draws", ndim=2)
-    base = _draws(baseline_draws, "baseline_draws", ndim=2)
-    users = _draws(weekly_users, "weekly_users")
-    if lift.shape != base.shape or lift.shape[1] != users.size:
-        raise ValueError(
-            "`lift_draws` and `baseline_draws` must both have shape (draws, segments) with one "
-            f"segment per `weekly_users` entry; got {lift.shape}, {base.shape}, {users.shape}"
+    lift = validate.array(lift_draws, "lift_draws", ndim=2, min_size=1)
+    base = validate.array(baseline_draws, "baseline_draws", ndim=2, min_size=1)
+    users = validate.array(weekly_users, "weekly_users", ndim=1, min_size=1)
+    if base.shape != lift.shape:
+        raise validate.fail_value(
+            "baseline_draws",
+            f"an array of shape {lift.shape}, like `lift_draws`",
+            f"shape {base.shape}",
+        )
+    if users.size != lift.shape[1]:
+        raise validate.fail_value(
+            "weekly_users", f"one entry per segment ({lift.shape[1]})", f"{users.size} entries"
         )
     if np.any(base <= 0) or np.any(base >= 1):
-        raise ValueError("`baseline_draws` must lie strictly between 0 and 1")
+        raise validate.fail_value(
+            "baseline_draws", "probabilities strictly between 0 and 1", "values outside"
+        )
     if np.any(users < 0) or np.any(users != np.round(users)):
-        raise ValueError("`weekly_users` must be non-negative integers")
-    if isinstance(weeks, bool) or not isinstance(weeks, numbers.Integral) or weeks < 1:
-        raise ValueError(f"`weeks` must be a positive integer; got {weeks!r}")
+        raise validate.fail_value("weekly_users", "non-negative whole numbers", users)
+    weeks = validate.integer(weeks, "weeks", minimum=1)
     gen = make_rng(rng)
     treated = special.expit(special.logit(base) + lift)  # (draws, segments)
     n = users.astype(np.int64)
@@ -421,11 +345,11 @@ def forecast_extra_conversions(
     return np.cumsum(extra, axis=1)
 
 
-def fan_chart(
-    x: Any,
-    draws: Any,
+def plot_fan_chart(
+    x: ArrayLike,
+    draws: ArrayLike,
     *,
-    levels: Sequence[float] = (0.5, 0.8, 0.95),
+    ci_probs: Sequence[float] = (0.5, 0.8, 0.95),
     color: str = "C0",
     ax: Any = None,
 ) -> Any:
@@ -437,7 +361,7 @@ def fan_chart(
         Horizon (for example weeks).
     draws : array-like, shape (S, T)
         Forecast paths, one row per draw.
-    levels : sequence of float, default (0.5, 0.8, 0.95)
+    ci_probs : sequence of float, default (0.5, 0.8, 0.95)
         Central interval probabilities, each in (0, 1).
     color : str, default "C0"
     ax : matplotlib.axes.Axes, optional
@@ -453,21 +377,22 @@ def fan_chart(
 
     Examples
     --------
-    >>> ax = fan_chart([1, 2, 3], np.arange(30.0).reshape(10, 3))
+    >>> ax = plot_fan_chart([1, 2, 3], np.arange(30.0).reshape(10, 3))
     >>> len(ax.collections)
     3
     """
     import matplotlib.pyplot as plt
 
-    grid = _draws(x, "x")
-    paths = _draws(draws, "draws", ndim=2)
+    grid = validate.array(x, "x", ndim=1, min_size=1)
+    paths = validate.array(draws, "draws", ndim=2, min_size=1)
     if paths.shape[1] != grid.size:
         raise ValueError(
             f"`draws` must have one column per `x` value ({grid.size}); got shape {paths.shape}"
         )
-    probs = sorted(float(p) for p in levels)
-    if not probs or any(not 0 < p < 1 for p in probs):
-        raise ValueError(f"`levels` must be probabilities in (0, 1); got {list(levels)}")
+    probs = sorted(
+        validate.ci_prob(p, "ci_probs")
+        for p in validate.array(ci_probs, "ci_probs", ndim=1, min_size=1)
+    )
     if ax is None:
         _, ax = plt.subplots()
     for p in reversed(probs):

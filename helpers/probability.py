@@ -1,20 +1,21 @@
-"""Probability basics: Monte Carlo estimates, Bayes' rule, grid and conjugate posteriors.
+"""Probability basics: Bayes' rule, grid and conjugate posteriors.
 
 Introduced in notebook 01; the conjugate Beta posterior is reused by the A/B helpers (notebook 02).
+Monte Carlo estimates live in :mod:`helpers.montecarlo`.
 """
 
 from __future__ import annotations
 
-import numbers
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import stats
 
+from helpers import _validate as validate
+
+
 __all__ = [
-    "MCEstimate",
-    "mc_estimate",
     "positive_predictive_value",
     "beta_posterior",
     "grid_posterior",
@@ -22,86 +23,13 @@ __all__ = [
 ]
 
 
-def _count(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer count; got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"`{name}` must be a non-negative integer; got {value}")
-    return int(value)
-
-
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite number > 0; got {value}")
-    return float(value)
-
-
-def _probability(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not 0 <= value <= 1:
-        raise ValueError(f"`{name}` must be a probability in [0, 1]; got {value}")
-    return float(value)
-
-
-@dataclass(frozen=True)
-class MCEstimate:
-    """A Monte Carlo estimate of an expectation and its standard error.
-
-    Attributes
-    ----------
-    mean : float
-        The sample mean, the estimate of E[f(X)].
-    se : float
-        Its standard error, ``sd / sqrt(n)``: it shrinks like ``1 / sqrt(n)``.
-    n : int
-        The number of draws.
-    """
-
-    mean: float
-    se: float
-    n: int
-
-    def interval(self, z: float = 1.96) -> tuple[float, float]:
-        """The normal-approximation interval ``mean +/- z * se``."""
-        return (self.mean - z * self.se, self.mean + z * self.se)
-
-
-def mc_estimate(values: Any) -> MCEstimate:
-    """Estimate an expectation from Monte Carlo draws, with its standard error.
-
-    Parameters
-    ----------
-    values : array-like of float, 1-D
-        Draws of f(X); booleans estimate a probability.
-
-    Returns
-    -------
-    MCEstimate
-
-    Raises
-    ------
-    ValueError
-        If ``values`` is not 1-D, has fewer than two draws, or holds NaN or infinity.
-
-    Examples
-    --------
-    >>> est = mc_estimate([0.0, 1.0, 1.0, 0.0])
-    >>> est.mean, round(est.se, 3)
-    (0.5, 0.289)
-    """
-    arr = np.asarray(values, dtype=float)
-    if arr.ndim != 1:
-        raise ValueError(f"`values` must be 1-D; got shape {arr.shape}")
-    if arr.size < 2:
-        raise ValueError(f"`values` must hold at least 2 draws; got {arr.size}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("`values` must be finite (no NaN or infinity)")
-    return MCEstimate(
-        mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n=int(arr.size)
-    )
+def _successes_trials(successes: int, trials: int) -> tuple[int, int]:
+    """Counts ``0 <= successes <= trials``, checked with the package's one template."""
+    n = validate.integer(trials, "trials", minimum=0)
+    s = validate.integer(successes, "successes", minimum=0)
+    if s > n:
+        raise validate.fail_value("successes", f"<= `trials` ({n})", s)
+    return s, n
 
 
 def positive_predictive_value(prevalence: float, sensitivity: float, specificity: float) -> float:
@@ -132,9 +60,9 @@ def positive_predictive_value(prevalence: float, sensitivity: float, specificity
     >>> round(positive_predictive_value(0.01, 0.99, 0.95), 3)
     0.167
     """
-    prior = _probability(prevalence, "prevalence")
-    sens = _probability(sensitivity, "sensitivity")
-    spec = _probability(specificity, "specificity")
+    prior = validate.probability(prevalence, "prevalence")
+    sens = validate.probability(sensitivity, "sensitivity")
+    spec = validate.probability(specificity, "specificity")
     evidence = sens * prior + (1 - spec) * (1 - prior)
     if evidence == 0:
         raise ValueError("a positive test is impossible with these inputs (P(+) = 0)")
@@ -165,10 +93,8 @@ def beta_posterior(successes: int, trials: int, *, a: float = 1.0, b: float = 1.
     >>> float(beta_posterior(3, 10).mean())
     0.3333333333333333
     """
-    s, n = _count(successes, "successes"), _count(trials, "trials")
-    if s > n:
-        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
-    a, b = _positive(a, "a"), _positive(b, "b")
+    s, n = _successes_trials(successes, trials)
+    a, b = validate.real(a, "a", positive=True), validate.real(b, "b", positive=True)
     return stats.beta(a + s, b + n - s)
 
 
@@ -207,14 +133,10 @@ def grid_posterior(
     >>> round(float(np.trapezoid(grid * density, grid)), 3)
     0.333
     """
-    s, n = _count(successes, "successes"), _count(trials, "trials")
-    if s > n:
-        raise ValueError(f"`successes` must be <= `trials`; got successes={s}, trials={n}")
-    size = _count(grid_size, "grid_size")
-    if size < 3:
-        raise ValueError(f"`grid_size` must be at least 3; got {size}")
-    if prior is not None and not callable(prior):
-        raise TypeError(f"`prior` must be a callable density or None; got {type(prior).__name__}")
+    s, n = _successes_trials(successes, trials)
+    size = validate.integer(grid_size, "grid_size", minimum=3)
+    if prior is not None:
+        validate.function(prior, "prior")
     grid = np.linspace(0.0, 1.0, size)
     prior_values = np.ones_like(grid) if prior is None else np.asarray(prior(grid), dtype=float)
     if prior_values.shape != grid.shape or np.any(prior_values < 0) or not np.any(prior_values > 0):
@@ -228,7 +150,9 @@ def grid_posterior(
     return grid, unnormalised / area
 
 
-def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, float]:
+def grid_interval(
+    grid: ArrayLike, density: ArrayLike, ci_prob: float = 0.95
+) -> tuple[float, float]:
     """Equal-tailed credible interval read off a density on a grid.
 
     Parameters
@@ -237,7 +161,7 @@ def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, f
         Increasing grid points.
     density : array-like
         Density values on the grid (normalised or not).
-    mass : float, default 0.95
+    ci_prob : float, default 0.95
         Probability inside the interval, in (0, 1).
 
     Returns
@@ -247,7 +171,7 @@ def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, f
     Raises
     ------
     ValueError
-        If shapes differ, the grid is not increasing, the density is negative, or ``mass`` is not
+        If shapes differ, the grid is not increasing, the density is negative, or ``ci_prob`` is not
         in (0, 1).
 
     Examples
@@ -257,18 +181,14 @@ def grid_interval(grid: Any, density: Any, mass: float = 0.95) -> tuple[float, f
     >>> round(low, 3), round(high, 3)
     (0.05, 0.95)
     """
-    x, y = np.asarray(grid, dtype=float), np.asarray(density, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape or x.size < 3:
-        raise ValueError(
-            f"`grid` and `density` must be 1-D of the same length >= 3; got {x.shape}, {y.shape}"
-        )
+    x = validate.array(grid, "grid", ndim=1, min_size=3)
+    y = validate.array(density, "density", shape=x.shape)
     if np.any(np.diff(x) <= 0):
-        raise ValueError("`grid` must be strictly increasing")
+        raise validate.fail_value("grid", "strictly increasing", "a step <= 0")
     if np.any(y < 0) or not np.any(y > 0):
         raise ValueError("`density` must be non-negative and not all zero")
-    if isinstance(mass, bool) or not isinstance(mass, numbers.Real) or not 0 < mass < 1:
-        raise ValueError(f"`mass` must be in (0, 1); got {mass!r}")
+    ci_prob = validate.ci_prob(ci_prob)
     cdf = np.concatenate([[0.0], np.cumsum((y[1:] + y[:-1]) / 2 * np.diff(x))])
     cdf /= cdf[-1]
-    tail = (1 - mass) / 2
+    tail = (1 - ci_prob) / 2
     return float(np.interp(tail, cdf, x)), float(np.interp(1 - tail, cdf, x))

@@ -10,14 +10,16 @@ Introduced in notebook 03.
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from helpers import _validate as validate
+from helpers.montecarlo import draws_matrix
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -39,23 +41,7 @@ DEFAULT_COEFFICIENTS: dict[str, float] = {
 }
 
 
-def _real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value):
-        raise ValueError(f"`{name}` must be finite; got {value}")
-    return float(value)
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"`{name}` must be a positive integer; got {value}")
-    return int(value)
-
-
-def share_standard_error(flagged: Any, messages: Any) -> np.ndarray:
+def share_standard_error(flagged: ArrayLike, messages: ArrayLike) -> np.ndarray:
     """Standard error of a measured share ``flagged / messages``.
 
     Uses the binomial formula :math:`\\sqrt{\\tilde p (1 - \\tilde p) / n}` with the smoothed
@@ -87,11 +73,11 @@ def share_standard_error(flagged: Any, messages: Any) -> np.ndarray:
     >>> share_standard_error([10, 100], [100, 1000]).round(4).tolist()
     [0.031, 0.0095]
     """
-    k = np.asarray(flagged, dtype=float)
-    n = np.asarray(messages, dtype=float)
+    k = validate.array(flagged, "flagged", nonnegative=True)
+    n = validate.array(messages, "messages")
     for arr, name in ((k, "flagged"), (n, "messages")):
-        if not np.all(np.isfinite(arr)) or np.any(arr != np.round(arr)):
-            raise ValueError(f"`{name}` must hold whole numbers; got {arr!r}")
+        if np.any(arr != np.round(arr)):
+            raise validate.fail_value(name, "whole numbers", arr)
     if np.any(n < 1):
         raise ValueError(f"`messages` must be >= 1; got {n!r}")
     if np.any(k < 0):
@@ -203,11 +189,11 @@ def simulate_shares(
     >>> bool(((sim.data.share >= 0) & (sim.data.share <= 1)).all())
     True
     """
-    n = _positive_int(n_accounts, "n_accounts")
-    alpha = _real(intercept, "intercept")
+    n = validate.integer(n_accounts, "n_accounts", minimum=1)
+    alpha = validate.real(intercept, "intercept")
     if not 0 < alpha < 1:
         raise ValueError(f"`intercept` must be a share in (0, 1); got {alpha}")
-    scale = _real(sigma, "sigma")
+    scale = validate.real(sigma, "sigma")
     if scale < 0:
         raise ValueError(f"`sigma` must be >= 0; got {scale}")
     if coefficients is not None and not isinstance(coefficients, Mapping):
@@ -217,14 +203,11 @@ def simulate_shares(
     coefs = dict(DEFAULT_COEFFICIENTS if coefficients is None else coefficients)
     if not coefs:
         raise ValueError("`coefficients` must name at least one feature")
-    beta = pd.Series({str(k): _real(v, f"coefficients[{k!r}]") for k, v in coefs.items()})
-    if not isinstance(messages, Sequence) or len(messages) != 2:
-        raise TypeError(f"`messages` must be a pair (low, high); got {messages!r}")
-    low = _positive_int(messages[0], "messages[0]")
-    high = _positive_int(messages[1], "messages[1]")
-    if low > high:
-        raise ValueError(f"`messages` must have low <= high; got {messages!r}")
-    rho = _real(correlation, "correlation")
+    beta = pd.Series({str(k): validate.real(v, f"coefficients[{k!r}]") for k, v in coefs.items()})
+    low, high = (int(m) for m in validate.array(messages, "messages", shape=(2,), integer=True))
+    if not 1 <= low <= high:
+        raise validate.fail_value("messages", "a pair (low, high) with 1 <= low <= high", messages)
+    rho = validate.real(correlation, "correlation")
     p = len(beta)
     if not (p == 1 or -1 / (p - 1) < rho < 1):
         raise ValueError(
@@ -256,26 +239,8 @@ def simulate_shares(
     )
 
 
-def _draws_matrix(draws: Any) -> np.ndarray:
-    """(samples, rows) from a NumPy array or an xarray DataArray with chain/draw dims."""
-    dims = getattr(draws, "dims", None)
-    if dims is not None and {"chain", "draw"} <= set(dims):
-        other = [d for d in dims if d not in ("chain", "draw")]
-        if len(other) != 1:
-            raise ValueError(
-                f"`draws` must have exactly one dimension besides chain and draw; got {dims}"
-            )
-        return np.asarray(draws.stack(sample=("chain", "draw")).transpose("sample", *other))
-    arr = np.asarray(draws, dtype=float)
-    if arr.ndim != 2:
-        raise ValueError(
-            f"`draws` must be 2-D (samples, rows) or an xarray with chain/draw dims; got shape {arr.shape}"
-        )
-    return arr
-
-
-def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd.DataFrame:
-    """Summarise predictive draws per row: mean and the central ``prob`` interval.
+def prediction_table(draws: ArrayLike, *, ci_prob: float = 0.95, index: Any = None) -> pd.DataFrame:
+    """Summarise predictive draws per row: mean and the central ``ci_prob`` interval.
 
     Parameters
     ----------
@@ -283,7 +248,7 @@ def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd
         Posterior predictive draws; a DataArray with ``chain`` and ``draw`` dimensions (as in
         ``idata.posterior_predictive["y"]``) is stacked, and its remaining dimension's
         coordinates become the index.
-    prob : float, default 0.95
+    ci_prob : float, default 0.95
         Mass of the equal-tailed interval, in (0, 1).
     index : array-like, optional
         Row labels (overrides the DataArray's coordinates).
@@ -291,16 +256,16 @@ def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd
     Returns
     -------
     pandas.DataFrame
-        Columns ``mean``, ``"2.5%"`` and ``"97.5%"`` (named after ``prob``), one row per column of
+        Columns ``mean``, ``"2.5%"`` and ``"97.5%"`` (named after ``ci_prob``), one row per column of
         ``draws``.
 
     Raises
     ------
     ValueError
-        If ``draws`` is not 2-D, has fewer than 2 samples or non-finite values, ``prob`` is
+        If ``draws`` is not 2-D, has fewer than 2 samples or non-finite values, ``ci_prob`` is
         outside (0, 1), or ``index`` has the wrong length.
     TypeError
-        If ``prob`` is not a number.
+        If ``ci_prob`` is not a number.
 
     Examples
     --------
@@ -310,10 +275,8 @@ def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd
     a   0.5   0.03   0.98
     b  15.0  10.25  19.75
     """
-    level = _real(prob, "prob")
-    if not 0 < level < 1:
-        raise ValueError(f"`prob` must be in (0, 1); got {level}")
-    matrix = _draws_matrix(draws)
+    level = validate.ci_prob(ci_prob)
+    matrix = draws_matrix(draws)
     if matrix.shape[0] < 2:
         raise ValueError(f"`draws` must hold at least 2 samples per row; got {matrix.shape[0]}")
     if not np.all(np.isfinite(matrix)):
@@ -332,7 +295,7 @@ def prediction_table(draws: Any, *, prob: float = 0.95, index: Any = None) -> pd
     )
 
 
-def interval_coverage(observed: Any, lower: Any, upper: Any) -> float:
+def interval_coverage(observed: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
     """The share of observations that fall inside their intervals (bounds included).
 
     Written out in notebook 03, section 7.
@@ -362,12 +325,7 @@ def interval_coverage(observed: Any, lower: Any, upper: Any) -> float:
     """
     arrays = []
     for value, name in ((observed, "observed"), (lower, "lower"), (upper, "upper")):
-        arr = np.asarray(value, dtype=float)
-        if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"`{name}` must be a non-empty 1-D array; got shape {arr.shape}")
-        if np.isnan(arr).any():
-            raise ValueError(f"`{name}` must not contain NaN")
-        arrays.append(arr)
+        arrays.append(validate.array(value, name, ndim=1, min_size=1, finite=False))
     y, lo, hi = arrays
     if not y.size == lo.size == hi.size:
         raise ValueError(
@@ -381,7 +339,7 @@ def interval_coverage(observed: Any, lower: Any, upper: Any) -> float:
 def plot_intervals(
     table: pd.DataFrame,
     *,
-    observed: Any = None,
+    observed: ArrayLike = None,
     ax: Any = None,
     label: str = "95% predictive interval",
 ) -> Any:
@@ -422,9 +380,7 @@ def plot_intervals(
         pos, mean, yerr=[mean - low, high - mean], fmt="o", ms=3, capsize=2, alpha=0.7, label=label
     )
     if observed is not None:
-        y = np.asarray(observed, dtype=float)
-        if y.shape != (len(table),):
-            raise ValueError(f"`observed` must have {len(table)} values; got shape {y.shape}")
+        y = validate.array(observed, "observed", shape=(len(table),))
         out = (y < low) | (y > high)
         ax.plot(pos[~out], y[~out], "x", color="k", label="observed (inside)")
         ax.plot(pos[out], y[out], "x", color="C3", ms=8, mew=2, label="observed (outside)")

@@ -1,30 +1,29 @@
-"""Structural reliability and variance-based sensitivity analysis. Introduced in notebook 08.
+"""Structural reliability: limit states, Monte Carlo, FORM and importance sampling. Introduced in notebook 08.
 
 A corroding steel bracket (a cantilever flat bar) is the running example: its safety margin is
 yield strength minus bending stress, with six uncertain inputs described as a SALib ``problem``
 dictionary (SALib's own non-uniform distributions), so that the same description drives plain
 Monte Carlo, FORM, importance sampling and Sobol' (Saltelli) sampling. The helpers here estimate
-a failure probability with its standard error, find the FORM design point, run SALib's Sobol'
-analysis with a seed that is never ignored, and turn SALib's results into tidy tables and bar
-charts. The Ishigami function's analytic indices validate the Sobol' machinery.
+a failure probability with its standard error and find the FORM design point; the Sobol'
+analysis of the same problem lives in :mod:`helpers.sensitivity`.
 
 References
 ----------
 Ditlevsen, O. and Madsen, H. O. (1996). *Structural Reliability Methods*. Wiley.
-Saltelli, A. et al. (2008). *Global Sensitivity Analysis: The Primer*. Wiley.
 """
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
+from helpers import _validate as validate
+from helpers.montecarlo import ProbabilityEstimate, probability_estimate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -38,13 +37,7 @@ __all__ = [
     "form",
     "importance_sampling",
     "inputs_from_quantiles",
-    "ishigami_indices",
-    "plot_sobol",
-    "power_of_two",
-    "run_sobol",
     "sample_inputs",
-    "second_order_table",
-    "sobol_table",
 ]
 
 #: Units of the bracket's inputs, in the order of ``bracket_problem()["names"]``.
@@ -99,24 +92,9 @@ def bracket_problem() -> dict[str, Any]:
     }
 
 
-def _problem(problem: Any) -> int:
-    if not isinstance(problem, dict):
-        raise TypeError(f"`problem` must be a SALib problem dict; got {type(problem).__name__}")
-    for key in ("num_vars", "names", "bounds"):
-        if key not in problem:
-            raise ValueError(f"`problem` must have the key {key!r}; got keys {sorted(problem)}")
-    return int(problem["num_vars"])
-
-
-def _size(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be >= {minimum}; got {value}")
-    return int(value)
-
-
-def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 0.0) -> np.ndarray:
+def bending_stress(
+    load: ArrayLike, length: ArrayLike, width: ArrayLike, height: ArrayLike, wear: ArrayLike = 0.0
+) -> np.ndarray:
     """Maximum bending stress at the root of a rectangular cantilever, in MPa.
 
     Written out in notebook 08, section 1 (as ``stress``), and checked there against
@@ -150,7 +128,7 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
     112.5
     """
     arrays = {
-        name: np.asarray(value, dtype=float)
+        name: validate.array(value, name, nonnegative=True)
         for name, value in (
             ("load", load),
             ("length", length),
@@ -159,9 +137,6 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
             ("wear", wear),
         )
     }
-    for name, arr in arrays.items():
-        if np.any(arr < 0) or np.any(np.isnan(arr)):
-            raise ValueError(f"`{name}` must be >= 0 (and not NaN); got minimum {np.min(arr)}")
     p, ell, b, h, w = np.broadcast_arrays(*arrays.values())
     depth = h - w
     moment = 1000.0 * p * ell  # N mm
@@ -169,7 +144,7 @@ def bending_stress(load: Any, length: Any, width: Any, height: Any, wear: Any = 
     return np.where(depth > 0, moment / modulus, np.inf)
 
 
-def bracket_margin(x: Any) -> np.ndarray:
+def bracket_margin(x: ArrayLike) -> np.ndarray:
     """Safety margin g = strength - stress (MPa) of the bracket; g < 0 means failure.
 
     The limit state is written out in notebook 08, section 1 (as ``margin``), and checked
@@ -196,14 +171,12 @@ def bracket_margin(x: Any) -> np.ndarray:
     >>> float(bracket_margin([[1.0, 300.0, 300.0, 40.0, 20.0, 0.0]])[0])
     187.5
     """
-    arr = np.asarray(x, dtype=float)
-    if arr.ndim != 2 or arr.shape[1] != 6:
-        raise ValueError(f"`x` must have shape (n, 6); got {arr.shape}")
+    arr = validate.array(x, "x", shape=(None, 6), finite=False)
     load, strength, length, width, height, wear = arr.T
     return strength - bending_stress(load, length, width, height, wear)
 
 
-def inputs_from_quantiles(problem: dict[str, Any], q: Any) -> np.ndarray:
+def inputs_from_quantiles(problem: dict[str, Any], q: ArrayLike) -> np.ndarray:
     """Map probability levels in (0, 1) to input values through each input's quantile function.
 
     This is SALib's own transformation (``SALib.util.scale_samples``), so values agree exactly
@@ -232,12 +205,12 @@ def inputs_from_quantiles(problem: dict[str, Any], q: Any) -> np.ndarray:
     """
     from SALib.util import scale_samples
 
-    d = _problem(problem)
-    levels = np.array(q, dtype=float)
-    if levels.ndim != 2 or levels.shape[1] != d:
-        raise ValueError(f"`q` must have shape (n, {d}); got {levels.shape}")
-    if np.any(levels <= 0) or np.any(levels >= 1) or np.any(np.isnan(levels)):
-        raise ValueError("`q` must hold probability levels strictly between 0 and 1")
+    d = validate.salib_problem(problem, "problem")
+    levels = validate.array(q, "q", shape=(None, d))
+    if np.any(levels <= 0) or np.any(levels >= 1):
+        raise validate.fail_value(
+            "q", "probability levels strictly between 0 and 1", "values outside"
+        )
     return scale_samples(levels, problem)
 
 
@@ -261,8 +234,8 @@ def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np
     >>> sample_inputs(bracket_problem(), 4, rng=0).shape
     (4, 6)
     """
-    d = _problem(problem)
-    n = _size(n, "n")
+    d = validate.salib_problem(problem, "problem")
+    n = validate.integer(n, "n", minimum=1)
     levels = make_rng(rng).random((n, d))
     # a uniform draw of exactly 0 (probability 2**-53) would map to an infinite quantile
     levels = np.clip(levels, np.finfo(float).tiny, 1 - np.finfo(float).eps)
@@ -270,22 +243,23 @@ def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np
 
 
 @dataclass(frozen=True)
-class FailureEstimate:
-    """A failure probability estimated by simulation.
+class FailureEstimate(ProbabilityEstimate):
+    """A failure probability estimated by simulation (:class:`helpers.montecarlo.ProbabilityEstimate`).
 
     Attributes
     ----------
-    pf : float
-        The estimate of P(g < 0).
+    mean : float
+        The estimate of P(g < 0), also available as ``pf``.
     se : float
         Its Monte Carlo standard error.
     n : int
         The number of model runs.
     """
 
-    pf: float
-    se: float
-    n: int
+    @property
+    def pf(self) -> float:
+        """The estimated failure probability (the same number as ``mean``)."""
+        return self.mean
 
     @property
     def beta(self) -> float:
@@ -297,12 +271,8 @@ class FailureEstimate:
         """The coefficient of variation ``se / pf`` (``inf`` when no failure was seen)."""
         return self.se / self.pf if self.pf > 0 else float("inf")
 
-    def interval(self, z: float = 1.96) -> tuple[float, float]:
-        """The normal-approximation interval ``pf +/- z * se``, clipped at 0."""
-        return (max(0.0, self.pf - z * self.se), self.pf + z * self.se)
 
-
-def failure_probability(margin: Any, *, weights: Any = None) -> FailureEstimate:
+def failure_probability(margin: ArrayLike, *, weights: ArrayLike = None) -> FailureEstimate:
     """Estimate P(g < 0) from simulated margins, with its standard error.
 
     .. math:: \\hat p_f = \\frac1N \\sum_i w_i\\, 1[g_i < 0], \\qquad
@@ -335,22 +305,9 @@ def failure_probability(margin: Any, *, weights: Any = None) -> FailureEstimate:
     >>> est.pf, round(est.se, 3)
     (0.25, 0.25)
     """
-    g = np.asarray(margin, dtype=float)
-    if g.ndim != 1 or g.size < 2:
-        raise ValueError(f"`margin` must be 1-D with at least 2 values; got shape {g.shape}")
-    if np.any(np.isnan(g)):
-        raise ValueError("`margin` must not contain NaN")
-    terms = (g < 0).astype(float)
-    if weights is not None:
-        w = np.asarray(weights, dtype=float)
-        if w.shape != g.shape:
-            raise ValueError(f"`weights` must have the shape of `margin` {g.shape}; got {w.shape}")
-        if not np.all(np.isfinite(w)) or np.any(w < 0):
-            raise ValueError("`weights` must be finite and >= 0")
-        terms = terms * w
-    return FailureEstimate(
-        pf=float(terms.mean()), se=float(terms.std(ddof=1) / np.sqrt(g.size)), n=int(g.size)
-    )
+    g = validate.array(margin, "margin", ndim=1, min_size=2, finite=False)
+    est = probability_estimate(g < 0, weights=weights)
+    return FailureEstimate(mean=est.mean, se=est.se, n=est.n)
 
 
 @dataclass(frozen=True)
@@ -382,7 +339,7 @@ def form(
     limit_state: Callable[[np.ndarray], np.ndarray],
     problem: dict[str, Any],
     *,
-    start: Any = None,
+    start: ArrayLike = None,
 ) -> FormResult:
     """First-order reliability method: the most probable failure point in standard normal space.
 
@@ -418,10 +375,9 @@ def form(
     >>> round(res.beta, 4)  # exact: 3 / sqrt(2)
     2.1213
     """
-    d = _problem(problem)
-    u0 = np.full(d, 0.1) if start is None else np.asarray(start, dtype=float)
-    if u0.shape != (d,):
-        raise ValueError(f"`start` must have length {d}; got shape {u0.shape}")
+    d = validate.salib_problem(problem, "problem")
+    validate.function(limit_state, "limit_state")
+    u0 = np.full(d, 0.1) if start is None else validate.array(start, "start", shape=(d,))
 
     def g_u(u: np.ndarray) -> float:
         return float(limit_state(inputs_from_quantiles(problem, stats.norm.cdf(u)[None, :]))[0])
@@ -453,7 +409,7 @@ def form(
 def importance_sampling(
     limit_state: Callable[[np.ndarray], np.ndarray],
     problem: dict[str, Any],
-    center: Any,
+    center: ArrayLike,
     n: int,
     *,
     rng: RngLike = None,
@@ -491,265 +447,11 @@ def importance_sampling(
     >>> abs(est.pf - 0.0013499) < 3 * est.se
     True
     """
-    d = _problem(problem)
-    c = np.asarray(center, dtype=float)
-    if c.shape != (d,):
-        raise ValueError(f"`center` must have length {d}; got shape {c.shape}")
-    n = _size(n, "n", minimum=2)
+    d = validate.salib_problem(problem, "problem")
+    validate.function(limit_state, "limit_state")
+    c = validate.array(center, "center", shape=(d,))
+    n = validate.integer(n, "n", minimum=2)
     u = make_rng(rng).standard_normal((n, d)) + c
     log_ratio = -u @ c + 0.5 * c @ c
     x = inputs_from_quantiles(problem, np.clip(stats.norm.cdf(u), 1e-300, 1 - 1e-16))
     return failure_probability(limit_state(x), weights=np.exp(log_ratio))
-
-
-def ishigami_indices(a: float = 7.0, b: float = 0.1) -> pd.DataFrame:
-    """Analytic Sobol' indices of the Ishigami function on :math:`[-\\pi, \\pi]^3`.
-
-    .. math:: f(x) = \\sin x_1 + a \\sin^2 x_2 + b\\, x_3^4 \\sin x_1
-
-    Its variance splits as :math:`V_1 = \\tfrac12 (1 + b\\pi^4/5)^2`, :math:`V_2 = a^2/8`,
-    :math:`V_{13} = 8 b^2 \\pi^8 / 225`, with all other terms zero (Ishigami and Homma, 1990).
-
-    Parameters
-    ----------
-    a, b : float
-        The function's constants (7 and 0.1 in the literature).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``x1, x2, x3``; columns ``S1`` and ``ST``; the one non-zero second-order index,
-        :math:`S_{13}`, is in ``.attrs["S13"]``.
-
-    Raises
-    ------
-    TypeError
-        If ``a`` or ``b`` is not a real number.
-
-    Examples
-    --------
-    >>> ishigami_indices().round(4)
-            S1      ST
-    x1  0.3139  0.5576
-    x2  0.4424  0.4424
-    x3  0.0000  0.2437
-    """
-    for name, value in (("a", a), ("b", b)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    pi = np.pi
-    v1 = 0.5 * (1 + b * pi**4 / 5) ** 2
-    v2 = a**2 / 8
-    v13 = 8 * b**2 * pi**8 / 225
-    total = v1 + v2 + v13
-    table = pd.DataFrame(
-        {"S1": [v1 / total, v2 / total, 0.0], "ST": [(v1 + v13) / total, v2 / total, v13 / total]},
-        index=["x1", "x2", "x3"],
-    )
-    table.attrs["S13"] = v13 / total
-    return table
-
-
-def power_of_two(n: int) -> int:
-    """The largest power of two not above ``n`` (Sobol' sequences balance only at powers of 2).
-
-    Raises
-    ------
-    ValueError
-        If ``n < 1``.
-
-    Examples
-    --------
-    >>> power_of_two(20_000), power_of_two(1024)
-    (16384, 1024)
-    """
-    n = _size(n, "n")
-    return 1 << (n.bit_length() - 1)
-
-
-def run_sobol(
-    problem: dict[str, Any],
-    model: Callable[[np.ndarray], np.ndarray],
-    n: int,
-    *,
-    rng: RngLike = None,
-    second_order: bool = True,
-    num_resamples: int = 200,
-) -> Any:
-    """Saltelli sampling, model runs and Sobol' analysis with SALib, seeded end to end.
-
-    SALib's ``analyze`` treats a seed of 0 as "no seed" (``if seed:``) and then falls back on
-    NumPy's global random state; the seeds drawn here are therefore never 0.
-
-    Parameters
-    ----------
-    problem : dict
-        A SALib problem (a copy is analysed, so the caller's dict is not modified).
-    model : callable
-        Maps inputs of shape (m, num_vars) to outputs of shape (m,).
-    n : int
-        Base sample size, a power of two; the model runs ``n * (2 D + 2)`` times with
-        second-order indices, ``n * (D + 2)`` without.
-    rng : Generator, int or None
-    second_order : bool, default True
-    num_resamples : int, default 200
-        Bootstrap resamples for the confidence intervals.
-
-    Returns
-    -------
-    SALib.util.ResultDict
-        ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (and ``S2``, ``S2_conf``), with ``n_runs``
-        added.
-
-    Raises
-    ------
-    ValueError
-        If ``n`` is not a power of two.
-
-    Examples
-    --------
-    >>> from SALib.test_functions import Ishigami
-    >>> prob = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
-    >>> si = run_sobol(prob, Ishigami.evaluate, 1024, rng=1)
-    >>> si["n_runs"], bool(abs(si["S1"][1] - 0.4424) < 0.05)
-    (8192, True)
-    """
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
-
-    _problem(problem)
-    n = _size(n, "n", minimum=2)
-    if n & (n - 1):
-        raise ValueError(f"`n` must be a power of two; got {n} (try power_of_two(n))")
-    generator = make_rng(rng)
-    sample_seed, analyze_seed = (int(s) for s in generator.integers(1, 2**31 - 1, size=2))
-    local = {key: value for key, value in problem.items() if key != "groups"}
-    x = sobol_sample.sample(local, n, calc_second_order=second_order, seed=sample_seed)
-    y = np.asarray(model(x), dtype=float)
-    if y.shape != (x.shape[0],):
-        raise ValueError(f"`model` must return shape ({x.shape[0]},); got {y.shape}")
-    result = sobol_analyze.analyze(
-        local,
-        y,
-        calc_second_order=second_order,
-        num_resamples=num_resamples,
-        seed=analyze_seed,
-    )
-    result["n_runs"] = int(x.shape[0])
-    return result
-
-
-def sobol_table(result: Any, problem: dict[str, Any]) -> pd.DataFrame:
-    """SALib's first- and total-order indices as a tidy table, one row per input.
-
-    Parameters
-    ----------
-    result : mapping
-        What ``SALib.analyze.sobol.analyze`` (or :func:`run_sobol`) returns.
-    problem : dict
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index: input names; columns ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (the conf columns
-        are half-widths of 95% bootstrap intervals) and ``interaction`` (``ST - S1``).
-
-    Raises
-    ------
-    ValueError
-        If ``result`` lacks a key or its length differs from the number of inputs.
-
-    Examples
-    --------
-    >>> prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [0, 1]]}
-    >>> res = {"S1": [0.6, 0.3], "S1_conf": [0.1, 0.1], "ST": [0.7, 0.4], "ST_conf": [0.1, 0.1]}
-    >>> sobol_table(res, prob)["interaction"].round(2).tolist()
-    [0.1, 0.1]
-    """
-    d = _problem(problem)
-    columns = {}
-    for key in ("S1", "S1_conf", "ST", "ST_conf"):
-        if key not in result:
-            raise ValueError(f"`result` must have the key {key!r} (from SALib's sobol.analyze)")
-        values = np.asarray(result[key], dtype=float)
-        if values.shape != (d,):
-            raise ValueError(f"`result[{key!r}]` must have length {d}; got shape {values.shape}")
-        columns[key] = values
-    table = pd.DataFrame(columns, index=pd.Index(problem["names"], name="input"))
-    table["interaction"] = table["ST"] - table["S1"]
-    return table
-
-
-def second_order_table(result: Any, problem: dict[str, Any]) -> pd.DataFrame:
-    """SALib's second-order indices as a long table, one row per pair of inputs.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``pair``, ``S2``, ``S2_conf``, sorted by ``S2`` (largest first).
-
-    Raises
-    ------
-    ValueError
-        If ``result`` has no ``S2`` (it was analysed without second-order indices).
-
-    Examples
-    --------
-    >>> prob = {"num_vars": 2, "names": ["a", "b"], "bounds": [[0, 1], [0, 1]]}
-    >>> res = {"S2": [[np.nan, 0.2], [np.nan, np.nan]], "S2_conf": [[np.nan, 0.05], [np.nan] * 2]}
-    >>> second_order_table(res, prob)
-        pair   S2  S2_conf
-    0  a x b  0.2     0.05
-    """
-    d = _problem(problem)
-    if "S2" not in result or "S2_conf" not in result:
-        raise ValueError("`result` has no 'S2': analyse with calc_second_order=True")
-    s2 = np.asarray(result["S2"], dtype=float)
-    conf = np.asarray(result["S2_conf"], dtype=float)
-    if s2.shape != (d, d):
-        raise ValueError(f"`result['S2']` must have shape ({d}, {d}); got {s2.shape}")
-    names = problem["names"]
-    rows = [
-        {"pair": f"{names[i]} x {names[j]}", "S2": s2[i, j], "S2_conf": conf[i, j]}
-        for i in range(d)
-        for j in range(i + 1, d)
-    ]
-    return pd.DataFrame(rows).sort_values("S2", ascending=False, ignore_index=True)
-
-
-def plot_sobol(table: pd.DataFrame, *, ax: Any = None, title: str) -> Any:
-    """Bar chart of first- and total-order indices with their 95% intervals.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        From :func:`sobol_table`.
-    ax : matplotlib.axes.Axes, optional
-    title : str
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-
-    Raises
-    ------
-    ValueError
-        If ``table`` lacks the columns of :func:`sobol_table`.
-    """
-    import matplotlib.pyplot as plt
-
-    from helpers.style import label
-
-    missing = {"S1", "S1_conf", "ST", "ST_conf"} - set(table.columns)
-    if missing:
-        raise ValueError(f"`table` must come from sobol_table; missing columns {sorted(missing)}")
-    if ax is None:
-        _, ax = plt.subplots()
-    pos = np.arange(len(table))
-    ax.bar(pos - 0.2, table["S1"], 0.4, yerr=table["S1_conf"], capsize=3, label="first order S1")
-    ax.bar(pos + 0.2, table["ST"], 0.4, yerr=table["ST_conf"], capsize=3, label="total order ST")
-    ax.set_xticks(pos, [str(name) for name in table.index])
-    ax.axhline(0, color="black", lw=0.8)
-    return label(
-        ax, title=title, xlabel="uncertain input", ylabel="share of output variance", legend=True
-    )

@@ -17,6 +17,8 @@ import os
 
 import numpy as np
 
+from helpers import _validate as validate
+
 __all__ = [
     "SEED",
     "DEFAULT_SEED",
@@ -101,12 +103,8 @@ def make_rng(rng: RngLike = SEED) -> np.random.Generator:
     if rng is None:
         return np.random.default_rng()
     if isinstance(rng, bool) or not isinstance(rng, numbers.Integral):
-        raise TypeError(
-            f"`rng` must be a numpy.random.Generator, an int seed or None; got {type(rng).__name__}"
-        )
-    if rng < 0:
-        raise ValueError(f"`rng` seed must be a non-negative integer; got {rng}")
-    return np.random.default_rng(int(rng))
+        raise validate.fail_type("rng", "a numpy.random.Generator, an int seed or None", rng)
+    return np.random.default_rng(validate.integer(rng, "rng", minimum=0))
 
 
 def child_seed(rng: RngLike = SEED) -> int:
@@ -142,8 +140,7 @@ def seed_torch(seed: int = SEED) -> None:
     ValueError
         If ``seed`` is not a non-negative integer.
     """
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(f"`seed` must be a non-negative integer; got {seed!r}")
+    seed = validate.integer(seed, "seed", minimum=0)
     import pyro  # imported here: torch is heavy and only the Pyro notebooks need it
 
     pyro.set_rng_seed(int(seed))

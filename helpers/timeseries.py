@@ -21,14 +21,14 @@ or optimisation answers the notebook's Bayesian models are checked against.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 from scipy import optimize
 
+from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -50,45 +50,6 @@ __all__ = [
 ]
 
 
-def _positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"`{name}` must be an integer; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}; got {value!r}")
-    return int(value)
-
-
-def _real(value: Any, name: str, *, positive: bool = False, nonneg: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"`{name}` must be a finite number; got {value!r}")
-    if positive and value <= 0:
-        raise ValueError(f"`{name}` must be > 0; got {value!r}")
-    if nonneg and value < 0:
-        raise ValueError(f"`{name}` must be >= 0; got {value!r}")
-    return value
-
-
-def _matrix(value: Any, name: str, *, ndim: int) -> np.ndarray:
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"`{name}` must be an array of numbers; got a string")
-    try:
-        arr = np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as err:
-        raise TypeError(
-            f"`{name}` must be an array of numbers; got {type(value).__name__}"
-        ) from err
-    if ndim == 2 and arr.ndim == 1:
-        arr = arr[:, None]
-    if arr.ndim != ndim:
-        raise ValueError(f"`{name}` must be {ndim}-D; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must hold finite numbers only")
-    return arr
-
-
 def _ar1(n: int, phi: float, rng: np.random.Generator) -> np.ndarray:
     """A stationary AR(1) series with unit marginal variance."""
     out = np.empty(n)
@@ -105,7 +66,7 @@ def _ar1(n: int, phi: float, rng: np.random.Generator) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
-def fourier_features(t: Any, period: float, order: int) -> np.ndarray:
+def fourier_features(t: ArrayLike, period: float, order: int) -> np.ndarray:
     r"""Seasonal Fourier columns :math:`\sin(2\pi k t / P), \cos(2\pi k t / P)`, k = 1..order.
 
     Written out in notebook 13, section 2 (``seasonal_features``), and checked against this.
@@ -135,16 +96,16 @@ def fourier_features(t: Any, period: float, order: int) -> np.ndarray:
     array([[0., 1.],
            [1., 0.]])
     """
-    t = _matrix(t, "t", ndim=1)
-    period = _real(period, "period", positive=True)
-    order = _positive_int(order, "order")
+    t = validate.array(t, "t", ndim=1)
+    period = validate.real(period, "period", positive=True)
+    order = validate.integer(order, "order", minimum=1)
     angle = 2 * np.pi * np.outer(t, np.arange(1, order + 1)) / period
     out = np.empty((t.size, 2 * order))
     out[:, 0::2], out[:, 1::2] = np.sin(angle), np.cos(angle)
     return out
 
 
-def ols(y: Any, design: Any) -> tuple[np.ndarray, np.ndarray]:
+def ols(y: ArrayLike, design: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Least squares with classical standard errors.
 
     Parameters
@@ -170,8 +131,8 @@ def ols(y: Any, design: Any) -> tuple[np.ndarray, np.ndarray]:
     >>> coef.round(6).tolist(), bool(se.max() < 1e-6)
     ([1.0, 2.0], True)
     """
-    y = _matrix(y, "y", ndim=1)
-    x = _matrix(design, "design", ndim=2)
+    y = validate.array(y, "y", ndim=1)
+    x = validate.matrix(design, "design")
     n, k = x.shape
     if y.size != n:
         raise ValueError(f"`y` has {y.size} rows but `design` has {n}")
@@ -187,7 +148,7 @@ def ols(y: Any, design: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def two_stage_least_squares(
-    y: Any, treatment: Any, instrument: Any, controls: Any = None
+    y: ArrayLike, treatment: ArrayLike, instrument: ArrayLike, controls: ArrayLike = None
 ) -> tuple[float, float]:
     """The just-identified IV (2SLS) estimate of the treatment's effect, with its standard error.
 
@@ -221,9 +182,9 @@ def two_stage_least_squares(
     >>> bool(abs(est + 1.0) < 4 * se)
     True
     """
-    y = _matrix(y, "y", ndim=1)
-    x = _matrix(treatment, "treatment", ndim=1)
-    z = _matrix(instrument, "instrument", ndim=1)
+    y = validate.array(y, "y", ndim=1)
+    x = validate.array(treatment, "treatment", ndim=1)
+    z = validate.array(instrument, "instrument", ndim=1)
     n = y.size
     if x.size != n or z.size != n:
         raise ValueError(
@@ -232,7 +193,7 @@ def two_stage_least_squares(
         )
     c = np.ones((n, 1))
     if controls is not None:
-        extra = _matrix(controls, "controls", ndim=2)
+        extra = validate.matrix(controls, "controls")
         if extra.shape[0] != n:
             raise ValueError(f"`controls` has {extra.shape[0]} rows but `y` has {n}")
         c = np.column_stack([c, extra])
@@ -297,7 +258,7 @@ def twfe_estimate(
     return float(coef[0]), float(se[0])
 
 
-def synthetic_control_weights(treated: Any, donors: Any) -> np.ndarray:
+def synthetic_control_weights(treated: ArrayLike, donors: ArrayLike) -> np.ndarray:
     """Donor weights on the simplex that best reproduce the treated series (least squares).
 
     Parameters
@@ -327,8 +288,8 @@ def synthetic_control_weights(treated: Any, donors: Any) -> np.ndarray:
     >>> synthetic_control_weights(donors @ [0.2, 0.5, 0.3], donors).round(4).tolist()
     [0.2, 0.5, 0.3]
     """
-    y = _matrix(treated, "treated", ndim=1)
-    x = _matrix(donors, "donors", ndim=2)
+    y = validate.array(treated, "treated", ndim=1)
+    x = validate.matrix(donors, "donors")
     if x.shape[0] != y.size:
         raise ValueError(f"`donors` has {x.shape[0]} rows but `treated` has {y.size}")
     j = x.shape[1]
@@ -343,7 +304,7 @@ def synthetic_control_weights(treated: Any, donors: Any) -> np.ndarray:
     return w / w.sum()
 
 
-def rmspe_ratio(gap: Any, n_pre: int) -> float:
+def rmspe_ratio(gap: ArrayLike, n_pre: int) -> float:
     """Post-period over pre-period root mean squared prediction error of a gap series.
 
     Parameters
@@ -368,8 +329,8 @@ def rmspe_ratio(gap: Any, n_pre: int) -> float:
     >>> rmspe_ratio([1.0, -1.0, 3.0, -3.0], n_pre=2)
     3.0
     """
-    g = _matrix(gap, "gap", ndim=1)
-    n_pre = _positive_int(n_pre, "n_pre")
+    g = validate.array(gap, "gap", ndim=1)
+    n_pre = validate.integer(n_pre, "n_pre", minimum=1)
     if n_pre >= g.size:
         raise ValueError(f"`n_pre` must be < len(gap) = {g.size}; got {n_pre}")
     pre = math.sqrt(float(np.mean(g[:n_pre] ** 2)))
@@ -465,10 +426,10 @@ def simulate_pricing(
     >>> len(sim.data), round(sim.naive_limit - sim.elasticity, 3)
     (672, 1.0)
     """
-    n_days = _positive_int(n_days, "n_days", minimum=2)
-    elasticity = _real(elasticity, "elasticity")
-    k = _real(confounding, "confounding", nonneg=True)
-    pi = _real(cost_effect, "cost_effect", positive=True)
+    n_days = validate.integer(n_days, "n_days", minimum=2)
+    elasticity = validate.real(elasticity, "elasticity")
+    k = validate.real(confounding, "confounding", nonnegative=True)
+    pi = validate.real(cost_effect, "cost_effect", positive=True)
     rng = make_rng(rng)
     hour = np.arange(24 * n_days)
     daily = (
@@ -592,10 +553,10 @@ def simulate_impact(
     >>> sim.data.shape, sim.n_pre, bool(np.all(sim.effect[: sim.n_pre] == 0))
     ((112, 5), 84, True)
     """
-    n_pre = _positive_int(n_pre, "n_pre", minimum=14)
-    n_post = _positive_int(n_post, "n_post")
-    effect = _real(effect, "effect")
-    level_sd = _real(level_sd, "level_sd", nonneg=True)
+    n_pre = validate.integer(n_pre, "n_pre", minimum=14)
+    n_post = validate.integer(n_post, "n_post", minimum=1)
+    effect = validate.real(effect, "effect")
+    level_sd = validate.real(level_sd, "level_sd", nonnegative=True)
     rng = make_rng(rng)
     n = n_pre + n_post
     day = np.arange(n)
@@ -699,10 +660,10 @@ def simulate_synthetic_control(
     >>> sim.data.shape, float(sim.weights.sum())
     ((64, 7), 1.0)
     """
-    n_donors = _positive_int(n_donors, "n_donors", minimum=3)
-    n_pre = _positive_int(n_pre, "n_pre", minimum=4)
-    n_post = _positive_int(n_post, "n_post")
-    effect = _real(effect, "effect")
+    n_donors = validate.integer(n_donors, "n_donors", minimum=3)
+    n_pre = validate.integer(n_pre, "n_pre", minimum=4)
+    n_post = validate.integer(n_post, "n_post", minimum=1)
+    effect = validate.real(effect, "effect")
     rng = make_rng(rng)
     n = n_pre + n_post
     week = np.arange(n)
@@ -726,7 +687,7 @@ def simulate_synthetic_control(
 # --------------------------------------------------------------------------------------------
 
 
-def rollout_effect(event_time: Any, *, max_effect: float = 0.10) -> np.ndarray:
+def rollout_effect(event_time: ArrayLike, *, max_effect: float = 0.10) -> np.ndarray:
     r"""The true effect on log rides ``e`` weeks after adoption: :math:`\tau(1 - e^{-(e+1)/3})`.
 
     Zero for ``e < 0`` (before adoption).
@@ -752,8 +713,8 @@ def rollout_effect(event_time: Any, *, max_effect: float = 0.10) -> np.ndarray:
     >>> rollout_effect([-1, 0, 100]).round(4).tolist()
     [0.0, 0.0283, 0.1]
     """
-    e = _matrix(event_time, "event_time", ndim=1)
-    max_effect = _real(max_effect, "max_effect")
+    e = validate.array(event_time, "event_time", ndim=1)
+    max_effect = validate.real(max_effect, "max_effect")
     return np.where(e >= 0, max_effect * (1 - np.exp(-(e + 1) / 3)), 0.0)
 
 
@@ -830,12 +791,11 @@ def simulate_rollout(
     >>> len(sim.data), sorted(sim.data["cohort"].unique().tolist())
     (960, [-1, 12, 20, 28])
     """
-    n_per_cohort = _positive_int(n_per_cohort, "n_per_cohort")
-    n_weeks = _positive_int(n_weeks, "n_weeks", minimum=4)
-    max_effect = _real(max_effect, "max_effect")
-    if not isinstance(adoption_weeks, (tuple, list)) or not adoption_weeks:
-        raise TypeError("`adoption_weeks` must be a non-empty tuple of integers")
-    weeks = [_positive_int(g, "adoption_weeks", minimum=2) for g in adoption_weeks]
+    n_per_cohort = validate.integer(n_per_cohort, "n_per_cohort", minimum=1)
+    n_weeks = validate.integer(n_weeks, "n_weeks", minimum=4)
+    max_effect = validate.real(max_effect, "max_effect")
+    weeks = validate.array(adoption_weeks, "adoption_weeks", ndim=1, min_size=1, integer=True)
+    weeks = [validate.integer(g, "adoption_weeks", minimum=2) for g in weeks]
     if any(b <= a for a, b in zip(weeks, weeks[1:], strict=False)) or weeks[-1] >= n_weeks:
         raise ValueError(
             f"`adoption_weeks` must increase and stay below n_weeks={n_weeks}; got {weeks}"

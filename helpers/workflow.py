@@ -10,7 +10,6 @@ Introduced in notebook 04.
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,7 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
+from helpers import _validate as validate
+from helpers.diagnostics import PARETO_K_MAX
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -36,14 +38,6 @@ __all__ = [
 # ArviZ 0.23 warns once per call when a Pareto k is large. compare_loo reports every k in its
 # table, so the warning repeats what the learner is shown; the filter matches that one message.
 _PARETO_WARNING = r"Estimated shape parameter of Pareto distribution is greater than"
-
-
-def _positive(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"`{name}` must be a finite number > 0; got {value!r}")
-    return float(value)
 
 
 def simulate_deliveries(
@@ -93,18 +87,14 @@ def simulate_deliveries(
     >>> list(df.columns), len(df)
     (['distance_km', 'hours'], 5)
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"`n` must be an integer >= 2; got {n!r}")
-    for name, value in (("intercept", intercept), ("slope", slope)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(f"`{name}` must be a real number; got {type(value).__name__}")
-    sigma = _positive(sigma, "sigma")
-    if isinstance(nu, bool) or not isinstance(nu, numbers.Real) or not nu > 0:
-        raise ValueError(f"`nu` must be a number > 0 (numpy.inf for Normal noise); got {nu!r}")
-    low, high = (float(v) for v in distance_range)
-    if not (0 <= low < high < np.inf):
-        raise ValueError(
-            f"`distance_range` must be (low, high) with 0 <= low < high; got {distance_range!r}"
+    n = validate.integer(n, "n", minimum=2)
+    intercept, slope = validate.real(intercept, "intercept"), validate.real(slope, "slope")
+    sigma = validate.real(sigma, "sigma", positive=True)
+    nu = validate.real(nu, "nu", positive=True, finite=False)  # numpy.inf: Normal noise
+    low, high = validate.array(distance_range, "distance_range", shape=(2,))
+    if not 0 <= low < high:
+        raise validate.fail_value(
+            "distance_range", "a pair (low, high) with 0 <= low < high", distance_range
         )
     gen = make_rng(rng)
     distance = gen.uniform(low, high, size=int(n))
@@ -113,7 +103,7 @@ def simulate_deliveries(
     return pd.DataFrame({"distance_km": distance, "hours": hours})
 
 
-def tail_ratio(y: Any, axis: int = -1) -> np.ndarray:
+def tail_ratio(y: ArrayLike, axis: int = -1) -> np.ndarray:
     """How far the extremes stretch, in units of the typical spread: ``(max - min) / IQR``.
 
     About 3.9 for 100 Normal draws and much larger when the data have outliers. It does not
@@ -140,9 +130,12 @@ def tail_ratio(y: Any, axis: int = -1) -> np.ndarray:
     >>> float(tail_ratio([1.0, 2.0, 3.0, 4.0, 5.0]))
     2.0
     """
-    arr = np.asarray(y, dtype=float)
-    if arr.ndim == 0 or arr.shape[axis] < 4:
-        raise ValueError(f"`y` must hold at least 4 values along `axis`; got shape {arr.shape}")
+    arr = validate.array(y, "y", ndim=(1, 2, 3))
+    axis = validate.integer(axis, "axis", minimum=-arr.ndim, maximum=arr.ndim - 1)
+    if arr.shape[axis] < 4:
+        raise validate.fail_value(
+            "y", "an array of at least 4 values along `axis`", f"shape {arr.shape}"
+        )
     q25, q75 = np.percentile(arr, [25, 75], axis=axis)
     iqr = q75 - q25
     if np.any(iqr <= 0):
@@ -175,8 +168,8 @@ class PPCResult:
 
 
 def ppc_pvalue(
-    observed: Any,
-    replicated: Any,
+    observed: ArrayLike,
+    replicated: ArrayLike,
     statistic: Callable[..., Any] = tail_ratio,
 ) -> PPCResult:
     """Posterior (or prior) predictive p-value of a test statistic.
@@ -219,15 +212,14 @@ def ppc_pvalue(
     ----------
     Gelman, Meng and Stern (1996); Gelman et al., *Bayesian Data Analysis*, 3rd ed., ch. 6.
     """
-    if not callable(statistic):
-        raise TypeError(f"`statistic` must be callable; got {type(statistic).__name__}")
-    y = np.asarray(observed, dtype=float)
-    if y.ndim != 1:
-        raise ValueError(f"`observed` must be 1-D; got shape {y.shape}")
-    rep = np.asarray(replicated, dtype=float)
+    validate.function(statistic, "statistic")
+    y = validate.array(observed, "observed", ndim=1)
+    rep = validate.array(replicated, "replicated")
     if rep.ndim < 2 or rep.shape[-1] != y.size:
-        raise ValueError(
-            f"`replicated` must have shape (..., {y.size}) to match `observed`; got {rep.shape}"
+        raise validate.fail_value(
+            "replicated",
+            f"an array of shape (..., {y.size}) to match `observed`",
+            f"shape {rep.shape}",
         )
     rep = rep.reshape(-1, y.size)
     t_obs = float(np.asarray(statistic(y, axis=-1)))
@@ -235,7 +227,7 @@ def ppc_pvalue(
     return PPCResult(observed=t_obs, replicated=t_rep, p_value=float(np.mean(t_rep >= t_obs)))
 
 
-def share_outside(draws: Any, low: float, high: float) -> float:
+def share_outside(draws: ArrayLike, low: float, high: float) -> float:
     """Share of draws outside ``[low, high]``: how much predictive mass is implausible.
 
     Parameters
@@ -260,11 +252,10 @@ def share_outside(draws: Any, low: float, high: float) -> float:
     >>> share_outside([-1.0, 0.5, 2.0, 3.0], 0, 2.5)
     0.5
     """
+    low, high = validate.real(low, "low", finite=False), validate.real(high, "high", finite=False)
     if not low < high:
-        raise ValueError(f"`low` must be < `high`; got low={low!r}, high={high!r}")
-    arr = np.asarray(draws, dtype=float)
-    if arr.size == 0:
-        raise ValueError("`draws` must not be empty")
+        raise validate.fail_value("low", "< `high`", f"low={low!r}, high={high!r}")
+    arr = validate.array(draws, "draws", min_size=1)
     return float(np.mean((arr < low) | (arr > high)))
 
 
@@ -293,9 +284,15 @@ def plot_ppc_statistic(
     ------
     TypeError
         If ``result`` is not a :class:`PPCResult`.
+
+    Examples
+    --------
+    >>> result = PPCResult(observed=1.0, replicated=np.array([0.5, 1.5, 2.0]), p_value=2 / 3)
+    >>> ax = plot_ppc_statistic(result, title="T(y_rep)", statistic_label="T")
+    >>> ax.get_title()
+    'T(y_rep)'
     """
-    if not isinstance(result, PPCResult):
-        raise TypeError(f"`result` must be a PPCResult; got {type(result).__name__}")
+    validate.instance(result, "result", PPCResult, "a PPCResult (from ppc_pvalue)")
     import matplotlib.pyplot as plt
 
     from helpers.style import label
@@ -347,13 +344,7 @@ def plot_ppc_density(idata: Any, var: str, *, n_lines: int = 100, ax: Any = None
     observed = np.asarray(idata.observed_data[var].values, dtype=float).ravel()
     replicated = np.asarray(idata.posterior_predictive[var].values, dtype=float)
     replicated = replicated.reshape(-1, observed.size)  # one row per y_rep
-    if isinstance(n_lines, bool) or not isinstance(n_lines, numbers.Integral):
-        raise ValueError(f"`n_lines` must be an integer; got {n_lines!r}")
-    if not 1 <= n_lines <= len(replicated):
-        raise ValueError(
-            f"`n_lines` must be between 1 and the number of draws ({len(replicated)}); "
-            f"got {n_lines}"
-        )
+    n_lines = validate.integer(n_lines, "n_lines", minimum=1, maximum=len(replicated))
     if ax is None:
         _, ax = plt.subplots()
     picked = replicated[np.linspace(0, len(replicated) - 1, n_lines).astype(int)]
@@ -412,7 +403,7 @@ def compare_loo(models: Mapping[str, Any]) -> pd.DataFrame:
         for name in table.index
     ]
     table["n_high_k"] = [
-        int(np.sum(ks[name] > 0.7) + np.sum(np.isnan(ks[name]))) for name in table.index
+        int(np.sum(ks[name] > PARETO_K_MAX) + np.sum(np.isnan(ks[name]))) for name in table.index
     ]
     return table
 

@@ -112,15 +112,17 @@ def test_ols_effect_matches_lstsq(rng):
 
 def test_arrays_validation(rng):
     y, t, z = _linear_data(rng, n=20)
-    with pytest.raises(ValueError, match="same length"):
+    with pytest.raises(ValueError, match=r"`treatment` must be an array of shape \(19,\)"):
         ols_effect(y[:-1], t, z)
-    with pytest.raises(ValueError, match="must be 1-D"):
+    with pytest.raises(ValueError, match=r"`outcome` must be a 1\-D array"):
         ols_effect(y[:, None], t, z)
-    with pytest.raises(ValueError, match="need at least 4 rows"):
+    with pytest.raises(
+        ValueError, match=r"`outcome` must be an array of at least 4 rows \(covariates \+ 3\)"
+    ):
         ols_effect(y[:3], t[:3], z[:3])
     bad = y.copy()
     bad[0] = np.nan
-    with pytest.raises(ValueError, match="must be finite"):
+    with pytest.raises(ValueError, match="`outcome` must be an array without NaN"):
         ols_effect(bad, t, z)
 
 
@@ -145,11 +147,11 @@ def test_first_stage_f_is_non_negative(seed, n):
 
 
 def test_first_stage_f_validation():
-    with pytest.raises(ValueError, match="of one length >= 3"):
+    with pytest.raises(ValueError, match="`treatment` must be an array of at least 3 values"):
         first_stage_f([1.0, 2.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match="of one length >= 3"):
+    with pytest.raises(ValueError, match=r"`instrument` must be an array of shape \(3,\)"):
         first_stage_f([1.0, 2.0, 3.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match="instrument.* is constant"):
+    with pytest.raises(ValueError, match="`instrument` must be a non-constant array"):
         first_stage_f([1.0, 2.0, 3.0], [1.0, 1.0, 1.0])
 
 

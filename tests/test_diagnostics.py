@@ -77,16 +77,17 @@ def test_bad_input_is_rejected(rng):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        ({"rhat_max": 0.9}, "`rhat_max` must be >= 1"),
-        ({"ess_per_chain": 0}, "`ess_per_chain` must be a number > 0"),
-        ({"max_divergences": -1}, "`max_divergences` must be a non-negative integer"),
-        ({"bfmi_min": True}, "`bfmi_min` must be a number > 0"),
+        ({"rhat_max": 0.9}, ValueError, "`rhat_max` must be a number >= 1"),
+        ({"ess_per_chain": 0}, ValueError, "`ess_per_chain` must be a number > 0"),
+        ({"max_divergences": -1}, ValueError, "`max_divergences` must be an integer >= 0"),
+        ({"max_divergences": 1.0}, TypeError, "`max_divergences` must be an integer"),
+        ({"bfmi_min": True}, TypeError, "`bfmi_min` must be a real number"),
     ],
 )
-def test_thresholds_validate(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_thresholds_validate(kwargs, error, message):
+    with pytest.raises(error, match=message):
         Thresholds(**kwargs)
 
 

@@ -286,7 +286,8 @@ def test_exercise_checks_do_not_print_or_record(tmp_path, monkeypatch, capsys):
 def test_nb01_reference_answers(rng):
     from scipy import stats
 
-    from helpers.probability import mc_estimate, positive_predictive_value
+    from helpers.montecarlo import mc_estimate
+    from helpers.probability import positive_predictive_value
 
     check.exercise(
         "01-2", positive_predictive_value(positive_predictive_value(0.01, 0.95, 0.95), 0.95, 0.95)

@@ -8,7 +8,7 @@ import pytest
 from helpers import check
 from helpers.clv import simulate_purchases
 from helpers.exercises import exercise_ids, nb06
-from helpers.probability import mc_estimate
+from helpers.montecarlo import mc_estimate
 from tests.test_exercises import assert_teaches
 
 MLE = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}

@@ -6,7 +6,7 @@ import pytest
 from helpers import check
 from helpers.exercises import exercise_ids, nb07
 from helpers.inference import GaussianTarget, hmc, random_walk_metropolis
-from helpers.probability import mc_estimate
+from helpers.montecarlo import mc_estimate
 from tests.test_exercises import assert_teaches
 
 

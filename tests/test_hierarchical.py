@@ -8,13 +8,11 @@ from scipy import integrate, stats
 from helpers.hierarchical import (
     EIGHT_SCHOOLS_EFFECTS,
     EIGHT_SCHOOLS_SE,
-    Stopwatch,
     eight_schools,
-    ess_per_second_table,
     normal_hierarchical_posterior,
+    plot_shrinkage,
     precision_weighted_mean,
     separate_lift_draws,
-    shrinkage_plot,
     simulate_segments,
 )
 
@@ -55,12 +53,12 @@ def test_equal_errors_give_the_plain_mean(shift, sd):
 @pytest.mark.parametrize(
     ("y", "sigma", "error", "message"),
     [
-        ("abc", [1.0], TypeError, "`y` must be an array of numbers; got a string"),
+        ("abc", [1.0], TypeError, "`y` must be an array of numbers"),
         ([object()], [1.0], TypeError, "`y` must be an array of numbers"),
-        ([], [], ValueError, "`y` must be a non-empty 1-D array"),
-        ([[1.0]], [[1.0]], ValueError, "`y` must be a non-empty 1-D array"),
-        ([np.nan], [1.0], ValueError, "`y` must be finite"),
-        ([1.0], [0.0], ValueError, "`sigma` must be > 0"),
+        ([], [], ValueError, "`y` must be"),
+        ([[1.0]], [[1.0]], ValueError, "`y` must be"),
+        ([np.nan], [1.0], ValueError, "`y` must be an array without NaN"),
+        ([1.0], [0.0], ValueError, "`sigma` must be an array of numbers > 0"),
         ([1.0, 2.0], [1.0], ValueError, "same length"),
     ],
 )
@@ -188,7 +186,7 @@ def test_quadrature_probabilities_and_shrinkage_properties(pairs):
 
 def test_quadrature_rejects_bad_input():
     y, s = EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
-    with pytest.raises(ValueError, match="`mu_sd` must be a finite number > 0"):
+    with pytest.raises(ValueError, match="`mu_sd` must be a number > 0"):
         normal_hierarchical_posterior(y, s, mu_sd=0)
     with pytest.raises(TypeError, match="`tau_scale` must be a real number"):
         normal_hierarchical_posterior(y, s, tau_scale="5")
@@ -197,9 +195,9 @@ def test_quadrature_rejects_bad_input():
     post = normal_hierarchical_posterior(y, s, grid_size=100)
     with pytest.raises(ValueError, match="`name` must be 'mu', 'tau' or 'theta'"):
         post.mean("sigma")
-    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+    with pytest.raises(ValueError, match="`group` must be an integer from 0 to 7"):
         post.prob_theta_above(8, 0.0)
-    with pytest.raises(ValueError, match=r"`group` must be an integer in \[0, 8\)"):
+    with pytest.raises(TypeError, match="`group` must be an integer"):
         post.prob_theta_above(1.5, 0.0)
 
 
@@ -236,11 +234,11 @@ def test_simulate_segments_seed_contract():
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
-        ({"users": [1.5, 2]}, TypeError, "`users` must be a sequence of integers"),
-        ({"users": "ab"}, TypeError, "`users` must be a sequence of integers"),
-        ({"users": [10]}, ValueError, "at least two segments"),
-        ({"users": [10, 0]}, ValueError, "`users` must be >= 1"),
-        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be >= 0"),
+        ({"users": [1.5, 2]}, TypeError, "`users` must be an array of"),
+        ({"users": "ab"}, TypeError, "`users` must be an array of"),
+        ({"users": [10]}, ValueError, "`users` must be a list of at least two segment sizes"),
+        ({"users": [10, 0]}, ValueError, "`users` must be segment sizes >= 1"),
+        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be a number >= 0"),
         ({"users": [10, 10], "lift_mean": np.inf}, ValueError, "`lift_mean` must be a finite"),
         ({"users": [10, 10], "baseline_range": (0.2, 0.1)}, ValueError, "`baseline_range`"),
         ({"users": [10, 10], "names": ["a"]}, ValueError, "`names` must have one name"),
@@ -282,9 +280,9 @@ def test_separate_lift_draws_rejects_bad_input():
         separate_lift_draws(data.to_numpy(), draws=10)
     with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
         separate_lift_draws(data.drop(columns="users_control"), draws=10)
-    with pytest.raises(ValueError, match="`draws` must be a positive integer"):
+    with pytest.raises(ValueError, match="`draws` must be an integer >= 1"):
         separate_lift_draws(data, draws=0)
-    with pytest.raises(ValueError, match="`a` must be a finite number > 0"):
+    with pytest.raises(ValueError, match="`a` must be a number > 0"):
         separate_lift_draws(data, draws=10, a=-1.0)
     bad = data.assign(conversions_treatment=data["users_treatment"] + 1)
     with pytest.raises(ValueError, match="0 <= conversions_treatment <= users_treatment"):
@@ -293,7 +291,7 @@ def test_separate_lift_draws_rejects_bad_input():
 
 # --- plots and tables ---------------------------------------------------------------------
 def test_shrinkage_plot_draws_points_and_line():
-    ax = shrinkage_plot([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
+    ax = plot_shrinkage([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
     assert len(ax.collections) == 2  # the two columns of points
     assert any(line.get_ydata()[0] == 0.7 for line in ax.get_lines())
     assert [t.get_text() for t in ax.texts] == ["x", "y"]
@@ -301,56 +299,8 @@ def test_shrinkage_plot_draws_points_and_line():
 
 def test_shrinkage_plot_rejects_bad_input():
     with pytest.raises(ValueError, match="`separate` and `pooled` must have the same length"):
-        shrinkage_plot([1.0, 2.0], [1.0])
+        plot_shrinkage([1.0, 2.0], [1.0])
     with pytest.raises(ValueError, match="`labels` must have 2 entries"):
-        shrinkage_plot([1.0, 2.0], [1.0, 2.0], labels=["a"])
+        plot_shrinkage([1.0, 2.0], [1.0, 2.0], labels=["a"])
     with pytest.raises(ValueError, match="`sizes` must have 2 entries"):
-        shrinkage_plot([1.0, 2.0], [1.0, 2.0], sizes=[1.0])
-
-
-def test_stopwatch_measures_and_requires_with():
-    with Stopwatch() as clock:
-        sum(range(10))
-    assert 0 <= clock.seconds < 5
-    with pytest.raises(RuntimeError, match="must be used as a context manager"):
-        Stopwatch().__exit__(None, None, None)
-
-
-def _fake_idata(rng, scale, diverging):
-    import arviz as az
-
-    draws = rng.normal(size=(2, 200))
-    slow = np.cumsum(draws, axis=1) * scale if scale else draws  # a random walk mixes badly
-    idata = az.from_dict(
-        {
-            "posterior": {"a": slow, "b": rng.normal(size=(2, 200))},
-            "sample_stats": {"diverging": np.arange(400).reshape(2, 200) < diverging},
-        }
-    )
-    idata.posterior.attrs["sampling_time"] = 2.0
-    return idata
-
-
-def test_ess_per_second_table(rng):
-    good, bad = _fake_idata(rng, 0, 0), _fake_idata(rng, 1.0, 3)
-    table = ess_per_second_table({"good": good, "bad": bad}, {"good": 1.0, "bad": 4.0})
-    assert table.loc["bad", "divergences"] == 3 and table.loc["good", "divergences"] == 0
-    assert table.loc["good", "bulk ESS / s"] > table.loc["bad", "bulk ESS / s"]
-    assert table.loc["good", "bulk ESS / s"] == pytest.approx(table.loc["good", "min bulk ESS"])
-    assert table.loc["good", "sampler seconds"] == 2.0
-    only_b = ess_per_second_table({"bad": bad}, {"bad": 1.0}, var_names=["b"])
-    assert only_b.loc["bad", "min bulk ESS"] > table.loc["bad", "min bulk ESS"]
-
-
-def test_ess_per_second_table_rejects_bad_input(rng):
-    idata = _fake_idata(rng, 0, 0)
-    with pytest.raises(TypeError, match="must be mappings"):
-        ess_per_second_table([idata], [1.0])
-    with pytest.raises(ValueError, match="at least one fit"):
-        ess_per_second_table({}, {})
-    with pytest.raises(ValueError, match="same keys"):
-        ess_per_second_table({"a": idata}, {"b": 1.0})
-    with pytest.raises(TypeError, match=r"`idatas\['a'\]` must be a fit \(DataTree\)"):
-        ess_per_second_table({"a": 1}, {"a": 1.0})
-    with pytest.raises(ValueError, match=r"`seconds\['a'\]` must be a finite number > 0"):
-        ess_per_second_table({"a": idata}, {"a": 0.0})
+        plot_shrinkage([1.0, 2.0], [1.0, 2.0], sizes=[1.0])

@@ -8,15 +8,13 @@ from hypothesis import strategies as st
 
 from helpers.inference import (
     GaussianTarget,
-    compare_methods,
     hmc,
     leapfrog,
     mean_field_sd,
-    moments_with_mcse,
     plot_target,
     random_walk_metropolis,
-    stack_draws,
 )
+from helpers.montecarlo import moments_with_mcse
 
 TARGET = GaussianTarget(np.array([1.0, -2.0]), np.array([[2.0, 0.9], [0.9, 1.0]]))
 
@@ -47,10 +45,10 @@ def test_correlated_constructor():
 @pytest.mark.parametrize(
     ("mean", "cov", "message"),
     [
-        ([[0.0]], np.eye(1), "`mean` must be a non-empty 1-D array"),
-        ([0.0, np.nan], np.eye(2), "`mean` must be finite"),
-        ([0.0, 0.0], np.eye(3), r"`cov` must have shape \(2, 2\)"),
-        ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "`cov` must be symmetric"),
+        ([[0.0]], np.eye(1), "`mean` must be a 1-D array"),
+        ([0.0, np.nan], np.eye(2), "`mean` must be an array without NaN"),
+        ([0.0, 0.0], np.eye(3), r"`cov` must be an array of shape \(2, 2\)"),
+        ([0.0, 0.0], [[1.0, 0.5], [0.4, 1.0]], "`cov` must be a symmetric matrix"),
         ([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], "`cov` must be positive definite"),
     ],
 )
@@ -59,9 +57,11 @@ def test_gaussian_target_rejects_bad_input(mean, cov, message):
         GaussianTarget(np.asarray(mean), np.asarray(cov))
 
 
-@pytest.mark.parametrize("rho", [1.0, -1.5, True])
-def test_correlated_rejects_bad_rho(rho):
-    with pytest.raises(ValueError, match="`rho` must be a number strictly between -1 and 1"):
+@pytest.mark.parametrize(
+    ("rho", "error"), [(1.0, ValueError), (-1.5, ValueError), (True, TypeError)]
+)
+def test_correlated_rejects_bad_rho(rho, error):
+    with pytest.raises(error, match="`rho` must be a"):
         GaussianTarget.correlated(rho)
 
 
@@ -102,9 +102,9 @@ def test_leapfrog_is_unstable_above_twice_the_smallest_sd():
     [
         ({"grad_logp": 3}, TypeError, "`grad_logp` must be callable"),
         ({"q": [0.0, 0.0, 0.0]}, ValueError, "`q` and `p` must have the same shape"),
-        ({"step_size": 0.0}, ValueError, "`step_size` must be a finite number > 0"),
+        ({"step_size": 0.0}, ValueError, "`step_size` must be a number > 0"),
         ({"step_size": "big"}, TypeError, "`step_size` must be a real number"),
-        ({"n_steps": 0}, ValueError, "`n_steps` must be a positive integer"),
+        ({"n_steps": 0}, ValueError, "`n_steps` must be an integer >= 1"),
     ],
 )
 def test_leapfrog_rejects_bad_input(kwargs, error, message):
@@ -115,25 +115,6 @@ def test_leapfrog_rejects_bad_input(kwargs, error, message):
 
 
 # --- samplers -----------------------------------------------------------------------------------
-
-
-def test_hmc_recovers_known_moments():
-    res = hmc(
-        TARGET.logp, TARGET.grad, [0.0, 0.0], n_samples=4000, step_size=0.25, n_steps=10, rng=3
-    )
-    mean, mean_se, cov, cov_se = moments_with_mcse(res.draws, TARGET.mean)
-    assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
-    assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)
-    assert 0.7 < res.accept_rate <= 1.0
-    assert res.n_grad == 40_000
-
-
-def test_random_walk_recovers_known_moments():
-    res = random_walk_metropolis(TARGET.logp, [1.0, -2.0], n_samples=60_000, step_size=0.8, rng=4)
-    mean, mean_se, cov, cov_se = moments_with_mcse(res.draws[5000:], TARGET.mean)
-    assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
-    assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)
-    assert res.n_grad == 0
 
 
 def test_hmc_beats_random_walk_per_evaluation():
@@ -222,10 +203,10 @@ def test_hmc_rejects_everything_when_unstable():
     ("kwargs", "error", "message"),
     [
         ({"logp": None}, TypeError, "`logp` must be callable"),
-        ({"x0": [[0.0]]}, ValueError, "`x0` must be a non-empty 1-D array"),
-        ({"n_samples": 0}, ValueError, "`n_samples` must be a positive integer"),
+        ({"x0": [[0.0]]}, ValueError, "`x0` must be a 1-D array"),
+        ({"n_samples": 0}, ValueError, "`n_samples` must be an integer >= 1"),
         ({"jitter": 1.0}, ValueError, r"`jitter` must be a number in \[0, 1\)"),
-        ({"step_size": -1.0}, ValueError, "`step_size` must be a finite number > 0"),
+        ({"step_size": -1.0}, ValueError, "`step_size` must be a number > 0"),
         ({"rng": "seed"}, TypeError, "`rng` must be a numpy.random.Generator"),
     ],
 )
@@ -247,8 +228,9 @@ def test_hmc_rejects_bad_input(kwargs, error, message):
     ("kwargs", "error", "message"),
     [
         ({"logp": 1.0}, TypeError, "`logp` must be callable"),
-        ({"step_size": np.inf}, ValueError, "`step_size` must be a finite number > 0"),
-        ({"n_samples": 2.5}, ValueError, "`n_samples` must be a positive integer"),
+        ({"step_size": np.inf}, ValueError, "`step_size` must be a finite number"),
+        ({"step_size": 0.0}, ValueError, "`step_size` must be a number > 0"),
+        ({"n_samples": 2.5}, TypeError, "`n_samples` must be an integer"),
     ],
 )
 def test_random_walk_rejects_bad_input(kwargs, error, message):
@@ -298,8 +280,8 @@ def test_mean_field_sd_never_exceeds_the_marginal_sd(rho, s1, s2):
 @pytest.mark.parametrize(
     ("cov", "message"),
     [
-        (np.ones(3), "`cov` must be a square matrix"),
-        ([[1.0, 2.0], [2.0, 1.0]], "`cov` must be symmetric positive definite"),
+        (np.ones(3), "`cov` must be a 2-D array"),
+        ([[1.0, 2.0], [2.0, 1.0]], "`cov` must be a symmetric positive definite matrix"),
     ],
 )
 def test_mean_field_sd_rejects_bad_input(cov, message):
@@ -310,84 +292,7 @@ def test_mean_field_sd_rejects_bad_input(cov, message):
 # --- moments_with_mcse --------------------------------------------------------------------------
 
 
-def test_moments_with_mcse_iid_and_chains(rng):
-    x = rng.normal(size=(4, 2000, 2))
-    mean, mean_se, cov, cov_se = moments_with_mcse(x, [0.0, 0.0])
-    np.testing.assert_allclose(mean_se, 1 / np.sqrt(8000), rtol=0.15)
-    np.testing.assert_allclose(cov_se[0, 0], np.sqrt(2 / 8000), rtol=0.15)
-    assert np.all(np.abs(cov - np.eye(2)) < 4 * cov_se)
-
-
-@pytest.mark.parametrize(
-    ("draws", "center", "message"),
-    [
-        (np.zeros((3, 2)), [0.0, 0.0], r"`draws` must have shape \(n >= 4, d\)"),
-        (np.full((10, 2), np.nan), [0.0, 0.0], "`draws` must be finite"),
-        (np.zeros((10, 2)), [0.0], "`center` must have 2 entries"),
-    ],
-)
-def test_moments_with_mcse_rejects_bad_input(draws, center, message):
-    with pytest.raises(ValueError, match=message):
-        moments_with_mcse(draws, center)
-
-
 # --- stack_draws and compare_methods ------------------------------------------------------------
-
-
-def test_stack_draws_order_and_shape():
-    idata = az.from_dict(
-        {"posterior": {"a": np.arange(6.0).reshape(2, 3), "b": np.ones((2, 3, 2))}}
-    )
-    out = stack_draws(idata, ["a", "b"])
-    assert out.shape == (6, 3)
-    np.testing.assert_array_equal(out[:, 0], np.arange(6.0))
-
-
-@pytest.mark.parametrize(
-    ("idata", "names", "error", "message"),
-    [
-        (np.zeros(3), ["a"], TypeError, "`idata` must be an ArviZ DataTree"),
-        (None, [], ValueError, "`var_names` must name at least one variable"),
-        (None, ["zzz"], ValueError, "'zzz' is not in the posterior"),
-    ],
-)
-def test_stack_draws_rejects_bad_input(idata, names, error, message):
-    if idata is None:
-        idata = az.from_dict({"posterior": {"a": np.zeros((2, 3))}})
-    with pytest.raises(error, match=message):
-        stack_draws(idata, names)
-
-
-def test_compare_methods_known_values(rng):
-    ref = rng.normal(size=(20_000, 2))
-    shifted = rng.normal(size=(20_000, 2)) * np.array([1.0, 0.5]) + np.array([0.5, 0.0])
-    table = compare_methods(ref, {"ref": (ref, 2.0), "off": (shifted, 1.0)})
-    assert list(table.columns) == [
-        "time (s)",
-        "max |mean error| / sd",
-        "min sd ratio",
-        "max sd ratio",
-    ]
-    assert table.loc["ref", "max |mean error| / sd"] == 0
-    assert table.loc["off", "max |mean error| / sd"] == pytest.approx(0.5, abs=0.03)
-    assert table.loc["off", "min sd ratio"] == pytest.approx(0.5, abs=0.02)
-    assert table.loc["off", "max sd ratio"] == pytest.approx(1.0, abs=0.02)
-    assert table.loc["off", "time (s)"] == 1.0
-
-
-@pytest.mark.parametrize(
-    ("reference", "candidates", "error", "message"),
-    [
-        (np.zeros(5), {"a": (np.zeros((5, 1)), 1.0)}, ValueError, "`reference` must have shape"),
-        (np.ones((5, 2)), {}, ValueError, "`candidates` must hold at least one method"),
-        (np.ones((5, 2)), {"a": np.ones((5, 2))}, TypeError, r"must be a \(draws, seconds\) tuple"),
-        (np.ones((5, 2)), {"a": (np.ones((5, 3)), 1.0)}, ValueError, r"draws must have shape"),
-        (np.ones((5, 2)), {"a": (np.ones((5, 2)), -1.0)}, ValueError, "time must be a number >= 0"),
-    ],
-)
-def test_compare_methods_rejects_bad_input(reference, candidates, error, message):
-    with pytest.raises(error, match=message):
-        compare_methods(reference, candidates)
 
 
 # --- plot_target --------------------------------------------------------------------------------
@@ -405,11 +310,30 @@ def test_plot_target_draws_on_given_axes():
     ("kwargs", "error", "message"),
     [
         ({"logp": 1}, TypeError, "`logp` must be callable"),
-        ({"extent": 0.0}, ValueError, "`extent` must be a finite number > 0"),
-        ({"levels": 0}, ValueError, "`levels` must be a positive integer"),
+        ({"extent": 0.0}, ValueError, "`extent` must be a number > 0"),
+        ({"levels": 0}, ValueError, "`levels` must be an integer >= 1"),
     ],
 )
 def test_plot_target_rejects_bad_input(kwargs, error, message):
     args = {"logp": TARGET.logp, **kwargs}
     with pytest.raises(error, match=message):
         plot_target(args.pop("logp"), **args)
+
+
+def test_hmc_recovers_known_moments():
+    res = hmc(
+        TARGET.logp, TARGET.grad, [0.0, 0.0], n_samples=4000, step_size=0.25, n_steps=10, rng=3
+    )
+    mean, mean_se, cov, cov_se = moments_with_mcse(res.draws, TARGET.mean)
+    assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
+    assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)
+    assert 0.7 < res.accept_rate <= 1.0
+    assert res.n_grad == 40_000
+
+
+def test_random_walk_recovers_known_moments():
+    res = random_walk_metropolis(TARGET.logp, [1.0, -2.0], n_samples=60_000, step_size=0.8, rng=4)
+    mean, mean_se, cov, cov_se = moments_with_mcse(res.draws[5000:], TARGET.mean)
+    assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
+    assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)
+    assert res.n_grad == 0

@@ -11,12 +11,11 @@ from helpers.hierarchical import (
     simulate_segments,
 )
 from helpers.playbook import (
-    agreement_table,
     exact_summary,
     exceedance_curve,
-    fan_chart,
     forecast_extra_conversions,
     plot_exceedance,
+    plot_fan_chart,
     probability_statement,
     segment_log_odds,
 )
@@ -91,30 +90,6 @@ def test_exact_summary_errors():
 # agreement_table --------------------------------------------------------------
 
 
-def test_agreement_table_errors_in_sd_units():
-    ref = pd.DataFrame({"mean": [0.0, 1.0], "sd": [2.0, 0.5]}, index=["a", "b"])
-    fit = pd.Series([1.0, 0.5], index=["b", "a"])  # order does not matter
-    table = agreement_table({"x": fit}, ref, seconds={"x": 3.0})
-    assert table.loc["a", "x error (sd)"] == pytest.approx(0.25)
-    assert table.loc["b", "x error (sd)"] == pytest.approx(0.0)
-    assert table.loc["wall time (s)", "x mean"] == 3.0
-
-
-def test_agreement_table_errors():
-    ref = pd.DataFrame({"mean": [0.0], "sd": [1.0]}, index=["a"])
-    fit = pd.Series([0.0], index=["a"])
-    with pytest.raises(TypeError, match="must be mappings"):
-        agreement_table([fit], ref, seconds={"x": 1.0})
-    with pytest.raises(TypeError, match="columns 'mean' and 'sd'"):
-        agreement_table({"x": fit}, ref[["mean"]], seconds={"x": 1.0})
-    with pytest.raises(ValueError, match="same \\(non-empty\\) keys"):
-        agreement_table({"x": fit}, ref, seconds={"y": 1.0})
-    with pytest.raises(ValueError, match="indexed like `reference`"):
-        agreement_table({"x": pd.Series([0.0], index=["b"])}, ref, seconds={"x": 1.0})
-    with pytest.raises(ValueError, match="must be a number > 0"):
-        agreement_table({"x": fit}, ref, seconds={"x": 0.0})
-
-
 # probability_statement ----------------------------------------------------------
 
 
@@ -131,17 +106,17 @@ def test_probability_statement_wording():
 
 
 def test_probability_statement_errors():
-    with pytest.raises(ValueError, match="non-empty 1-D"):
+    with pytest.raises(ValueError, match="`draws` must be an array of at least 1 values"):
         probability_statement([], 0, quantity="x")
-    with pytest.raises(TypeError, match="`draws` must be an array of numbers; got a string"):
+    with pytest.raises(TypeError, match="`draws` must be an array of numbers"):
         probability_statement("abc", 0, quantity="x")
     with pytest.raises(TypeError, match="`draws` must be an array of numbers; got dict"):
         probability_statement({"a": 1}, 0, quantity="x")
-    with pytest.raises(ValueError, match="`draws` must be finite"):
+    with pytest.raises(ValueError, match="`draws` must be an array without NaN"):
         probability_statement([np.nan, 1.0], 0, quantity="x")
     with pytest.raises(TypeError, match="`threshold` must be a real number"):
         probability_statement([1.0], "0", quantity="x")
-    with pytest.raises(ValueError, match="`threshold` must be finite"):
+    with pytest.raises(ValueError, match="`threshold` must be a finite number"):
         probability_statement([1.0], np.inf, quantity="x")
     with pytest.raises(ValueError, match="`quantity` must be a non-empty string"):
         probability_statement([1.0], 0, quantity=" ")
@@ -164,7 +139,7 @@ def test_exceedance_is_a_probability_and_non_increasing(draws, thresholds):
 
 
 def test_exceedance_errors():
-    with pytest.raises(ValueError, match="`thresholds` must be a non-empty 1-D"):
+    with pytest.raises(ValueError, match=r"`thresholds` must be a 1\-D array"):
         exceedance_curve([1.0], [[1.0]])
 
 
@@ -173,7 +148,7 @@ def test_plot_exceedance_marks_target():
     assert "P = 0.50" in ax.get_legend_handles_labels()[1][1]
     with pytest.raises(TypeError, match="`target` must be a real number"):
         plot_exceedance([1.0, 2.0], target="high")
-    with pytest.raises(ValueError, match="`target` must be finite"):
+    with pytest.raises(ValueError, match="`target` must be a finite number"):
         plot_exceedance([1.0, 2.0], target=np.nan)
 
 
@@ -216,11 +191,14 @@ def test_forecast_seed_contract():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"lift_draws": np.zeros((3, 3))}, "shape \\(draws, segments\\)"),
+        (
+            {"lift_draws": np.zeros((3, 3))},
+            r"`baseline_draws` must be an array of shape \(3, 3\), like `lift_draws`",
+        ),
         ({"baseline_draws": np.ones((3, 2))}, "strictly between 0 and 1"),
-        ({"weekly_users": [10, -1]}, "non-negative integers"),
-        ({"weekly_users": [10, 1.5]}, "non-negative integers"),
-        ({"weeks": 0}, "`weeks` must be a positive integer"),
+        ({"weekly_users": [10, -1]}, r"`weekly_users` must be non\-negative whole numbers"),
+        ({"weekly_users": [10, 1.5]}, r"`weekly_users` must be non\-negative whole numbers"),
+        ({"weeks": 0}, "`weeks` must be an integer >= 1"),
     ],
 )
 def test_forecast_errors(kwargs, message):
@@ -241,13 +219,17 @@ def test_forecast_errors(kwargs, message):
         )
 
 
-# fan_chart ----------------------------------------------------------------------------
+# plot_fan_chart ----------------------------------------------------------------------------
 
 
 def test_fan_chart_bands_and_errors():
-    ax = fan_chart(np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), levels=(0.5, 0.9))
+    ax = plot_fan_chart(
+        np.arange(4), np.random.default_rng(0).normal(size=(100, 4)), ci_probs=(0.5, 0.9)
+    )
     assert len(ax.collections) == 2
     with pytest.raises(ValueError, match="one column per `x` value"):
-        fan_chart([1, 2], np.zeros((5, 3)))
-    with pytest.raises(ValueError, match="`levels` must be probabilities in \\(0, 1\\)"):
-        fan_chart([1, 2], np.zeros((5, 2)), levels=(0.5, 1.0))
+        plot_fan_chart([1, 2], np.zeros((5, 3)))
+    with pytest.raises(
+        ValueError, match="`ci_probs` must be a probability strictly between 0 and 1"
+    ):
+        plot_fan_chart([1, 2], np.zeros((5, 2)), ci_probs=(0.5, 1.0))

@@ -55,10 +55,10 @@ def test_simulation_seed_contract():
     ("kwargs", "error", "message"),
     [
         ({"n": 1}, ValueError, "`n` must be an integer >= 2"),
-        ({"n": 2.5}, ValueError, "`n` must be an integer >= 2"),
+        ({"n": 2.5}, TypeError, "`n` must be an integer"),
         ({"intercept": "18"}, TypeError, "`intercept` must be a real number"),
         ({"slope": None}, TypeError, "`slope` must be a real number"),
-        ({"sigma": 0}, ValueError, "`sigma` must be a finite number > 0"),
+        ({"sigma": 0}, ValueError, "`sigma` must be a number > 0"),
         ({"sigma": "3"}, TypeError, "`sigma` must be a real number"),
         ({"nu": -1}, ValueError, "`nu` must be a number > 0"),
         ({"distance_range": (5, 1)}, ValueError, "`distance_range` must be"),
@@ -139,9 +139,12 @@ def test_pvalue_is_a_probability(seed):
 def test_pvalue_validates(rng):
     with pytest.raises(TypeError, match="`statistic` must be callable"):
         ppc_pvalue(rng.normal(size=5), rng.normal(size=(10, 5)), "max")
-    with pytest.raises(ValueError, match="`observed` must be 1-D"):
+    with pytest.raises(ValueError, match=r"`observed` must be a 1\-D array"):
         ppc_pvalue(rng.normal(size=(2, 5)), rng.normal(size=(10, 5)), np.max)
-    with pytest.raises(ValueError, match=r"`replicated` must have shape \(\.\.\., 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"`replicated` must be an array of shape \(\.\.\., 5\) to match `observed`",
+    ):
         ppc_pvalue(rng.normal(size=5), rng.normal(size=(10, 4)), np.max)
 
 
@@ -165,7 +168,7 @@ def test_share_outside_is_a_probability_and_monotone(draws, low, width):
 def test_share_outside_validates():
     with pytest.raises(ValueError, match="`low` must be < `high`"):
         share_outside([1.0], 2, 1)
-    with pytest.raises(ValueError, match="`draws` must not be empty"):
+    with pytest.raises(ValueError, match="`draws` must be an array of at least 1 values"):
         share_outside([], 0, 1)
 
 
@@ -216,11 +219,11 @@ def test_plot_ppc_density_validates(rng):
     idata = _ppc_idata(rng, draws=5)
     with pytest.raises(ValueError, match="must hold 'z'"):
         plot_ppc_density(idata, "z")
-    with pytest.raises(ValueError, match="`n_lines` must be between 1 and the number"):
+    with pytest.raises(ValueError, match="`n_lines` must be an integer from 1 to 10"):
         plot_ppc_density(idata, "y", n_lines=11)
-    with pytest.raises(ValueError, match="`n_lines` must be between 1 and the number"):
+    with pytest.raises(ValueError, match="`n_lines` must be an integer from 1 to 10"):
         plot_ppc_density(idata, "y", n_lines=0)
-    with pytest.raises(ValueError, match="`n_lines` must be an integer"):
+    with pytest.raises(TypeError, match="`n_lines` must be an integer"):
         plot_ppc_density(idata, "y", n_lines=2.5)
 
 

@@ -12,7 +12,8 @@ from scipy import integrate, special, stats
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.probability import MCEstimate, positive_predictive_value
+from helpers.montecarlo import MCEstimate
+from helpers.probability import positive_predictive_value
 
 ORDERS_RATE = 12.0
 STAFFING_LEVEL = 0.99

@@ -14,7 +14,7 @@ from scipy import special
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.probability import MCEstimate
+from helpers.montecarlo import MCEstimate
 
 QUIET = {"frequency": 4, "recency": 10.0, "T": 38.86}
 CUSTOMER_1 = {"frequency": 2, "recency": 30.43, "T": 38.86}

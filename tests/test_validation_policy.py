@@ -1,0 +1,293 @@
+"""One validation policy across the package (helpers/_validate.py), checked on every public function.
+
+For every public function of every ``helpers`` module the test takes a valid call from the
+function's own docstring Examples (the first call of the function there), then replaces one
+numeric argument at a time by a bad value chosen from its type hint:
+
+- ``int``: a string, a bool, a float -> TypeError; -1 -> ValueError (every integer argument of
+  the package is a count, a size, an index or a seed);
+- ``float``: a string, a bool -> TypeError; NaN -> ValueError;
+- ``ArrayLike``: a string -> TypeError; an array holding NaN -> ValueError;
+- arguments named like a probability (``ci_prob`` ...): 2 -> ValueError.
+
+Each must raise the policy's exception with the template message: "`name` must be ...; got ...".
+An argument annotated ``Any`` fails the test unless its name is in ``NOT_NUMERIC`` (with the
+reason), so a new numeric argument is covered as soon as it is annotated.
+"""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+import inspect
+import math
+import pkgutil
+import re
+from typing import Any
+
+import pytest
+
+import helpers
+
+# Modules this policy does not cover, with the reason.
+SKIP_MODULES = {
+    "check": "exercise checks: their own error types (issue 22, part 2)",
+    "doctor": "developer tool, moving to course_tools/",
+    "student": "developer tool, moving to course_tools/",
+    "exercises": "exercise data and checkers (issue 22, part 2)",
+}
+
+# Arguments annotated ``Any`` that are not numbers or arrays of numbers, by name.
+NOT_NUMERIC = {
+    "ax": "a matplotlib Axes",
+    "idata": "a fitted DataTree",
+    "idatas": "fitted DataTrees",
+    "dag": "a networkx DiGraph",
+    "problem": "a SALib problem dict",
+    "posteriors": "frozen scipy.stats.beta distributions",
+    "posterior": "a frozen scipy.stats distribution",
+    "first": "a frozen scipy.stats.beta distribution",
+    "second": "a frozen scipy.stats.beta distribution",
+    "result": "a SALib result",
+    "prior": "a callable density",
+    "logp": "a callable log density",
+    "statistic": "a callable test statistic",
+    "model": "a Pyro model (callable)",
+    "guide": "a Pyro guide (callable)",
+    "model_outcome": "a scikit-learn regressor",
+    "model_treatment": "a scikit-learn regressor",
+    "models": "a mapping of names to fitted models",
+    "candidates": "a mapping of names to (draws, seconds)",
+    "device": "a torch device",
+    "bgnbd": "a mapping of BG/NBD parameters",
+    "gamma_gamma": "a mapping of Gamma-Gamma parameters",
+    "index": "row labels",
+    "draws": "(latent.relabel_chains) a mapping of names to arrays",
+}
+
+# Functions with no numeric argument to test or whose valid call needs a fit; with the reason.
+SKIP_FUNCTIONS = {
+    "budget.get_budget": "reads the environment; no argument",
+    "known_warnings.silence_known_warnings": "no numeric argument",
+    "style.use_style": "no numeric argument",
+    "seeding.seed_torch": "imports torch; its seed is checked in test_seeding.py",
+    "compare.ess_per_second_table": "needs fitted DataTrees",
+    "workflow.plot_ppc_density": "needs a fitted DataTree",
+    "regression.plot_intervals": "needs a prediction_table of posterior draws",
+}
+
+# Integer arguments for which -1 is a valid value.
+NEGATIVE_OK = {"axis": "numpy's last axis"}
+
+PROBABILITY_NAMES = {"ci_prob", "prevalence", "sensitivity", "specificity", "test_fraction"}
+
+TEMPLATE = "`{name}` must be .+; got "
+
+
+class _Captured(Exception):
+    """Raised by the recorder to stop a docstring example at the function's first call."""
+
+
+def _public_functions() -> list[tuple[str, Any]]:
+    found = []
+    for info in pkgutil.iter_modules(helpers.__path__):
+        if info.name.startswith("_") or info.name in SKIP_MODULES:
+            continue
+        module = importlib.import_module(f"helpers.{info.name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if inspect.isfunction(obj) and obj.__module__ == module.__name__:
+                found.append((f"{info.name}.{name}", obj))
+    return found
+
+
+FUNCTIONS = _public_functions()
+
+
+def _kind(annotation: str) -> str | None:
+    """What the raw annotation string says the argument is."""
+    if "RngLike" in annotation:
+        return None  # make_rng validates it; tested in test_seeding.py
+    if annotation.startswith("Callable"):
+        return "function"
+    if annotation.startswith(("tuple[int", "Sequence[int")):
+        return "int_array"
+    if annotation.startswith(("Mapping", "dict")):
+        return None  # containers of named values: their entries are checked by name
+    if (
+        "ArrayLike" in annotation
+        or "ndarray" in annotation
+        or annotation.startswith(("tuple[", "Sequence[float"))
+    ):
+        return "array"
+    if re.search(r"\bfloat\b", annotation):
+        return "real"
+    if re.search(r"\bint\b", annotation) and "Sequence" not in annotation:
+        return "integer"
+    if annotation.strip() == "Any":
+        return "any"
+    return None
+
+
+def _valid_call(qualname: str, fn: Any) -> inspect.BoundArguments:
+    """The first call of ``fn`` in its docstring Examples, with the arguments bound."""
+    tests = doctest.DocTestFinder(recurse=False).find(fn, globs=vars(inspect.getmodule(fn)))
+    calls: list[inspect.BoundArguments] = []
+
+    def recorder(*args: Any, **kwargs: Any) -> Any:
+        calls.append(inspect.signature(fn).bind(*args, **kwargs))
+        raise _Captured
+
+    for test in tests:
+        namespace = dict(test.globs)
+        namespace[fn.__name__] = recorder
+        for example in test.examples:
+            try:
+                exec(compile(example.source, qualname, "exec"), namespace)  # noqa: S102
+            except _Captured:
+                return calls[0]
+            except Exception:  # noqa: BLE001, S112 - an expected-exception example
+                continue
+    pytest.fail(f"{qualname} has no docstring Example that calls it (add one: the test uses it)")
+
+
+def _bad_values(name: str, kind: str) -> list[tuple[Any, type[Exception]]]:
+    if kind == "function":
+        return [("abc", TypeError)]
+    if kind == "int_array":
+        return [("abc", TypeError), ([2.5], TypeError), ([-1], ValueError)]
+    if kind == "integer":
+        bad = [("3", TypeError), (True, TypeError), (2.5, TypeError)]
+        if name not in NEGATIVE_OK:
+            bad.append((-1, ValueError))
+    elif kind == "real":
+        bad = [("1.0", TypeError), (True, TypeError), (math.nan, ValueError)]
+    else:
+        bad = [("abc", TypeError), ([math.nan], ValueError)]
+    if name in PROBABILITY_NAMES:
+        bad.append((2.0, ValueError))
+    return bad
+
+
+CASES = [
+    pytest.param(qualname, fn, id=qualname)
+    for qualname, fn in FUNCTIONS
+    if qualname not in SKIP_FUNCTIONS
+]
+
+
+@pytest.mark.parametrize(("qualname", "fn"), CASES)
+def test_numeric_arguments_follow_the_policy(qualname: str, fn: Any) -> None:
+    annotations = {
+        p.name: fn.__annotations__.get(p.name, "")
+        for p in inspect.signature(fn).parameters.values()
+        if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
+    unannotated = [n for n, a in annotations.items() if not a]
+    assert not unannotated, f"{qualname}: annotate {unannotated}"
+    vague = [n for n, a in annotations.items() if _kind(a) == "any" and n not in NOT_NUMERIC]
+    assert not vague, f"{qualname}: {vague} annotated Any; use ArrayLike/float/int or NOT_NUMERIC"
+    numeric = {
+        n: _kind(a)
+        for n, a in annotations.items()
+        if _kind(a) in ("integer", "real", "array", "int_array", "function")
+    }
+    if not numeric:
+        return
+    valid = _valid_call(qualname, fn)
+    problems = []
+    for name, kind in numeric.items():
+        for bad, error in _bad_values(name, kind):
+            arguments = dict(valid.arguments)
+            arguments[name] = bad
+            bound = inspect.signature(fn).bind_partial()
+            bound.arguments.update(arguments)
+            try:
+                fn(*bound.args, **bound.kwargs)
+            except error as err:
+                if not re.search(TEMPLATE.format(name=re.escape(name)), str(err)):
+                    problems.append(f"{name}={bad!r}: message {str(err)!r} is off the template")
+            except Exception as err:  # noqa: BLE001
+                problems.append(
+                    f"{name}={bad!r}: {type(err).__name__} ({err}), want {error.__name__}"
+                )
+            else:
+                problems.append(f"{name}={bad!r}: accepted, want {error.__name__}")
+    assert not problems, f"{qualname}:\n  " + "\n  ".join(problems)
+
+
+def test_every_module_is_covered_or_skipped_with_a_reason() -> None:
+    modules = {m.name for m in pkgutil.iter_modules(helpers.__path__) if not m.name.startswith("_")}
+    covered = {q.split(".")[0] for q, _ in FUNCTIONS}
+    assert modules - covered - set(SKIP_MODULES) <= {"known_warnings", "style", "budget"}
+    assert FUNCTIONS, "no public functions found"
+
+
+# --- one vocabulary ----------------------------------------------------------------------------
+
+# Names the package used for the probability of an interval before it settled on ArviZ's
+# ``ci_prob``; none may come back.
+OLD_INTERVAL_NAMES = {"mass", "prob", "level", "z", "hdi_prob"}
+
+
+def _public_callables() -> list[tuple[str, Any]]:
+    found = []
+    for qualname, fn in FUNCTIONS:
+        found.append((qualname, fn))
+    for info in pkgutil.iter_modules(helpers.__path__):
+        if info.name.startswith("_") or info.name in SKIP_MODULES:
+            continue
+        module = importlib.import_module(f"helpers.{info.name}")
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if inspect.isclass(obj) and obj.__module__ == module.__name__:
+                for attr, value in vars(obj).items():
+                    if inspect.isfunction(value) and not attr.startswith("_"):
+                        found.append((f"{info.name}.{name}.{attr}", value))
+    return found
+
+
+def test_interval_probability_is_called_ci_prob_everywhere() -> None:
+    offenders = [
+        f"{qualname}({parameter})"
+        for qualname, fn in _public_callables()
+        for parameter in inspect.signature(fn).parameters
+        if parameter in OLD_INTERVAL_NAMES
+    ]
+    assert not offenders, f"rename to ci_prob: {offenders}"
+
+
+PLOTS = [(q, fn) for q, fn in FUNCTIONS if q.split(".")[-1].startswith("plot_")]
+
+
+def test_every_function_that_draws_is_named_plot() -> None:
+    drawing = [
+        qualname
+        for qualname, fn in FUNCTIONS
+        if "plt.subplots" in inspect.getsource(fn)
+        and not qualname.split(".")[-1].startswith("plot_")
+    ]
+    assert not drawing, f"functions that draw must be named plot_*: {drawing}"
+    assert PLOTS, "no plot_* functions found"
+
+
+@pytest.mark.parametrize(("qualname", "fn"), [pytest.param(q, f, id=q) for q, f in PLOTS])
+def test_plot_functions_take_ax_none_and_return_the_axes(qualname: str, fn: Any) -> None:
+    import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
+
+    ax = inspect.signature(fn).parameters.get("ax")
+    assert ax is not None and ax.default is None, f"{qualname} must take ax=None"
+    if qualname in SKIP_FUNCTIONS:
+        pytest.skip(SKIP_FUNCTIONS[qualname])
+    valid = _valid_call(qualname, fn)
+    try:
+        _, given = plt.subplots()
+        arguments = dict(valid.arguments, ax=given)
+        bound = inspect.signature(fn).bind_partial()
+        bound.arguments.update(arguments)
+        assert fn(*bound.args, **bound.kwargs) is given, f"{qualname} must return the ax it got"
+        bound.arguments.pop("ax")
+        assert isinstance(fn(*bound.args, **bound.kwargs), Axes), f"{qualname} must return Axes"
+    finally:
+        plt.close("all")
