@@ -24,7 +24,6 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
-
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [

@@ -14,7 +14,6 @@ from scipy import stats
 
 from helpers import _validate as validate
 
-
 __all__ = [
     "positive_predictive_value",
     "beta_posterior",

@@ -5,6 +5,7 @@ import re
 
 import helpers
 
+
 def _table() -> dict[str, str]:
     rows = re.findall(r"^(.+?)\s+``(\w+)``\s*$", helpers.__doc__, flags=re.MULTILINE)
     return {module: concept.strip() for concept, module in rows}
