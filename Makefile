@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 PIP_VERSION := 25.3
 # nbmake workers: at most the core count.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
+# Notebooks the site build executes at a time (scripts/execute_notebooks.py fills the
+# execution cache in parallel before Sphinx reads it; each mode has its own cache): the core count.
+BOOK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The seed `make test` runs every notebook under besides the default (COURSE_SEED; any
 # non-negative integer must pass: `make test-seeds` tries several).
 OTHER_SEED ?= 1
@@ -78,6 +81,8 @@ $(MATHJAX):
 mathjax: $(MATHJAX) ## install the local MathJax copy the site serves
 
 book: $(STAMP) $(MATHJAX) ## execute every notebook in full mode and build the site into _build/html
+	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 \
+	  $(BIN)/python scripts/execute_notebooks.py --cache _build/.jupyter_cache --jobs $(BOOK_JOBS)
 	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
@@ -86,7 +91,10 @@ book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/
 	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
 	  PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/book \
 	  IPYTHONDIR=$(CURDIR)/_build/ipython \
-	  $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going 2>&1 | tee $(BOOK_FAST)/build.log
+	  bash -c '$(BIN)/python scripts/execute_notebooks.py --cache $(BOOK_FAST)/_build/.jupyter_cache \
+	    --jobs $(BOOK_JOBS) --record-dir $$COURSE_RECORD_DIR \
+	  && $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going' \
+	  2>&1 | tee $(BOOK_FAST)/build.log
 
 test: ## unit tests and hygiene; every notebook with nbmake (default seed and another), a fresh fast book build; site checks
 	$(MAKE) --no-print-directory test-unit
