@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from course_tools.warm import warm_caches
+
 __all__ = ["CheckResult", "CHECKS", "locked_versions", "run_checks", "main"]
 
 LOCK = Path(__file__).resolve().parent.parent / "requirements.lock"
@@ -210,6 +212,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("Pyro and torch run SVI", check_pyro),
     ("plotting", check_plotting),
     ("bundled data", check_data),
+    ("compile caches warmed", warm_caches),
 ]
 
 
