@@ -30,7 +30,7 @@ BOOK_FAST := _build/fast
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 
-.PHONY: help env mathjax book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
+.PHONY: help env mathjax book book-fast bench test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -95,6 +95,9 @@ book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/
 	    --jobs $(BOOK_JOBS) --record-dir $$COURSE_RECORD_DIR \
 	  && $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going' \
 	  2>&1 | tee $(BOOK_FAST)/build.log
+
+bench: $(STAMP) $(GUARDS) ## time every notebook cold and warm, fast and full, against its budget (BENCH_ARGS="--notebooks 07,14 --modes fast --temps warm")
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 test: ## unit tests and hygiene; every notebook with nbmake (default seed and another), a fresh fast book build; site checks
 	$(MAKE) --no-print-directory test-unit
