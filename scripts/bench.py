@@ -16,7 +16,8 @@ loaded by an IPython startup file beside the course's guards): compile = PyTenso
 functions (graph rewrites and linking) and numba compiling, counted once however they nest;
 sampling = PyMC's sample / predictive sampling / fit and Pyro's ``MCMC.run`` / ``SVI.step``, minus
 compiling inside them (Pyro and torch time counts as sampling); other = the rest (imports, NumPy,
-plotting, printing, kernel start). This is cheap (one clock read per wrapped call) and honest
+plotting, printing, kernel start). The slowest cells (nbclient's per-cell timings) are printed
+and kept in the JSON, to show where to look. This is cheap (one clock read per wrapped call) and honest
 about its limits: work in PyMC's worker processes and Pyro's JIT count as sampling.
 
 The table (notebook, mode, cold s, warm s, budget s, within budget (warm), compile %, sampling %,
@@ -213,6 +214,7 @@ def run_notebook(path: Path, mode: str, cache: Path, timeout: int) -> dict:
             "wall": wall,
             "compile": split.get("compile", 0.0),
             "sampling": split.get("sampling", 0.0),
+            "slowest cells": slowest_cells(nb),
         }
     finally:
         totals.unlink(missing_ok=True)
@@ -221,6 +223,18 @@ def run_notebook(path: Path, mode: str, cache: Path, timeout: int) -> dict:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def slowest_cells(nb, keep: int = 5) -> list[list]:
+    """The notebook's slowest code cells as [index, cell id, seconds], from nbclient's timings."""
+    timed = []
+    for index, cell in enumerate(nb.cells):
+        timing = cell.get("metadata", {}).get("execution", {})
+        start, end = timing.get("iopub.execute_input"), timing.get("shell.execute_reply")
+        if cell.cell_type == "code" and start and end:
+            seconds = (datetime.fromisoformat(end) - datetime.fromisoformat(start)).total_seconds()
+            timed.append([index, cell.get("id", ""), round(seconds, 1)])
+    return sorted(timed, key=lambda t: -t[2])[:keep]
 
 
 def bench(paths: list[Path], modes: list[str], temps: list[str], timeout: int) -> list[dict]:
@@ -254,6 +268,8 @@ def _say(path: Path, mode: str, temp: str, run: dict, budget: int | None) -> Non
         f"{run['compile']:.1f} s, sampling {run['sampling']:.1f} s)",
         flush=True,
     )
+    slowest = ", ".join(f"cell {i} ({cid}) {sec} s" for i, cid, sec in run["slowest cells"])
+    print(f"  slowest cells: {slowest}", flush=True)
 
 
 def write(results: list[dict], out: Path = OUT) -> str:
