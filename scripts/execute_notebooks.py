@@ -64,12 +64,12 @@ def _budget(path: Path) -> int:
     return meta.get("budget_seconds", {}).get("fast" if is_fast() else "full", 0)
 
 
-def _run_one(path: str, cache_path: str, settings: dict, record_dir: str | None) -> dict:
-    """Execute one notebook into the cache (in a worker process); return what happened."""
+def _execute(path: str, settings: dict, record_dir: str | None) -> dict:
+    """Execute one notebook in a fresh kernel (in a worker process); return it and its time.
+
+    Workers never touch the cache: the main process is its only reader and writer (SQLite).
+    """
     import nbformat
-    from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.cache.db import NbProjectRecord
     from jupyter_cache.executors.utils import single_nb_execution
 
     nb_path = Path(path).resolve()
@@ -78,16 +78,7 @@ def _run_one(path: str, cache_path: str, settings: dict, record_dir: str | None)
         target = Path(record_dir) / f"{nb_path.stem}.jsonl"
         target.unlink(missing_ok=True)
         os.environ["COURSE_RECORD"] = str(target)
-    cache = get_cache(cache_path)
     notebook = nbformat.read(nb_path, as_version=4)
-    try:
-        record = cache.match_cache_notebook(notebook)
-    except KeyError:
-        record = None
-    if record is not None:
-        return {"path": path, "cached": True, "time": record.data.get("execution_seconds")}
-    stage = cache.add_nb_to_project(str(nb_path))
-    NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
     context = (
         tempfile.TemporaryDirectory()
         if settings["run_in_temp"]
@@ -102,14 +93,8 @@ def _run_one(path: str, cache_path: str, settings: dict, record_dir: str | None)
             meta_override=True,
         )
     if result.err is not None:
-        NbProjectRecord.set_traceback(stage.uri, result.exc_string, cache.db)
         return {"path": path, "error": result.exc_string, "time": result.time}
-    cache.cache_notebook_bundle(
-        CacheBundleIn(notebook, stage.uri, data={"execution_seconds": result.time}),
-        check_validity=False,
-        overwrite=True,
-    )
-    return {"path": path, "cached": False, "time": result.time}
+    return {"path": path, "notebook": notebook, "time": result.time}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -126,43 +111,62 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("no notebooks to execute")
     settings = execute_settings()
     args.cache.mkdir(parents=True, exist_ok=True)
+    import nbformat
     from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbProjectRecord
 
-    get_cache(str(args.cache.resolve()))  # create the database before workers race to
+    cache = get_cache(str(args.cache.resolve()))
     start = time.perf_counter()
-    print(f"Executing {len(paths)} notebooks, {args.jobs} at a time, into {args.cache}")
+    todo, stages = [], {}
+    for path in paths:
+        try:
+            cache.match_cache_notebook(nbformat.read(path, as_version=4))
+            print(f"cached  {Path(path).name}", flush=True)
+            continue
+        except KeyError:
+            pass
+        stage = cache.add_nb_to_project(str(Path(path).resolve()))
+        NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
+        stages[str(path)] = stage
+        todo.append(path)
+    print(f"Executing {len(todo)} notebooks, {args.jobs} at a time, into {args.cache}", flush=True)
     failures = []
     # The largest budgets first keeps the cores busy to the end (a short notebook fills the
     # last gap); the order changes no result: each notebook runs in its own fresh kernel.
-    pending = sorted(paths, key=_budget)  # popped from the end: largest first
+    pending = sorted(todo, key=_budget)  # popped from the end: largest first
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         running = set()
         while pending or running:
             while pending and len(running) < args.jobs and not failures:
                 path = pending.pop()
-                running.add(
-                    pool.submit(
-                        _run_one, str(path), str(args.cache.resolve()), settings, args.record_dir
-                    )
-                )
+                running.add(pool.submit(_execute, str(path), settings, args.record_dir))
             if not running:
                 break
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
                 out = future.result()
                 name = Path(out["path"]).name
+                stage = stages[out["path"]]
                 if "error" in out:
                     failures.append(name)
+                    NbProjectRecord.set_traceback(stage.uri, out["error"], cache.db)
                     print(f"FAILED  {name} after {out['time']:.1f} s\n{out['error']}", flush=True)
-                elif out["cached"]:
-                    print(f"cached  {name}", flush=True)
-                else:
-                    print(f"ran     {name} in {out['time']:.1f} s", flush=True)
+                    continue
+                # the record MyST-NB writes when it executes a notebook itself
+                cache.cache_notebook_bundle(
+                    CacheBundleIn(
+                        out["notebook"], stage.uri, data={"execution_seconds": out["time"]}
+                    ),
+                    check_validity=False,
+                    overwrite=True,
+                )
+                print(f"ran     {name} in {out['time']:.1f} s", flush=True)
     wall = time.perf_counter() - start
     if failures:
         print(f"{len(failures)} notebook(s) failed: {', '.join(failures)} ({wall:.0f} s)")
         return 1
-    print(f"All {len(paths)} notebooks executed into the cache in {wall:.0f} s")
+    print(f"All {len(paths)} notebooks are in the cache ({len(todo)} executed, {wall:.0f} s)")
     return 0
 
 

@@ -168,3 +168,12 @@ def test_glossary_and_references(site):
     assert "Partial pooling" in (site / "book" / "glossary.html").read_text()
     refs = (site / "book" / "references.html").read_text()
     assert "Gigerenzer" in refs and "McElreath" in refs
+
+
+def test_setup_page_shows_the_bench_table_or_says_none_was_measured(site):
+    html = (site / "book" / "setup.html").read_text()
+    section = html.split('id="run-times"', 1)[1].split("<section", 1)[0]
+    if (ROOT / "book" / "_generated" / "bench.json").exists():
+        assert "<table" in section and "within budget" in section
+    else:
+        assert "No run times were measured" in section and "make bench" in section
