@@ -26,6 +26,9 @@ BOOK_FAST := _build/fast
 # book build) each compile into an empty PyTensor cache of their own: with PyTensor 3's numba
 # backend, code loaded from a warm cache gives slightly different draws than freshly compiled code
 # for some models (measured: notebooks 03 and 04), so both runs start cold, like a new machine.
+# Within each run every notebook has its own empty cache too (_build/pytensor/<run>/<notebook>),
+# so that its numbers do not depend on which notebooks ran before or beside it (the book build
+# runs them in parallel in another order than nbmake; measured: 04, 11 and 12 differed).
 # MathJax for offline math: installed from npm into the build folder, never committed.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
@@ -92,7 +95,7 @@ book-fast: $(STAMP) $(MATHJAX) $(GUARDS) ## a fresh fast-mode build into _build/
 	  PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/book \
 	  IPYTHONDIR=$(CURDIR)/_build/ipython \
 	  bash -c '$(BIN)/python scripts/execute_notebooks.py --cache $(BOOK_FAST)/_build/.jupyter_cache \
-	    --jobs $(BOOK_JOBS) --record-dir $$COURSE_RECORD_DIR \
+	    --jobs $(BOOK_JOBS) --record-dir $$COURSE_RECORD_DIR --compiledir-root $(CURDIR)/_build/pytensor/book \
 	  && $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going' \
 	  2>&1 | tee $(BOOK_FAST)/build.log
 
@@ -116,7 +119,7 @@ test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmak
 	mkdir -p _build/records && rm -rf _build/records/nbmake
 	git status --porcelain --untracked-files=all > _build/records/git-status-before.txt 2>/dev/null || true
 	rm -rf _build/pytensor/nbmake
-	PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/nbmake \
+	COURSE_COMPILEDIR_ROOT=$(CURDIR)/_build/pytensor/nbmake \
 	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \
 	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks

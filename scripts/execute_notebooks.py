@@ -12,12 +12,16 @@ notebook in the cache and only renders it, so the pages show what they showed be
 Kernels inherit this process's environment (``COURSE_FAST``, ``PYTENSOR_FLAGS``,
 ``IPYTHONDIR`` with the guards, ...); with ``--record-dir`` each notebook's kernel records its
 checked numbers to ``<dir>/<notebook>.jsonl`` (``COURSE_RECORD``), as the book extension does
-when Sphinx executes a notebook itself. A notebook that fails is not cached, its error is
+when Sphinx executes a notebook itself. With ``--compiledir-root`` each notebook compiles into an
+empty PyTensor cache of its own (``<root>/<notebook>``): code loaded from a cache that another
+notebook filled can give slightly different draws than freshly compiled code (PyTensor 3's numba
+backend; measured on notebooks 04, 11 and 12), so a shared cache would make a notebook's checked
+numbers depend on which notebooks ran before it, and in a parallel run that order varies. A notebook that fails is not cached, its error is
 printed, and the script exits with status 1 once the running notebooks have finished, so a
 failing notebook fails the build (``raise_on_error: true``).
 
 Usage: ``python scripts/execute_notebooks.py --cache _build/.jupyter_cache [--jobs N]
-[--record-dir DIR] [notebooks ...]`` (default: every ``notebooks/NN_*.ipynb``).
+[--record-dir DIR] [--compiledir-root DIR] [notebooks ...]`` (default: every ``notebooks/NN_*.ipynb``).
 """
 
 from __future__ import annotations
@@ -64,7 +68,9 @@ def _budget(path: Path) -> int:
     return meta.get("budget_seconds", {}).get("fast" if is_fast() else "full", 0)
 
 
-def _execute(path: str, settings: dict, record_dir: str | None) -> dict:
+def _execute(
+    path: str, settings: dict, record_dir: str | None, compiledir_root: str | None
+) -> dict:
     """Execute one notebook in a fresh kernel (in a worker process); return it and its time.
 
     Workers never touch the cache: the main process is its only reader and writer (SQLite).
@@ -78,6 +84,10 @@ def _execute(path: str, settings: dict, record_dir: str | None) -> dict:
         target = Path(record_dir) / f"{nb_path.stem}.jsonl"
         target.unlink(missing_ok=True)
         os.environ["COURSE_RECORD"] = str(target)
+    if compiledir_root:
+        # an empty compile cache of the notebook's own: its compiled code and hence its
+        # draws do not depend on which notebooks ran before it or beside it
+        os.environ["PYTENSOR_FLAGS"] = f"base_compiledir={Path(compiledir_root) / nb_path.stem}"
     notebook = nbformat.read(nb_path, as_version=4)
     context = (
         tempfile.TemporaryDirectory()
@@ -103,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", required=True, type=Path, help="the jupyter-cache folder")
     parser.add_argument("--jobs", type=int, default=default_jobs(), help="notebooks at a time")
     parser.add_argument("--record-dir", help="record checked numbers here (COURSE_RECORD)")
+    parser.add_argument(
+        "--compiledir-root",
+        help="give each notebook an empty PyTensor compile cache <root>/<notebook>",
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1:
         parser.error(f"--jobs must be at least 1; got {args.jobs}")
@@ -140,7 +154,11 @@ def main(argv: list[str] | None = None) -> int:
         while pending or running:
             while pending and len(running) < args.jobs and not failures:
                 path = pending.pop()
-                running.add(pool.submit(_execute, str(path), settings, args.record_dir))
+                running.add(
+                    pool.submit(
+                        _execute, str(path), settings, args.record_dir, args.compiledir_root
+                    )
+                )
             if not running:
                 break
             done, running = wait(running, return_when=FIRST_COMPLETED)

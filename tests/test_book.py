@@ -38,6 +38,7 @@ def site() -> Path:
         return HTML
     shutil.rmtree(OUT, ignore_errors=True)
     shutil.rmtree(RECORDS, ignore_errors=True)
+    shutil.rmtree(ROOT / "_build" / "pytensor" / "book", ignore_errors=True)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}
     env.update(COURSE_FAST="1", COURSE_QUIET="1", COURSE_RECORD_DIR=str(RECORDS))
     # As `make book-fast`: the notebooks run in parallel into the execution cache first
@@ -49,6 +50,8 @@ def site() -> Path:
         str(OUT / "_build" / ".jupyter_cache"),
         "--record-dir",
         str(RECORDS),
+        "--compiledir-root",
+        str(ROOT / "_build" / "pytensor" / "book"),
     ]
     filled = subprocess.run(fill, env=env, capture_output=True, text=True, timeout=3600)
     OUT.mkdir(parents=True, exist_ok=True)
