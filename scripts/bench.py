@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import shutil
@@ -123,7 +124,7 @@ def row_for(result: dict) -> dict:
         row["within budget"] = "yes" if warm["wall"] <= budget else "no"
     else:
         row["within budget"] = "?"
-    if shown and "error" not in shown:
+    if shown and "error" not in shown and not math.isnan(shown["compile"] + shown["sampling"]):
         shares = split_shares(shown["wall"], shown["compile"], shown["sampling"])
         for column, share in zip(("compile %", "sampling %", "other %"), shares, strict=True):
             row[column] = f"{share:.0f}"
@@ -210,6 +211,12 @@ def run_notebook(path: Path, mode: str, cache: Path, timeout: int) -> dict:
                 return {"wall": time.perf_counter() - start, "error": str(error)[-2000:]}
             wall = time.perf_counter() - start
         split = json.loads(totals.read_text() or "{}") if totals.exists() else {}
+        if "error" in split or not split:
+            # the run is timed, but its split is unknown: say so rather than report 0 s
+            print(f"  timers did not work in {path.name}: {split.get('error', 'no totals')}")
+            return {"wall": wall, "compile": float("nan"), "sampling": float("nan")} | {
+                "slowest cells": slowest_cells(nb)
+            }
         return {
             "wall": wall,
             "compile": split.get("compile", 0.0),

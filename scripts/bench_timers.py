@@ -101,7 +101,10 @@ def _numba_listener():
 def install_available() -> None:
     """Wrap what the notebook has imported so far (called before every cell)."""
     if "pytensor" in sys.modules and "pytensor" not in _patched:
-        from pytensor.compile.function.types import FunctionMaker
+        try:  # PyTensor 3
+            from pytensor.compile.maker import FunctionMaker
+        except ImportError:  # PyTensor 2
+            from pytensor.compile.function.types import FunctionMaker
 
         _patch(FunctionMaker, "__init__", _compile_timer)
         _patch(FunctionMaker, "create", _compile_timer)
@@ -131,6 +134,13 @@ def write_totals() -> None:
             json.dump(TOTALS, f)
 
 
+def _install_or_note(*_) -> None:
+    try:
+        install_available()
+    except Exception as error:  # noqa: BLE001 - reported by the bench, never breaks a cell
+        TOTALS["error"] = f"{type(error).__name__}: {error}"
+
+
 def load_ipython_extension(ipython) -> None:
-    ipython.events.register("pre_run_cell", lambda *_: install_available())
-    ipython.events.register("post_run_cell", lambda *_: write_totals())
+    ipython.events.register("pre_run_cell", _install_or_note)
+    ipython.events.register("post_run_cell", lambda *_: (_install_or_note(), write_totals()))

@@ -114,3 +114,10 @@ def test_budgets_come_from_the_notebook_metadata():
     meta = json.loads(path.read_text())["metadata"]["curriculum"]["budget_seconds"]
     assert bench.budget_seconds(path, "fast") == meta["fast"]
     assert bench.budget_seconds(path, "full") == meta["full"]
+
+
+def test_a_run_whose_timers_failed_shows_no_split():
+    nan = float("nan")
+    row = bench.row_for({"notebook": "01", "mode": "fast", "budget": 30, "warm": _run(5, nan, nan)})
+    assert row["warm s"] == "5" and row["within budget"] == "yes"
+    assert (row["compile %"], row["sampling %"], row["other %"]) == ("?", "?", "?")
