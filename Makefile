@@ -109,8 +109,8 @@ test: ## unit tests and hygiene; every notebook with nbmake (default seed and an
 	COURSE_BOOK_BUILT=1 $(MAKE) --no-print-directory test-book
 
 lint: $(STAMP)
-	$(BIN)/ruff check helpers tests notebooks book/_ext scripts conftest.py
-	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py
+	$(BIN)/ruff check helpers tests notebooks book/_ext scripts conftest.py course_tools
+	$(BIN)/ruff format --check helpers tests notebooks book/_ext scripts conftest.py course_tools
 
 test-unit: $(STAMP) lint ## unit tests of helpers, notebook hygiene, environment drift
 	$(BIN)/python -m pytest -m "not book and not slow" --doctest-modules helpers tests
