@@ -6,9 +6,9 @@ fresh kernel, one notebook at a time (a parallel run would measure contention, n
 - **cold**: PyTensor's compile directory (``PYTENSOR_FLAGS=base_compiledir=...``, which also
   holds PyTensor's numba cache) and numba's own cache (``NUMBA_CACHE_DIR``) start empty, as on a
   new machine;
-- **warm**: the same directories again, as on a learner's second run. Asking for warm alone
-  reuses the mode's directories under ``_build/bench/cache/<mode>``, filling them first with an
-  untimed run if they are empty.
+- **warm**: the same directories again, as on a learner's second run of the notebook. The
+  directories are the notebook's own, ``_build/bench/cache/<mode>/<notebook>``; asking for warm
+  alone reuses them, filling them first with an untimed run if there are none.
 
 **Wall time** is the notebook's execution in nbclient (kernel start to last cell), as the site's
 footers measure it. **The split** comes from timers inside the kernel (scripts/bench_timers.py,
@@ -248,8 +248,8 @@ def bench(paths: list[Path], modes: list[str], temps: list[str], timeout: int) -
     """Run the notebooks; return one result per notebook and mode."""
     results = []
     for mode in modes:
-        cache = WORK / "cache" / mode
         for path in paths:
+            cache = WORK / "cache" / mode / path.stem
             result = {"notebook": path.name[:2], "mode": mode, "budget": budget_seconds(path, mode)}
             if "cold" in temps:
                 shutil.rmtree(cache, ignore_errors=True)
