@@ -13,6 +13,9 @@ STAMP := $(VENV)/.installed
 PIP_VERSION := 25.3
 # nbmake workers: at most the core count.
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
+# Notebooks the site build executes at a time (scripts/execute_notebooks.py fills the
+# execution cache in parallel before Sphinx reads it; each mode has its own cache): the core count.
+BOOK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The seed `make test` runs every notebook under besides the default (COURSE_SEED; any
 # non-negative integer must pass: `make test-seeds` tries several).
 OTHER_SEED ?= 1
@@ -23,6 +26,9 @@ BOOK_FAST := _build/fast
 # book build) each compile into an empty PyTensor cache of their own: with PyTensor 3's numba
 # backend, code loaded from a warm cache gives slightly different draws than freshly compiled code
 # for some models (measured: notebooks 03 and 04), so both runs start cold, like a new machine.
+# Within each run every notebook has its own empty cache too (_build/pytensor/<run>/<notebook>),
+# so that its numbers do not depend on which notebooks ran before or beside it (the book build
+# runs them in parallel in another order than nbmake; measured: 04, 11 and 12 differed).
 # MathJax for offline math: installed from npm into the build folder, never committed.
 MATHJAX_VERSION := 3.2.2
 MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
@@ -30,7 +36,7 @@ MATHJAX := _build/mathjax-extra/_static/mathjax/tex-chtml.js
 REVEAL_VERSION := 5.2.1
 REVEAL := _build/reveal-npm/node_modules/reveal.js/dist/reveal.js
 
-.PHONY: help env mathjax slides rehearse book book-fast test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor docker lock clean distclean
+.PHONY: help env mathjax slides rehearse book book-fast bench test test-unit test-notebooks test-notebooks-other-seed test-book test-full test-seeds lint lab lab-solutions student doctor docker lock clean distclean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -93,6 +99,8 @@ slides: $(STAMP) $(MATHJAX) $(REVEAL) ## workshop slides alone, from the rehears
 	$(BIN)/python book/_ext/slides.py --from-rehearsal _build/rehearsal --out _build/slides/slides
 
 book: $(STAMP) $(MATHJAX) $(REVEAL) ## execute every notebook in full mode and build the site into _build/html
+	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 \
+	  $(BIN)/python scripts/execute_notebooks.py --cache _build/.jupyter_cache --jobs $(BOOK_JOBS)
 	env -u MPLBACKEND COURSE_FAST=0 COURSE_QUIET=1 $(BIN)/jupyter-book build . --builder html
 	@echo "The site is in $(CURDIR)/_build/html; open $(CURDIR)/_build/html/index.html"
 
@@ -101,7 +109,13 @@ book-fast: $(STAMP) $(MATHJAX) $(REVEAL) $(GUARDS) ## a fresh fast-mode build in
 	env -u MPLBACKEND COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/book \
 	  PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/book \
 	  IPYTHONDIR=$(CURDIR)/_build/ipython \
-	  $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going 2>&1 | tee $(BOOK_FAST)/build.log
+	  bash -c '$(BIN)/python scripts/execute_notebooks.py --cache $(BOOK_FAST)/_build/.jupyter_cache \
+	    --jobs $(BOOK_JOBS) --record-dir $$COURSE_RECORD_DIR --compiledir-root $(CURDIR)/_build/pytensor/book \
+	  && $(BIN)/jupyter-book build . --path-output $(BOOK_FAST) --all -W -n --keep-going' \
+	  2>&1 | tee $(BOOK_FAST)/build.log
+
+bench: $(STAMP) $(GUARDS) ## time every notebook cold and warm, fast and full, against its budget (BENCH_ARGS="--notebooks 07,14 --modes fast --temps warm")
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 test: ## unit tests and hygiene; every notebook with nbmake (default seed and another), a fresh fast book build; site checks
 	$(MAKE) --no-print-directory test-unit
@@ -120,7 +134,7 @@ test-notebooks: $(STAMP) $(GUARDS) ## run every notebook in fast mode with nbmak
 	mkdir -p _build/records && rm -rf _build/records/nbmake
 	git status --porcelain --untracked-files=all > _build/records/git-status-before.txt 2>/dev/null || true
 	rm -rf _build/pytensor/nbmake
-	PYTENSOR_FLAGS=base_compiledir=$(CURDIR)/_build/pytensor/nbmake \
+	COURSE_COMPILEDIR_ROOT=$(CURDIR)/_build/pytensor/nbmake \
 	COURSE_FAST=1 COURSE_QUIET=1 COURSE_RECORD_DIR=$(CURDIR)/_build/records/nbmake \
 	  $(BIN)/python -m pytest --nbmake -n $(JOBS) \
 	  --nbmake-timeout=$(CELL_TIMEOUT) --durations=0 -p no:cacheprovider notebooks

@@ -4,6 +4,8 @@
   FutureWarning from our own code are errors, in this process and in every notebook kernel.
 - With ``COURSE_RECORD_DIR`` set, each notebook run by nbmake records its checked numbers to
   ``<dir>/<notebook>.jsonl`` (tests/test_reproducible.py compares them with the book build's).
+- With ``COURSE_COMPILEDIR_ROOT`` set, each notebook compiles into an empty PyTensor cache of its
+  own, ``<root>/<notebook>``.
 """
 
 from __future__ import annotations
@@ -28,3 +30,7 @@ def pytest_runtest_setup(item):
         target = Path(folder) / f"{Path(item.path).stem}.jsonl"
         target.unlink(missing_ok=True)
         os.environ["COURSE_RECORD"] = str(target)
+    root = os.environ.get("COURSE_COMPILEDIR_ROOT")
+    if root and str(item.path).endswith(".ipynb"):
+        # each notebook compiles into an empty PyTensor cache of its own (see the Makefile)
+        os.environ["PYTENSOR_FLAGS"] = f"base_compiledir={Path(root) / Path(item.path).stem}"

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from course_tools.warm import warm_caches
+
 __all__ = [
     "CheckResult",
     "CHECKS",
@@ -263,6 +265,7 @@ CHECKS: list[tuple[str, Callable[[], str]]] = [
     ("bundled data", check_data),
     ("free disk", check_disk),
     ("student copies", check_student_copies),
+    ("compile caches warmed", warm_caches),
 ]
 
 

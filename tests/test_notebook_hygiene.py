@@ -278,3 +278,45 @@ def test_code_lines_fit_the_site_column(path):
 def test_setup_cell_is_collapsed_on_the_site(path):
     first = next(c for c in read(path).cells if c.cell_type == "code")
     assert "hide-input" in first.metadata.get("tags", []), f"{path.name}: setup cell not collapsed"
+
+
+# Each notebook's run-time budget in seconds on the project's 2-core machine, fast / full, as
+# the course specification (CURRICULUM.md, "The path") sets it. The specification lives outside
+# the repository, so this is its one transcription here; the notebooks' `budget_seconds`
+# metadata is what everything else reads (`make bench` reports against it), and this test keeps
+# the two equal.
+CURRICULUM_BUDGETS = {
+    "01": (30, 60),
+    "02": (60, 120),
+    "03": (60, 180),
+    "04": (90, 180),
+    "05": (90, 180),
+    "06": (90, 180),
+    "07": (90, 180),
+    "08": (60, 120),
+    "09": (90, 180),
+    "10": (90, 180),
+    "11": (90, 180),
+    "12": (90, 180),
+    "13": (90, 180),
+    "14": (90, 180),
+}
+
+
+def test_every_notebook_has_a_specified_budget():
+    numbers = sorted(p.name[:2] for p in NOTEBOOKS)
+    assert numbers == sorted(CURRICULUM_BUDGETS), "notebooks and the budget table differ"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
+def test_budget_seconds_metadata_matches_the_curriculum(path):
+    meta = read(path).metadata["curriculum"]
+    budget = meta.get("budget_seconds")
+    assert isinstance(budget, dict), f"{path.name}: no `budget_seconds` in `curriculum` metadata"
+    assert set(budget) == {"fast", "full"}, f"{path.name}: budget_seconds needs fast and full"
+    assert all(type(v) is int and v > 0 for v in budget.values()), path.name
+    assert budget["fast"] <= budget["full"], f"{path.name}: fast budget above the full one"
+    fast, full = CURRICULUM_BUDGETS[path.name[:2]]
+    assert budget == {"fast": fast, "full": full}, (
+        f"{path.name}: budget_seconds {budget} differs from CURRICULUM.md ({fast} s / {full} s)"
+    )

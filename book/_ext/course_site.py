@@ -4,6 +4,8 @@
 - ``{prerequisite-graph}``: a figure of the prerequisites drawn from the same metadata.
 - ``{workshop-agenda}``: the day's agenda from ``book/workshop.yml`` with each notebook's measured
   run time from this build.
+- ``{run-times}``: the table of run times `make bench` wrote to ``book/_generated/bench.json``,
+  or a sentence saying none was measured.
 - A footer on every notebook page: execution mode, measured run time, library versions.
 - Local MathJax: served from ``_build/mathjax-extra`` (installed by ``make`` from npm) when
   present; otherwise the build says so and falls back to the CDN.
@@ -12,11 +14,14 @@
 - Workshop slides: when the build finishes, one reveal.js deck per block and emphasis into
   ``slides/`` of the site, from this build's executed notebooks (``book/_ext/slides.py``).
 - ``COURSE_RECORD_DIR``: when set, each notebook's checked numbers are recorded to
-  ``<dir>/<notebook>.jsonl`` (the reproducibility test compares them with the nbmake run).
+  ``<dir>/<notebook>.jsonl`` (the reproducibility test compares them with the nbmake run);
+  a notebook the parallel executor (scripts/execute_notebooks.py) already cached keeps the
+  record that run wrote.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import re
@@ -237,6 +242,29 @@ class WorkshopAgenda(SphinxDirective):
         return _parse_markdown(self, text)
 
 
+class RunTimes(SphinxDirective):
+    """The run-time table `make bench` wrote (book/_generated/bench.json), if there is one."""
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.srcdir) / "book" / "_generated" / "bench.json"
+        self.env.note_dependency(str(path))
+        if not path.exists():
+            text = (
+                "No run times were measured on the machine that built this site: run "
+                "`make bench` there to measure them (the table then appears here)."
+            )
+            return _parse_markdown(self, text)
+        data = json.loads(path.read_text())
+        table = (path.parent / "bench.md").read_text()
+        text = (
+            f"Measured by `make bench` on {data['machine']}, last on {data['updated']}. "
+            "Seconds per notebook, one notebook at a time, with an empty compile cache (cold) "
+            "and again with the cache it filled (warm); the budget is the notebook's, and the "
+            "split into compiling, sampling and the rest is the warm run's.\n\n" + table
+        )
+        return _parse_markdown(self, text)
+
+
 def _runtime_text(app: Sphinx, number: str) -> str:
     from myst_nb.sphinx_ import NbMetadataCollector
 
@@ -292,10 +320,31 @@ def add_footer(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     doctree += footer
 
 
+def _in_cache(app: Sphinx, docname: str) -> bool:
+    """Whether MyST-NB will take this notebook's outputs from its jupyter-cache (no kernel)."""
+    from jupyter_cache import get_cache
+
+    config = app.env.mystnb_config
+    if config.execution_mode != "cache" or not config.execution_cache_path:
+        return False
+    path = Path(app.env.doc2path(docname))
+    try:
+        get_cache(config.execution_cache_path).match_cache_notebook(
+            nbformat.read(path, as_version=4)
+        )
+    except KeyError:
+        return False
+    return True
+
+
 def per_notebook_record(app: Sphinx, docname: str, source: list[str]) -> None:
-    """Point COURSE_RECORD at a per-notebook file before the notebook's kernel starts."""
+    """Point COURSE_RECORD at a per-notebook file before the notebook's kernel starts.
+
+    A notebook already in the execution cache (filled by scripts/execute_notebooks.py, which
+    records its checked numbers itself) runs no kernel here: its record is left as it is.
+    """
     folder = os.environ.get("COURSE_RECORD_DIR")
-    if folder and docname.startswith("notebooks/"):
+    if folder and docname.startswith("notebooks/") and not _in_cache(app, docname):
         Path(folder).mkdir(parents=True, exist_ok=True)
         target = Path(folder) / f"{Path(docname).name}.jsonl"
         target.unlink(missing_ok=True)
@@ -436,6 +485,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("learning-path", LearningPath)
     app.add_directive("prerequisite-graph", PrerequisiteGraph)
     app.add_directive("workshop-agenda", WorkshopAgenda)
+    app.add_directive("run-times", RunTimes)
     app.connect("config-inited", local_mathjax)
     app.connect("html-page-context", theme_defaults)
     app.connect("html-page-context", dedupe_scripts, priority=900)
