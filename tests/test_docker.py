@@ -21,7 +21,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 SCRIPT = ROOT / "scripts" / "docker.sh"
 #: Python 3 of each Debian release the base image could be built from (debootstrap).
 DEBIAN_PYTHON = {"bookworm": (3, 11), "trixie": (3, 13)}
-#: The Python versions the lock is made for (helpers.doctor checks the same).
+#: The Python versions the lock is made for (course_tools.doctor checks the same).
 PYTHONS = {(3, 12), (3, 13)}
 
 

@@ -3,8 +3,8 @@ exercised by tests/test_doctor.py)."""
 
 import pytest
 
+from course_tools import doctor
 from course_tools.warm import warm_caches
-from helpers import doctor
 
 
 def test_the_preflight_ends_with_the_warm_up():
