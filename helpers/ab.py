@@ -145,8 +145,12 @@ def _half(a: float, b: float, others: list[tuple[float, float]], upper: bool) ->
             value *= cdf(aj, bj, x)
         return float(value)
 
-    # the other variants' cdfs change fastest around their means: tell quad where they are
-    points = sorted(m for m in (aj / (aj + bj) for aj, bj in others) if start < m < stop)
+    # the other variants' cdfs change fastest around their means: tell quad where they are;
+    # a point within a hair of an end would make a sub-interval of rounding-error width
+    # (identical Beta(186.0625, 186.0625)s put the mean 1e-16 below the median: quad warned)
+    margin = 1e-9 * (stop - start)
+    means = (aj / (aj + bj) for aj, bj in others)
+    points = sorted(m for m in means if start + margin < m < stop - margin)
     value, _ = integrate.quad(
         integrand, start, stop, points=points or None, epsabs=1e-13, epsrel=1e-10, limit=400
     )

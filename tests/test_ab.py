@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from scipy import integrate, special, stats
 
@@ -174,6 +174,8 @@ beta_params = st.tuples(st.floats(0.5, 200), st.floats(0.5, 200))
 
 @settings(max_examples=40, deadline=None)
 @given(beta_params, beta_params)
+# the other Beta's mean 1e-16 below the split at the median: quad warned of bad behaviour
+@example((186.0625, 186.0625), (186.0625, 186.0625))
 def test_prob_greater_is_a_probability_and_complementary(p, q):
     first, second = stats.beta(*p), stats.beta(*q)
     forward, backward = prob_greater(first, second), prob_greater(second, first)
