@@ -270,13 +270,21 @@ _SLIDE_OVERFLOW = """() => {
 }"""
 
 
+# A slide whose folded code (a plotting cell) shows no output: the figure is missing.
+_FOLDED_CODE_WITHOUT_OUTPUT = """() => {
+  const slide = Reveal.getCurrentSlide();
+  return slide.querySelector('details') !== null && slide.querySelector('.output') === null;
+}"""
+
+
 def audit_deck(page, base: str, path: str, screenshot: Path | None = None) -> list[str]:
     """Open one reveal.js deck, visit every slide, and return its problems.
 
     Problems: a request to any host but the local server (blocked), an HTTP error or failed
     request, a JavaScript or console error, a deck that did not start or has no slides, an image
     that did not load, math that MathJax did not typeset (a formula error, or raw ``$...$``,
-    ``$$``, ``\\(`` left in a slide's text) and a slide whose content is wider than the slide.
+    ``$$``, ``\\(`` left in a slide's text), a slide whose content is wider than the slide, and
+    a plotting cell's folded code with no figure beside it.
     ``screenshot`` gets the first slide that shows typeset math (or the title slide).
     """
     problems: list[str] = []
@@ -326,6 +334,8 @@ def audit_deck(page, base: str, path: str, screenshot: Path | None = None) -> li
                 problems.append(f"slide {index + 1}: math not rendered: {raw}")
             for issue in page.evaluate(_SLIDE_OVERFLOW):
                 problems.append(f"slide {index + 1}: {issue}")
+            if page.evaluate(_FOLDED_CODE_WITHOUT_OUTPUT):
+                problems.append(f"slide {index + 1}: a plotting cell's code with no figure")
             has_math = page.evaluate(
                 "() => Reveal.getCurrentSlide().querySelector('mjx-container') !== null"
             )

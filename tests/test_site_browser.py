@@ -127,6 +127,7 @@ RAW_MATH_DECK = """<!DOCTYPE html><html><head><title>raw math</title><link rel="
 <body><div class="reveal"><div class="slides">
 <section><p>The posterior is $\\\\text{{Beta}}(a + y, b + n - y)$.</p></section>
 <section><pre style="width: 100px; overflow-x: auto">{wide}</pre></section>
+<section><details><summary>code</summary><pre>plt.show()</pre></details></section>
 </div></div>
 <script src="reveal.js/dist/reveal.js"></script><script>Reveal.initialize({{}});</script>
 </body></html>"""
@@ -177,3 +178,4 @@ def test_the_deck_audit_catches_broken_decks(browser, tmp_path):
     assert "the deck has no slides" in broken
     assert "slide 1: math not rendered: The posterior is $" in raw
     assert "slide 2: pre scrolls sideways" in raw
+    assert "slide 3: a plotting cell's code with no figure" in raw

@@ -468,10 +468,12 @@ def build_slides(app: Sphinx, exception: Exception | None) -> None:
             slides.REVEAL_NPM,
         )
         return
-    executed = Path(app.outdir).parent / "jupyter_execute"
+    cache = app.env.mystnb_config.execution_cache_path
     try:
         written = slides.build_decks(
-            slides.from_book(executed),
+            slides.from_cache(Path(cache))
+            if cache
+            else slides.from_book(Path(app.outdir).parent / "jupyter_execute"),
             Path(app.outdir) / "slides",
             mathjax="../_static/mathjax/tex-chtml.js",
         )

@@ -6,8 +6,8 @@ each live code cell is a slide with the live markdown that introduces it (story 
 code and its outputs (figures, tables, printed results). Nothing is executed here: the cells' outputs
 come from notebooks already executed, either
 
-- by the site build (``jupyter_execute/notebooks/NN_*.ipynb`` beside the site; the course's
-  Sphinx extension calls :func:`build_decks` when the build finishes), or
+- by the site build (its jupyter-cache, :func:`from_cache`; the course's Sphinx extension calls
+  :func:`build_decks` when the build finishes), or
 - by the rehearsal (``_build/rehearsal/<emphasis>/*.ipynb``; ``make slides``).
 
 reveal.js (installed from npm by ``make``) is copied next to the decks and MathJax is the site's
@@ -196,6 +196,29 @@ def from_book(folder: Path) -> Executed:
     return get
 
 
+def from_cache(cache_path: Path, notebooks: Path = ROOT / "notebooks") -> Executed:
+    """Executed cells from the site build's jupyter-cache (what the pages themselves show).
+
+    A notebook taken from the cache is not re-executed by Sphinx, and the copy MyST-NB leaves in
+    ``jupyter_execute`` then holds no outputs; the cache holds them.
+    """
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_path))
+
+    def get(emphasis: str, block: workshop.Block, number: str) -> dict[str, nbformat.NotebookNode]:
+        found = sorted(Path(notebooks).glob(f"{number}_*.ipynb"))
+        if not found:
+            raise FileNotFoundError(f"no notebook {number} in {notebooks}")
+        try:
+            _, merged = cache.merge_match_into_notebook(nbformat.read(found[0], as_version=4))
+        except KeyError:
+            raise FileNotFoundError(f"notebook {number} is not in the cache {cache_path}") from None
+        return {c.id: c for c in merged.cells}
+
+    return get
+
+
 def from_rehearsal(folder: Path) -> Executed:
     """Executed cells from the rehearsal's live paths (``_build/rehearsal``)."""
 
@@ -246,6 +269,11 @@ def build_decks(
                     cell = cells.get(source_cell.id)
                     if cell is None:
                         raise KeyError(f"notebook {number}: cell {source_cell.id} was not executed")
+                    if "hide-input" in workshop.tags(source_cell) and not cell.get("outputs"):
+                        # a plotting cell without its figure: the notebook was not executed
+                        raise ValueError(
+                            f"notebook {number}: plotting cell {source_cell.id} has no outputs"
+                        )
                     # one slide: the prose that introduces the cell, its code, its outputs
                     code = code_html(cell.source)
                     if "hide-input" in workshop.tags(source_cell):  # plotting: the figure first
