@@ -1,5 +1,4 @@
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,11 +8,10 @@ from helpers.hierarchical import (
     EIGHT_SCHOOLS_EFFECTS,
     EIGHT_SCHOOLS_SE,
     eight_schools,
+    exact_summary,
     normal_hierarchical_posterior,
     plot_shrinkage,
     precision_weighted_mean,
-    separate_lift_draws,
-    simulate_segments,
 )
 
 finite = st.floats(-100, 100, allow_nan=False)
@@ -201,94 +199,6 @@ def test_quadrature_rejects_bad_input():
         post.prob_theta_above(1.5, 0.0)
 
 
-# --- segments -----------------------------------------------------------------------------
-def test_simulate_segments_shapes_and_truth():
-    exp = simulate_segments(
-        [5000, 500, 50], lift_mean=0.2, lift_sd=0.0, names=["a", "b", "c"], rng=3
-    )
-    assert exp.data.index.tolist() == ["a", "b", "c"]
-    assert exp.data["users_treatment"].tolist() == [5000, 500, 50]
-    assert np.allclose(exp.true_lift, 0.2)
-    assert np.all((exp.true_baseline >= 0.04) & (exp.true_baseline <= 0.12))
-    assert np.all(exp.data["conversions_control"] <= exp.data["users_control"])
-    assert (exp.lift_mean, exp.lift_sd) == (0.2, 0.0)
-
-
-def test_simulate_segments_recovers_rates_in_a_huge_segment():
-    exp = simulate_segments([2_000_000, 10], lift_mean=0.3, lift_sd=0.0, rng=0)
-    row = exp.data.iloc[0]
-    observed = np.log(row.conversions_treatment / (row.users_treatment - row.conversions_treatment))
-    observed -= np.log(row.conversions_control / (row.users_control - row.conversions_control))
-    assert observed == pytest.approx(0.3, abs=0.03)
-
-
-def test_simulate_segments_seed_contract():
-    a = simulate_segments([100, 200, 300], rng=7)
-    b = simulate_segments([100, 200, 300], rng=np.random.default_rng(7))
-    pd.testing.assert_frame_equal(a.data, b.data)
-    assert np.array_equal(a.true_lift, b.true_lift)
-    c = simulate_segments([100, 200, 300], rng=8)
-    assert not np.array_equal(a.true_lift, c.true_lift)
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "error", "message"),
-    [
-        ({"users": [1.5, 2]}, TypeError, "`users` must be an array of"),
-        ({"users": "ab"}, TypeError, "`users` must be an array of"),
-        ({"users": [10]}, ValueError, "`users` must be a list of at least two segment sizes"),
-        ({"users": [10, 0]}, ValueError, "`users` must be segment sizes >= 1"),
-        ({"users": [10, 10], "lift_sd": -0.1}, ValueError, "`lift_sd` must be a number >= 0"),
-        ({"users": [10, 10], "lift_mean": np.inf}, ValueError, "`lift_mean` must be a finite"),
-        ({"users": [10, 10], "baseline_range": (0.2, 0.1)}, ValueError, "`baseline_range`"),
-        ({"users": [10, 10], "names": ["a"]}, ValueError, "`names` must have one name"),
-    ],
-)
-def test_simulate_segments_rejects_bad_input(kwargs, error, message):
-    with pytest.raises(error, match=message):
-        simulate_segments(**kwargs, rng=0)
-
-
-def test_separate_lift_draws_match_the_conjugate_posterior(rng):
-    data = pd.DataFrame(
-        {
-            "users_control": [1000],
-            "conversions_control": [100],
-            "users_treatment": [1000],
-            "conversions_treatment": [150],
-        }
-    )
-    draws = separate_lift_draws(data, draws=50_000, rng=rng)[:, 0]
-    # delta method: var(logit p) ~ 1 / (n p (1 - p)) for each Beta(1 + y, 1 + n - y) posterior
-    expected_sd = np.sqrt(
-        1 / (1002 * (101 / 1002) * (901 / 1002)) + 1 / (1002 * (151 / 1002) * (851 / 1002))
-    )
-    assert draws.mean() == pytest.approx(np.log(151 / 851) - np.log(101 / 901), abs=0.01)
-    assert draws.std() == pytest.approx(expected_sd, rel=0.03)
-
-
-def test_separate_lift_draws_seed_contract():
-    data = simulate_segments([100, 100], rng=1).data
-    assert np.array_equal(
-        separate_lift_draws(data, draws=10, rng=5), separate_lift_draws(data, draws=10, rng=5)
-    )
-
-
-def test_separate_lift_draws_rejects_bad_input():
-    data = simulate_segments([100, 100], rng=1).data
-    with pytest.raises(TypeError, match="`data` must be a pandas DataFrame"):
-        separate_lift_draws(data.to_numpy(), draws=10)
-    with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
-        separate_lift_draws(data.drop(columns="users_control"), draws=10)
-    with pytest.raises(ValueError, match="`draws` must be an integer >= 1"):
-        separate_lift_draws(data, draws=0)
-    with pytest.raises(ValueError, match="`a` must be a number > 0"):
-        separate_lift_draws(data, draws=10, a=-1.0)
-    bad = data.assign(conversions_treatment=data["users_treatment"] + 1)
-    with pytest.raises(ValueError, match="0 <= conversions_treatment <= users_treatment"):
-        separate_lift_draws(bad, draws=10)
-
-
 # --- plots and tables ---------------------------------------------------------------------
 def test_shrinkage_plot_draws_points_and_line():
     ax = plot_shrinkage([3.0, -1.0], [1.0, 0.5], complete=0.7, labels=["x", "y"], sizes=[10, 20])
@@ -304,3 +214,22 @@ def test_shrinkage_plot_rejects_bad_input():
         plot_shrinkage([1.0, 2.0], [1.0, 2.0], labels=["a"])
     with pytest.raises(ValueError, match="`sizes` must have 2 entries"):
         plot_shrinkage([1.0, 2.0], [1.0, 2.0], sizes=[1.0])
+
+
+def test_exact_summary_matches_mean_and_sampled_sd(rng):
+    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
+    table = exact_summary(post, list("ABCDEFGH"))
+    assert table.loc["mu", "mean"] == pytest.approx(post.mean("mu"))
+    assert table.loc["theta[C]", "mean"] == pytest.approx(post.mean("theta")[2])
+    idx = rng.choice(post.tau.size, size=200_000, p=post.weights)
+    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
+    assert table.loc["mu", "sd"] == pytest.approx(mu.std(), rel=0.01)
+    assert table.loc["tau", "sd"] == pytest.approx(post.tau[idx].std(), rel=0.02)
+
+
+def test_exact_summary_errors():
+    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE)
+    with pytest.raises(TypeError, match="HierarchicalQuadrature"):
+        exact_summary(object(), ["a"])
+    with pytest.raises(ValueError, match="`labels` must have 8 entries"):
+        exact_summary(post, ["a", "b"])

@@ -13,8 +13,8 @@ from scipy import integrate, stats
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.inference import GaussianTarget
 from helpers.montecarlo import MCEstimate, moments_with_mcse
+from helpers.samplers import GaussianTarget
 
 EXERCISE_COV = np.array([[1.0, 0.8, 0.3], [0.8, 2.0, 0.5], [0.3, 0.5, 0.5]])
 COS_MU, COS_SIGMA = 0.5, 0.8
