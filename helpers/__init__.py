@@ -22,21 +22,32 @@ Monte Carlo estimates, their standard errors, draw matrices ``montecarlo``
 fit diagnostics and their thresholds                        ``diagnostics``
 comparing fits: accuracy, ESS per second, wall time         ``compare``
 Bayes' rule, conjugate and grid posteriors                  ``probability``
-A/B tests: Beta posteriors, decisions, frequentist CIs      ``ab``
+A/B tests: Beta posteriors, summary tables, frequentist CIs ``ab``
+decisions from Beta posteriors: P(best), expected loss      ``decisions``
 regression: shares, predictions, coverage                   ``regression``
-workflow: simulated data, predictive checks, LOO            ``workflow``
-hierarchical models: pooling, quadrature, segments          ``hierarchical``
-customer lifetime value: BG/NBD, Gamma-Gamma, cohorts       ``clv``
-inference algorithms: hand-written samplers, ADVI vs NUTS   ``inference``
-reliability: limit states, FORM, importance sampling        ``reliability``
+workflow: simulated data, posterior predictive checks       ``workflow``
+leave-one-out comparison with Pareto k                      ``loo``
+hierarchical models: eight schools, quadrature, shrinkage   ``hierarchical``
+experiments across segments: simulation, no pooling         ``segments``
+customer lifetime value: CDNOW, BG/NBD, Gamma-Gamma         ``clv``
+simulated customer futures: purchases, spend, cohort value  ``clv_cohort``
+MCMC by hand: Gaussian targets, leapfrog, HMC, Metropolis   ``samplers``
+variational inference: the mean-field approximation         ``variational``
+reliability: limit states, inputs, plain Monte Carlo        ``reliability``
+rare events: FORM and importance sampling                   ``rare_events``
 sensitivity analysis: Sobol' indices with SALib             ``sensitivity``
 latent variable models: mixtures, factors, topics           ``latent``
+identifiability: label switching, subspace angles           ``identifiability``
 deep generative models with Pyro: VAE, flows                ``deep``
 Bayesian neural networks                                    ``bnn``
-causal graphs and structural causal models                  ``causal``
-causal estimators and refuters: OLS, first stage, DML       ``causal_toolkit``
-causal inference over time: features, IV, panels            ``timeseries``
-communicating results: probability statements, forecasts    ``playbook``
+structural causal models that return their truth            ``causal``
+causal graphs: backdoor paths, adjustment sets, DAG plots   ``causal_graphs``
+causal estimators: adjusted OLS, double ML, their data      ``causal_estimators``
+refuting causal estimates: refuters, confounder sensitivity ``causal_refutation``
+instrumental variables: simulators, first stage, 2SLS       ``instruments``
+time series: seasonal features, OLS, a simulated launch     ``timeseries``
+panels: synthetic control, staggered rollout, TWFE          ``panel``
+communicating results: probability statements, forecasts    ``communication``
 ==========================================================  ==================
 """
 

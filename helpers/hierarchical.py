@@ -1,11 +1,13 @@
-"""Hierarchical models: eight schools, exact quadrature, segment A/B tests, shrinkage.
+"""Hierarchical models: eight schools, exact quadrature, shrinkage.
 
 Introduced in notebook 05.
 
 The eight-schools data are the coaching-effect estimates of Rubin (1981), as tabulated in
 Gelman et al. (2013, section 5.5). The quadrature in :func:`normal_hierarchical_posterior`
 integrates the normal hierarchical model exactly over its one awkward dimension (the
-population scale ``tau``), which gives reference answers to check MCMC against.
+population scale ``tau``), which gives reference answers to check MCMC against, and
+:func:`exact_summary` tabulates them per group (notebook 14 sets several fits against it). The
+simulated experiment across user segments lives in :mod:`helpers.segments`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from numpy.typing import ArrayLike
 from scipy import special, stats
 
 from helpers import _validate as validate
-from helpers.seeding import RngLike, make_rng
 
 __all__ = [
     "EIGHT_SCHOOLS_EFFECTS",
@@ -29,10 +30,8 @@ __all__ = [
     "precision_weighted_mean",
     "HierarchicalQuadrature",
     "normal_hierarchical_posterior",
-    "SegmentExperiment",
-    "simulate_segments",
-    "separate_lift_draws",
     "plot_shrinkage",
+    "exact_summary",
 ]
 
 #: Estimated coaching effects (SAT-V points) in the eight schools (Rubin, 1981).
@@ -245,175 +244,6 @@ def normal_hierarchical_posterior(
     return HierarchicalQuadrature(tau, weights, mu_mean, mu_var, theta_mean, theta_var)
 
 
-@dataclass(frozen=True)
-class SegmentExperiment:
-    """A simulated A/B test run in several user segments, with the truth kept aside.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        One row per segment: ``users_control``, ``conversions_control``, ``users_treatment``,
-        ``conversions_treatment`` (what an analyst would see).
-    true_lift : numpy.ndarray
-        Each segment's true lift as a log odds ratio (treatment vs control).
-    true_baseline : numpy.ndarray
-        Each segment's true control conversion rate.
-    lift_mean, lift_sd : float
-        The population the segment lifts were drawn from: ``Normal(lift_mean, lift_sd)``.
-    """
-
-    data: pd.DataFrame
-    true_lift: np.ndarray
-    true_baseline: np.ndarray
-    lift_mean: float
-    lift_sd: float
-
-
-def simulate_segments(
-    users: Sequence[int],
-    *,
-    lift_mean: float = 0.1,
-    lift_sd: float = 0.1,
-    baseline_range: tuple[float, float] = (0.04, 0.12),
-    names: Sequence[str] | None = None,
-    rng: RngLike = None,
-) -> SegmentExperiment:
-    """Simulate an A/B test in segments of unequal size with different true lifts.
-
-    Each segment ``k`` gets a control conversion rate ``p_k ~ Uniform(baseline_range)`` and a
-    lift on the log-odds scale ``delta_k ~ Normal(lift_mean, lift_sd)``; its treatment rate is
-    ``logistic(logit(p_k) + delta_k)``. Each arm of segment ``k`` has ``users[k]`` users, and
-    conversions are Binomial.
-
-    Parameters
-    ----------
-    users : sequence of int
-        Users per arm in each segment (>= 1 each, at least two segments).
-    lift_mean : float, default 0.1
-        Population mean of the log odds ratios.
-    lift_sd : float, default 0.1
-        Population standard deviation of the log odds ratios (>= 0).
-    baseline_range : (float, float), default (0.04, 0.12)
-        Range of control conversion rates, inside (0, 1).
-    names : sequence of str, optional
-        Segment names; by default ``"S1"``, ``"S2"``, ...
-    rng : Generator, int or None, keyword-only
-
-    Returns
-    -------
-    SegmentExperiment
-
-    Raises
-    ------
-    TypeError
-        If ``users`` holds non-integers.
-    ValueError
-        If fewer than two segments, a size < 1, ``lift_sd < 0``, a bad ``baseline_range`` or
-        ``names`` of the wrong length.
-
-    Examples
-    --------
-    >>> exp = simulate_segments([1000, 100], rng=0)
-    >>> exp.data.columns.tolist()
-    ['users_control', 'conversions_control', 'users_treatment', 'conversions_treatment']
-    >>> exp.true_lift.shape
-    (2,)
-    """
-    sizes = validate.array(users, "users", ndim=1, integer=True).tolist()
-    if len(sizes) < 2:
-        raise validate.fail_value("users", "a list of at least two segment sizes", len(sizes))
-    if min(sizes) < 1:
-        raise validate.fail_value("users", "segment sizes >= 1", sizes)
-    lift_mean = validate.real(lift_mean, "lift_mean")
-    lift_sd = validate.real(lift_sd, "lift_sd", nonnegative=True)
-    low, high = validate.array(baseline_range, "baseline_range", shape=(2,))
-    if not 0 < low <= high < 1:
-        raise validate.fail_value(
-            "baseline_range", "a pair (low, high) with 0 < low <= high < 1", baseline_range
-        )
-    k = len(sizes)
-    labels = [f"S{i + 1}" for i in range(k)] if names is None else [str(n) for n in names]
-    if len(labels) != k:
-        raise ValueError(f"`names` must have one name per segment ({k}); got {len(labels)}")
-    gen = make_rng(rng)
-    baseline = gen.uniform(low, high, size=k)
-    lift = gen.normal(lift_mean, lift_sd, size=k)
-    treated = special.expit(special.logit(baseline) + lift)
-    n = np.asarray(sizes, dtype=np.int64)
-    data = pd.DataFrame(
-        {
-            "users_control": n,
-            "conversions_control": gen.binomial(n, baseline),
-            "users_treatment": n,
-            "conversions_treatment": gen.binomial(n, treated),
-        },
-        index=pd.Index(labels, name="segment"),
-    )
-    return SegmentExperiment(data, lift, baseline, float(lift_mean), float(lift_sd))
-
-
-def separate_lift_draws(
-    data: pd.DataFrame, *, draws: int, a: float = 1.0, b: float = 1.0, rng: RngLike = None
-) -> np.ndarray:
-    """Posterior draws of each segment's log odds ratio, every segment analysed on its own.
-
-    Each arm of each segment gets its own conjugate ``Beta(a + conversions, b + failures)``
-    posterior (notebook 02's model); the draws of ``logit(p_treatment) - logit(p_control)``
-    are returned. No information is shared between segments: this is "no pooling". The two
-    arms are drawn in the order control, treatment, each as one ``(draws, segments)`` array.
-
-    Written out in notebook 05, section 7.
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        With the columns :func:`simulate_segments` produces.
-    draws : int
-        Number of draws per segment (>= 1).
-    a, b : float, default 1
-        Beta prior parameters (> 0).
-    rng : Generator, int or None, keyword-only
-
-    Returns
-    -------
-    numpy.ndarray, shape (draws, segments)
-
-    Raises
-    ------
-    TypeError
-        If ``data`` is not a DataFrame.
-    ValueError
-        If a column is missing, counts are inconsistent, or ``draws``, ``a``, ``b`` are invalid.
-
-    Examples
-    --------
-    >>> exp = simulate_segments([5000, 50], rng=1)
-    >>> lifts = separate_lift_draws(exp.data, draws=2000, rng=2)
-    >>> lifts.shape
-    (2000, 2)
-    >>> bool(lifts[:, 1].std() > lifts[:, 0].std())  # the small segment is far less certain
-    True
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"`data` must be a pandas DataFrame; got {type(data).__name__}")
-    columns = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(f"`data` must have the columns {columns}; missing {missing}")
-    draws = validate.integer(draws, "draws", minimum=1)
-    a, b = validate.real(a, "a", positive=True), validate.real(b, "b", positive=True)
-    gen = make_rng(rng)
-    log_odds = []
-    for arm in ("control", "treatment"):
-        n = data[f"users_{arm}"].to_numpy(dtype=float)
-        y = data[f"conversions_{arm}"].to_numpy(dtype=float)
-        if np.any(y < 0) or np.any(y > n):
-            raise ValueError(f"`data` must have 0 <= conversions_{arm} <= users_{arm}")
-        p = gen.beta(a + y, b + n - y, size=(draws, len(data)))
-        log_odds.append(special.logit(p))
-    return log_odds[1] - log_odds[0]
-
-
 def plot_shrinkage(
     separate: ArrayLike,
     pooled: ArrayLike,
@@ -494,3 +324,57 @@ def plot_shrinkage(
     ax.set_xticks([0.0, 1.0], ["no pooling", "partial pooling"])
     ax.set_xlim(-0.4, 1.2)
     return ax
+
+
+def exact_summary(posterior: Any, labels: Sequence[str]) -> pd.DataFrame:
+    """Posterior means and standard deviations of ``mu``, ``tau`` and each ``theta`` exactly.
+
+    Parameters
+    ----------
+    posterior : helpers.hierarchical.HierarchicalQuadrature
+        From :func:`helpers.hierarchical.normal_hierarchical_posterior`. Each grid point carries
+        a Normal for ``mu`` and each ``theta``, so their moments are those of a mixture:
+        ``Var = sum_g w_g (v_g + m_g**2) - (sum_g w_g m_g)**2``.
+    labels : sequence of str
+        Group names, one per ``theta``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``mu``, ``tau``, ``theta[<label>]``...; columns ``mean`` and ``sd``.
+
+    Raises
+    ------
+    TypeError
+        If ``posterior`` lacks the quadrature fields.
+    ValueError
+        If ``labels`` does not have one entry per group.
+
+    Examples
+    --------
+    >>> from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
+    >>> from helpers.hierarchical import normal_hierarchical_posterior
+    >>> post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
+    >>> exact_summary(post, list("ABCDEFGH")).loc["mu", "mean"].round(1)
+    np.float64(4.4)
+    """
+    fields = ("weights", "tau", "mu_mean", "mu_var", "theta_mean", "theta_var")
+    if not all(hasattr(posterior, f) for f in fields):
+        raise TypeError("`posterior` must be a HierarchicalQuadrature")
+    names = [str(x) for x in labels]
+    groups = posterior.theta_mean.shape[1]
+    if len(names) != groups:
+        raise ValueError(f"`labels` must have {groups} entries (one per group); got {len(names)}")
+    w = posterior.weights
+
+    def moments(mean: np.ndarray, var: np.ndarray) -> tuple[Any, Any]:
+        first = w @ mean
+        return first, np.sqrt(np.maximum(w @ (var + mean**2) - first**2, 0.0))
+
+    rows = {"mu": moments(posterior.mu_mean, posterior.mu_var)}
+    rows["tau"] = moments(posterior.tau, np.zeros_like(posterior.tau))
+    theta_mean, theta_sd = moments(posterior.theta_mean, posterior.theta_var)
+    for j, name in enumerate(names):
+        rows[f"theta[{name}]"] = (theta_mean[j], theta_sd[j])
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "sd"], dtype=float)
+    return frame.rename_axis("parameter")

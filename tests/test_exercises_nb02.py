@@ -6,7 +6,8 @@ import pytest
 from scipy import stats
 
 from helpers import check
-from helpers.ab import expected_loss, posteriors, prob_best, prob_greater, summarize
+from helpers.ab import posteriors, summarize
+from helpers.decisions import expected_loss, prob_best, prob_greater
 from helpers.exercises import exercise_ids, nb02
 from tests.test_exercises import assert_teaches
 

@@ -3,7 +3,8 @@ import pytest
 
 from helpers import check
 from helpers.exercises import exercise_ids, nb05
-from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, simulate_segments
+from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
+from helpers.segments import simulate_segments
 from tests.test_exercises import assert_teaches
 
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import check
-from helpers.clv import simulate_purchases
+from helpers.clv_cohort import simulate_purchases
 from helpers.exercises import exercise_ids, nb06
 from helpers.montecarlo import mc_estimate
 from tests.test_exercises import assert_teaches

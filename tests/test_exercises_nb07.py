@@ -5,8 +5,8 @@ import pytest
 
 from helpers import check
 from helpers.exercises import exercise_ids, nb07
-from helpers.inference import GaussianTarget, hmc, random_walk_metropolis
 from helpers.montecarlo import mc_estimate
+from helpers.samplers import GaussianTarget, hmc, random_walk_metropolis
 from tests.test_exercises import assert_teaches
 
 

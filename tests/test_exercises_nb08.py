@@ -4,14 +4,8 @@ from scipy import integrate, stats
 
 from helpers import check
 from helpers.exercises import exercise_ids, nb08
-from helpers.reliability import (
-    bracket_margin,
-    bracket_problem,
-    failure_probability,
-    form,
-    importance_sampling,
-    sample_inputs,
-)
+from helpers.rare_events import form, importance_sampling
+from helpers.reliability import bracket_margin, bracket_problem, failure_probability, sample_inputs
 from tests.test_exercises import assert_teaches
 
 

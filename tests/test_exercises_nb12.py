@@ -3,9 +3,11 @@ import pytest
 from scipy.optimize import brentq
 
 from helpers import check
-from helpers.causal import MarketingSCM, confounder_bias, flip_strength, simulate_iv
-from helpers.causal_toolkit import NonlinearSCM, ols_effect, simulate_campaign
+from helpers.causal import MarketingSCM
+from helpers.causal_estimators import NonlinearSCM, ols_effect, simulate_campaign
+from helpers.causal_refutation import confounder_bias, flip_strength
 from helpers.exercises import exercise_ids
+from helpers.instruments import simulate_iv
 from tests.test_exercises import assert_teaches
 
 

@@ -3,14 +3,9 @@ import pytest
 
 from helpers import check
 from helpers.exercises import exercise_ids
-from helpers.timeseries import (
-    fourier_features,
-    ols,
-    simulate_pricing,
-    simulate_rollout,
-    simulate_synthetic_control,
-    synthetic_control_weights,
-)
+from helpers.instruments import simulate_pricing
+from helpers.panel import simulate_rollout, simulate_synthetic_control, synthetic_control_weights
+from helpers.timeseries import fourier_features, ols
 from tests.test_exercises import assert_teaches
 
 

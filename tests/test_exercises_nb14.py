@@ -4,8 +4,7 @@ import pytest
 
 from helpers import check
 from helpers.exercises import exercise_ids, nb14
-from helpers.hierarchical import simulate_segments
-from helpers.playbook import segment_log_odds
+from helpers.segments import segment_log_odds, simulate_segments
 from tests.test_exercises import assert_teaches
 
 MARKETS = ["US", "DE", "UK", "FR", "NL", "SE", "PL", "IE"]

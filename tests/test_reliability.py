@@ -4,14 +4,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
+from helpers.rare_events import form, importance_sampling
 from helpers.reliability import (
     FailureEstimate,
     bending_stress,
     bracket_margin,
     bracket_problem,
     failure_probability,
-    form,
-    importance_sampling,
     inputs_from_quantiles,
     sample_inputs,
 )
@@ -220,31 +219,6 @@ def test_analytic_case_monte_carlo_form_and_importance_sampling(rng):
     is_est = importance_sampling(lognormal_margin, problem, res.u_star, 20_000, rng=rng)
     assert abs(is_est.pf - exact_pf) < 4 * is_est.se
     assert is_est.se < mc.se  # 20 times fewer runs, yet more precise
-
-
-def test_form_linear_normal_case_is_exact():
-    res = form(lambda x: 3.0 - x[:, 0] - x[:, 1], NORMAL2)
-    assert res.beta == pytest.approx(3 / np.sqrt(2), rel=1e-6)
-    np.testing.assert_allclose(res.alpha, [1 / np.sqrt(2)] * 2, rtol=1e-5)
-
-
-def test_form_validation():
-    with pytest.raises(ValueError, match=r"`start` must be an array of shape \(2,\)"):
-        form(lambda x: 3.0 - x[:, 0], NORMAL2, start=[0.1])
-    with pytest.raises(ValueError, match="the median point already fails"):
-        form(lambda x: -1.0 - x[:, 0], NORMAL2)
-    with pytest.raises(ValueError, match="FORM did not converge"):
-        form(lambda x: 1.0 + 0 * x[:, 0], NORMAL2)  # no failure surface at all
-
-
-def test_importance_sampling_validation_and_seed():
-    g = lambda x: 3.0 - x[:, 0]  # noqa: E731
-    with pytest.raises(ValueError, match=r"`center` must be an array of shape \(2,\)"):
-        importance_sampling(g, NORMAL2, [3.0], 100, rng=0)
-    with pytest.raises(ValueError, match="`n` must be an integer >= 2"):
-        importance_sampling(g, NORMAL2, [3.0, 0.0], 1, rng=0)
-    a = importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
-    assert a == importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
 
 
 @settings(max_examples=30, deadline=None)

@@ -17,9 +17,9 @@ from helpers.exercises import Answer, Exercise
 from helpers.hierarchical import (
     EIGHT_SCHOOLS_EFFECTS,
     EIGHT_SCHOOLS_SE,
-    SegmentExperiment,
     normal_hierarchical_posterior,
 )
+from helpers.segments import SegmentExperiment
 
 #: The priors of the notebook's eight-schools model: mu ~ Normal(0, 20), tau ~ HalfCauchy(5).
 MU_SD, TAU_SCALE = 20.0, 5.0

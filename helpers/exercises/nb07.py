@@ -13,8 +13,8 @@ from scipy import integrate, stats
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.inference import GaussianTarget
 from helpers.montecarlo import MCEstimate, moments_with_mcse
+from helpers.samplers import GaussianTarget
 
 EXERCISE_COV = np.array([[1.0, 0.8, 0.3], [0.8, 2.0, 0.5], [0.3, 0.5, 0.5]])
 COS_MU, COS_SIGMA = 0.5, 0.8
@@ -110,7 +110,7 @@ EXERCISES = {
         hint="The step size must resolve the target's narrowest direction (its sd is "
         "sqrt(1 - rho)), and a trajectory (steps x step size) must be long enough to cross "
         "its widest direction; a stronger correlation shrinks the first and not the second.",
-        solution="inference.hmc(target_99.logp, target_99.grad, np.zeros(2), n_samples=..., "
+        solution="helpers.samplers.hmc(target_99.logp, target_99.grad, np.zeros(2), n_samples=..., "
         "step_size=0.09, n_steps=25, rng=rng): the narrow sd is 0.1, so the step stays well "
         "below 0.2, and 0.09 x 25 is about 2 for the wide sd of 1.41.",
         explanation="With rho = 0.99 the target is 14 times longer than wide: HMC still works, "

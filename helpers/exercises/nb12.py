@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from helpers import check
-from helpers.causal import MarketingSCM, robustness_value
-from helpers.causal_toolkit import NonlinearSCM, unobserved_common_cause
+from helpers.causal import MarketingSCM
+from helpers.causal_estimators import NonlinearSCM
+from helpers.causal_refutation import robustness_value, unobserved_common_cause
 from helpers.exercises import Answer, Exercise
 
 CHECK_SIZE = 200_000

@@ -15,12 +15,9 @@ from scipy import optimize
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.timeseries import (
-    PricingSimulation,
-    fourier_features,
-    twfe_estimate,
-    two_stage_least_squares,
-)
+from helpers.instruments import PricingSimulation, two_stage_least_squares
+from helpers.panel import twfe_estimate
+from helpers.timeseries import fourier_features
 
 
 def _iv_by_hand(answer: Any, *, pricing: PricingSimulation) -> None:

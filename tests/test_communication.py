@@ -1,90 +1,20 @@
 import numpy as np
-import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.hierarchical import (
-    EIGHT_SCHOOLS_EFFECTS,
-    EIGHT_SCHOOLS_SE,
-    normal_hierarchical_posterior,
-    simulate_segments,
-)
-from helpers.playbook import (
-    exact_summary,
+from helpers.communication import (
     exceedance_curve,
     forecast_extra_conversions,
     plot_exceedance,
     plot_fan_chart,
     probability_statement,
-    segment_log_odds,
 )
-
-
-def _table(**overrides):
-    base = {
-        "users_control": [1000, 500],
-        "conversions_control": [100, 40],
-        "users_treatment": [1000, 500],
-        "conversions_treatment": [120, 50],
-    }
-    base.update(overrides)
-    return pd.DataFrame(base, index=["a", "b"])
-
 
 # segment_log_odds -----------------------------------------------------------
 
 
-def test_segment_log_odds_matches_statsmodels():
-    from statsmodels.stats.contingency_tables import Table2x2
-
-    out = segment_log_odds(_table())
-    assert list(out.index) == ["a", "b"]
-    for name, treated, control, users in (("a", 120, 100, 1000), ("b", 50, 40, 500)):
-        # rows: treatment, control; columns: converted, not converted
-        table = Table2x2(np.array([[treated, users - treated], [control, users - control]]))
-        # both are closed forms in a few logs and divisions: they agree to rounding (~1e-15);
-        # rel=1e-12 leaves a wide margin for it and nothing for a wrong formula
-        assert out.loc[name, "estimate"] == pytest.approx(table.log_oddsratio, rel=1e-12)
-        assert out.loc[name, "se"] == pytest.approx(table.log_oddsratio_se, rel=1e-12)
-
-
-def test_segment_log_odds_covers_truth_in_simulation(rng):
-    exp = simulate_segments([20000] * 40, lift_mean=0.1, lift_sd=0.1, rng=rng)
-    out = segment_log_odds(exp.data)
-    z = (out["estimate"] - exp.true_lift) / out["se"]
-    assert 0.85 < np.mean(np.abs(z) < 1.96) <= 1.0  # about 95% coverage
-
-
-def test_segment_log_odds_errors():
-    with pytest.raises(TypeError, match="`data` must be a pandas DataFrame"):
-        segment_log_odds([1, 2])
-    with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
-        segment_log_odds(_table().drop(columns="users_control"))
-    with pytest.raises(ValueError, match="0 < conversions_treatment < users_treatment"):
-        segment_log_odds(_table(conversions_treatment=[0, 50]))
-
-
 # exact_summary ----------------------------------------------------------------
-
-
-def test_exact_summary_matches_mean_and_sampled_sd(rng):
-    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
-    table = exact_summary(post, list("ABCDEFGH"))
-    assert table.loc["mu", "mean"] == pytest.approx(post.mean("mu"))
-    assert table.loc["theta[C]", "mean"] == pytest.approx(post.mean("theta")[2])
-    idx = rng.choice(post.tau.size, size=200_000, p=post.weights)
-    mu = rng.normal(post.mu_mean[idx], np.sqrt(post.mu_var[idx]))
-    assert table.loc["mu", "sd"] == pytest.approx(mu.std(), rel=0.01)
-    assert table.loc["tau", "sd"] == pytest.approx(post.tau[idx].std(), rel=0.02)
-
-
-def test_exact_summary_errors():
-    post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE)
-    with pytest.raises(TypeError, match="HierarchicalQuadrature"):
-        exact_summary(object(), ["a"])
-    with pytest.raises(ValueError, match="`labels` must have 8 entries"):
-        exact_summary(post, ["a", "b"])
 
 
 # agreement_table --------------------------------------------------------------

@@ -1,12 +1,11 @@
-"""The practitioner's playbook: segment log odds, exact references and communicating uncertainty.
+"""Communicating a posterior: probability statements, exceedance curves and forecast fans.
 
 Introduced in notebook 14.
 
-Three small jobs that come up whenever a posterior leaves the notebook: turning segment counts
-into log odds ratios with standard errors (so one hierarchical model can be written identically
-in PyMC and Pyro), summarising an exact reference posterior (which
-:func:`helpers.compare.agreement_table` sets several fits against), and translating draws into what a stakeholder reads: a probability statement, a
-curve of exceedance probabilities and a fan chart of a forecast.
+Translating draws into what a stakeholder reads: a probability statement with its Monte Carlo
+error, a curve of exceedance probabilities, and a fan chart of a forecast of extra conversions.
+Segment log odds live in :mod:`helpers.segments`, the exact reference summary in
+:mod:`helpers.hierarchical`.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike
 from scipy import special
 
@@ -23,122 +21,12 @@ from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
-    "segment_log_odds",
-    "exact_summary",
     "probability_statement",
     "exceedance_curve",
     "plot_exceedance",
     "forecast_extra_conversions",
     "plot_fan_chart",
 ]
-
-_COLUMNS = ["users_control", "conversions_control", "users_treatment", "conversions_treatment"]
-
-
-def segment_log_odds(data: pd.DataFrame) -> pd.DataFrame:
-    """Each segment's log odds ratio (treatment vs control) and its standard error.
-
-    The estimate is ``logit(c_T / n_T) - logit(c_C / n_C)``; its standard error is Woolf's
-    ``sqrt(1/c_T + 1/(n_T - c_T) + 1/c_C + 1/(n_C - c_C))``, the delta-method approximation that
-    meta-analyses of 2x2 tables use (Woolf, 1955).
-
-    Parameters
-    ----------
-    data : pandas.DataFrame
-        One row per segment with the columns of :func:`helpers.hierarchical.simulate_segments`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Same index, columns ``estimate`` and ``se``.
-
-    Raises
-    ------
-    TypeError
-        If ``data`` is not a DataFrame.
-    ValueError
-        If a column is missing, or a cell has no conversions or no non-conversions (the log
-        odds would be infinite).
-
-    Examples
-    --------
-    >>> table = pd.DataFrame({"users_control": [1000], "conversions_control": [100],
-    ...                       "users_treatment": [1000], "conversions_treatment": [120]})
-    >>> segment_log_odds(table).round(3).iloc[0].tolist()
-    [0.205, 0.143]
-    """
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"`data` must be a pandas DataFrame; got {type(data).__name__}")
-    missing = [c for c in _COLUMNS if c not in data.columns]
-    if missing:
-        raise ValueError(f"`data` must have the columns {_COLUMNS}; missing {missing}")
-    parts = {}
-    for arm in ("control", "treatment"):
-        n = data[f"users_{arm}"].to_numpy(dtype=float)
-        c = data[f"conversions_{arm}"].to_numpy(dtype=float)
-        if np.any(c <= 0) or np.any(c >= n):
-            raise ValueError(
-                f"`data` must have 0 < conversions_{arm} < users_{arm} in every row "
-                "(otherwise the log odds are infinite)"
-            )
-        parts[arm] = (special.logit(c / n), 1 / c + 1 / (n - c))
-    estimate = parts["treatment"][0] - parts["control"][0]
-    se = np.sqrt(parts["treatment"][1] + parts["control"][1])
-    return pd.DataFrame({"estimate": estimate, "se": se}, index=data.index)
-
-
-def exact_summary(posterior: Any, labels: Sequence[str]) -> pd.DataFrame:
-    """Posterior means and standard deviations of ``mu``, ``tau`` and each ``theta`` exactly.
-
-    Parameters
-    ----------
-    posterior : helpers.hierarchical.HierarchicalQuadrature
-        From :func:`helpers.hierarchical.normal_hierarchical_posterior`. Each grid point carries
-        a Normal for ``mu`` and each ``theta``, so their moments are those of a mixture:
-        ``Var = sum_g w_g (v_g + m_g**2) - (sum_g w_g m_g)**2``.
-    labels : sequence of str
-        Group names, one per ``theta``.
-
-    Returns
-    -------
-    pandas.DataFrame
-        Index ``mu``, ``tau``, ``theta[<label>]``...; columns ``mean`` and ``sd``.
-
-    Raises
-    ------
-    TypeError
-        If ``posterior`` lacks the quadrature fields.
-    ValueError
-        If ``labels`` does not have one entry per group.
-
-    Examples
-    --------
-    >>> from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
-    >>> from helpers.hierarchical import normal_hierarchical_posterior
-    >>> post = normal_hierarchical_posterior(EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE, mu_sd=5)
-    >>> exact_summary(post, list("ABCDEFGH")).loc["mu", "mean"].round(1)
-    np.float64(4.4)
-    """
-    fields = ("weights", "tau", "mu_mean", "mu_var", "theta_mean", "theta_var")
-    if not all(hasattr(posterior, f) for f in fields):
-        raise TypeError("`posterior` must be a HierarchicalQuadrature")
-    names = [str(x) for x in labels]
-    groups = posterior.theta_mean.shape[1]
-    if len(names) != groups:
-        raise ValueError(f"`labels` must have {groups} entries (one per group); got {len(names)}")
-    w = posterior.weights
-
-    def moments(mean: np.ndarray, var: np.ndarray) -> tuple[Any, Any]:
-        first = w @ mean
-        return first, np.sqrt(np.maximum(w @ (var + mean**2) - first**2, 0.0))
-
-    rows = {"mu": moments(posterior.mu_mean, posterior.mu_var)}
-    rows["tau"] = moments(posterior.tau, np.zeros_like(posterior.tau))
-    theta_mean, theta_sd = moments(posterior.theta_mean, posterior.theta_var)
-    for j, name in enumerate(names):
-        rows[f"theta[{name}]"] = (theta_mean[j], theta_sd[j])
-    frame = pd.DataFrame.from_dict(rows, orient="index", columns=["mean", "sd"], dtype=float)
-    return frame.rename_axis("parameter")
 
 
 def probability_statement(

@@ -1,12 +1,14 @@
-"""Hand-written samplers and a Gaussian target to check them on. Introduced in notebook 07.
+"""Hand-written samplers and a Gaussian target to check them on.
+
+Introduced in notebook 07.
 
 Two small, readable MCMC samplers in NumPy, written to teach rather than to compete with PyMC or
 Pyro: a random-walk Metropolis sampler and Hamiltonian Monte Carlo with a leapfrog integrator
 and a unit mass matrix. Notebook 07 writes each of them out (random-walk Metropolis in
 section 2, leapfrog and one HMC transition in section 3), checks its own version against the
-one here, and then uses these for the longer runs. A Gaussian target with known moments (:class:`GaussianTarget`) lets a
-notebook check them against the truth; :func:`helpers.compare.compare_methods` sets approximate
-methods (ADVI, SVI) against a reference posterior (NUTS).
+one here, and then uses these for the longer runs. A Gaussian target with known moments
+(:class:`GaussianTarget`) lets a notebook check them against the truth; the mean-field
+approximation of the same target lives in :mod:`helpers.variational`.
 
 References
 ----------
@@ -32,7 +34,6 @@ __all__ = [
     "leapfrog",
     "hmc",
     "random_walk_metropolis",
-    "mean_field_sd",
     "plot_target",
 ]
 
@@ -331,40 +332,6 @@ def random_walk_metropolis(
             accepted += 1
         draws[i] = x
     return SamplerResult(draws, accepted / n_samples, 0, n_samples + 1)
-
-
-def mean_field_sd(cov: ArrayLike) -> np.ndarray:
-    """Standard deviations of the best mean-field Normal approximation to a Normal target.
-
-    Minimising KL(q || p) over fully factorised Normals q for a Normal target p with covariance
-    Sigma gives ``sd_i = 1 / sqrt((Sigma^{-1})_{ii})`` (Bishop 2006, section 10.1.2): the
-    conditional, not the marginal, spread, so too small whenever parameters are correlated.
-
-    Parameters
-    ----------
-    cov : array-like, shape (d, d)
-        Symmetric positive definite.
-
-    Returns
-    -------
-    numpy.ndarray, shape (d,)
-
-    Raises
-    ------
-    ValueError
-        If ``cov`` is not a symmetric positive definite square matrix.
-
-    Examples
-    --------
-    >>> mean_field_sd([[1.0, 0.8], [0.8, 1.0]]).round(3).tolist()
-    [0.6, 0.6]
-    """
-    c = validate.array(cov, "cov", ndim=2)
-    if c.shape[0] != c.shape[1]:
-        raise validate.fail_value("cov", "a square matrix", f"shape {c.shape}")
-    if not np.allclose(c, c.T) or np.any(np.linalg.eigvalsh(c) <= 0):
-        raise validate.fail_value("cov", "a symmetric positive definite matrix", "not one")
-    return 1.0 / np.sqrt(np.diag(np.linalg.inv(c)))
 
 
 def plot_target(

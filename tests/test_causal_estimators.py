@@ -1,21 +1,19 @@
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from sklearn.linear_model import LinearRegression
 
-from helpers.causal_toolkit import (
+from helpers.causal_estimators import (
     CampaignSimulation,
     DMLResult,
     NonlinearSCM,
-    data_subset,
     dml_partialling_out,
-    first_stage_f,
     ols_effect,
+    simulate_campaign,
+)
+from helpers.causal_refutation import (
     placebo_treatment,
     random_common_cause,
-    simulate_campaign,
     unobserved_common_cause,
 )
 
@@ -126,35 +124,6 @@ def test_arrays_validation(rng):
         ols_effect(bad, t, z)
 
 
-def test_first_stage_f_equals_t_squared_and_r2_form(rng):
-    region = rng.integers(0, 2, 300).astype(float)
-    ads = 3.0 + 0.5 * region + rng.standard_normal(300)
-    f = first_stage_f(ads, region)
-    r2 = np.corrcoef(region, ads)[0, 1] ** 2
-    assert f == pytest.approx(r2 / (1 - r2) * 298, rel=1e-10)
-    design = np.column_stack([np.ones(300), region])
-    coef, rss = np.linalg.lstsq(design, ads, rcond=None)[:2]
-    se = np.sqrt(rss[0] / 298 * np.linalg.inv(design.T @ design)[1, 1])
-    assert f == pytest.approx((coef[1] / se) ** 2, rel=1e-10)
-
-
-@settings(max_examples=30, deadline=None)
-@given(st.integers(0, 10_000), st.integers(5, 200))
-def test_first_stage_f_is_non_negative(seed, n):
-    g = np.random.default_rng(seed)
-    instrument = g.standard_normal(n)
-    assert first_stage_f(g.standard_normal(n), instrument) >= 0
-
-
-def test_first_stage_f_validation():
-    with pytest.raises(ValueError, match="`treatment` must be an array of at least 3 values"):
-        first_stage_f([1.0, 2.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match=r"`instrument` must be an array of shape \(3,\)"):
-        first_stage_f([1.0, 2.0, 3.0], [0.0, 1.0])
-    with pytest.raises(ValueError, match="`instrument` must be a non-constant array"):
-        first_stage_f([1.0, 2.0, 3.0], [1.0, 1.0, 1.0])
-
-
 def test_dml_with_linear_nuisances_recovers_effect(rng):
     y, t, z = _linear_data(rng, n=2000)
     fit = dml_partialling_out(
@@ -221,25 +190,6 @@ def test_random_common_cause_barely_moves(rng):
     assert np.abs(moved).max() < 0.05
 
 
-def test_data_subset_spread_follows_sampling_theory(rng):
-    y, t, z = _linear_data(rng, n=1000)
-    design = np.column_stack([np.ones(len(y)), t, z])
-    resid = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
-    se = np.sqrt(resid @ resid / (len(y) - 3) * np.linalg.inv(design.T @ design)[1, 1])
-    est = data_subset(y, t, z, fraction=0.5, n_simulations=400, rng=3)
-    # 4 Monte Carlo SEs of an SD from 400 draws is about 14%
-    assert est.std() == pytest.approx(se * np.sqrt(0.5 / 0.5), rel=0.15)
-
-
-def test_data_subset_validation(rng):
-    y, t, z = _linear_data(rng, n=50)
-    for bad in (0.0, 1.0, 1.5):
-        with pytest.raises(ValueError, match="`fraction` must be in"):
-            data_subset(y, t, z, fraction=bad)
-    with pytest.raises(ValueError, match="`n_simulations` must be an integer >= 1"):
-        data_subset(y, t, z, n_simulations=0)
-
-
 def test_unobserved_common_cause_moves_as_predicted(rng):
     y, t, z = _linear_data(rng, n=1000)
     est = ols_effect(y, t, z)
@@ -255,19 +205,3 @@ def test_unobserved_common_cause_moves_as_predicted(rng):
         y, t, z, effect_on_treatment=0.0, effect_on_outcome=0.0, n_simulations=2, rng=4
     )
     np.testing.assert_allclose(same, est, atol=1e-12)
-
-
-def test_unobserved_common_cause_validation(rng):
-    y, t, z = _linear_data(rng, n=50)
-    with pytest.raises(TypeError, match="`effect_on_treatment` must be a real number"):
-        unobserved_common_cause(y, t, z, effect_on_treatment="x", effect_on_outcome=1.0)
-
-
-def test_refuters_accept_a_custom_estimator(rng):
-    y, t, z = _linear_data(rng, n=60)
-
-    def difference_in_means(y, t, x):
-        return float(y[t > np.median(t)].mean() - y[t <= np.median(t)].mean())
-
-    out = placebo_treatment(y, t, z, estimator=difference_in_means, n_simulations=4, rng=0)
-    assert out.shape == (4,)

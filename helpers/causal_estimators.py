@@ -1,15 +1,15 @@
-"""The causal practitioner's toolkit: estimands, refuters, double ML and first-stage strength.
+"""Causal estimators and the simulators they are checked on: adjusted OLS and double ML.
 
 Introduced in notebook 12 (sections 5 and 7-10).
 
 - *Simulators* that return their truth: a binary campaign with a heterogeneous effect (its
   potential outcomes :math:`Y(0), Y(1)` for every unit) and a store SCM whose demand confounds
   ads and sales *non-linearly* (where a linear adjustment is biased).
-- *Estimators*: the adjusted least-squares effect, the first-stage F statistic of an instrument,
-  and double machine learning by cross-fitted partialling-out (Chernozhukov et al. 2018).
-- *Refuters* in the spirit of DoWhy's (Sharma and Kiciman 2020): placebo treatment, random common
-  cause, data subsets and a simulated unobserved common cause of set strength. DoWhy itself is not
-  in the course's lock: it pins an older SciPy than the rest of the course needs.
+- *Estimators*: the adjusted least-squares effect and double machine learning by cross-fitted
+  partialling-out (Chernozhukov et al. 2018).
+
+The first-stage F statistic of an instrument lives in :mod:`helpers.instruments`; the refuters in
+:mod:`helpers.causal_refutation`.
 """
 
 from __future__ import annotations
@@ -30,13 +30,8 @@ __all__ = [
     "simulate_campaign",
     "NonlinearSCM",
     "ols_effect",
-    "first_stage_f",
     "DMLResult",
     "dml_partialling_out",
-    "placebo_treatment",
-    "random_common_cause",
-    "data_subset",
-    "unobserved_common_cause",
 ]
 
 Estimator = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
@@ -240,42 +235,6 @@ def ols_effect(outcome: ArrayLike, treatment: ArrayLike, covariates: ArrayLike) 
     return float(np.linalg.lstsq(design, y, rcond=None)[0][1])
 
 
-def first_stage_f(treatment: ArrayLike, instrument: ArrayLike) -> float:
-    r"""The first-stage F statistic of one instrument: is it strong enough to trust?
-
-    Written out in notebook 12, section 5.
-
-    .. math::
-
-        F = \frac{\text{RSS}_0 - \text{RSS}_1}{\text{RSS}_1 / (n - 2)}
-
-    with :math:`\text{RSS}_0` the residual sum of squares of the treatment around its mean and
-    :math:`\text{RSS}_1` that of the treatment regressed on the instrument. Staiger and Stock's
-    rule of thumb calls :math:`F < 10` weak; Lee et al. (2022) show a 5% t-test needs
-    :math:`F > 104.7`.
-
-    Raises
-    ------
-    ValueError
-        If the arrays differ in length, have fewer than 3 entries or the instrument is constant.
-
-    Examples
-    --------
-    >>> round(first_stage_f([1.0, 2.0, 2.9, 4.2], [0.0, 1.0, 2.0, 3.0]), 6)
-    315.0
-    """
-    t = validate.array(treatment, "treatment", ndim=1, min_size=3)
-    r = validate.array(instrument, "instrument", shape=(t.size,))
-    if np.ptp(r) == 0:
-        raise validate.fail_value(
-            "instrument", "a non-constant array (to move the treatment)", "a constant"
-        )
-    design = np.column_stack([np.ones(t.size), r])
-    resid = t - design @ np.linalg.lstsq(design, t, rcond=None)[0]
-    rss1, rss0 = resid @ resid, np.sum((t - t.mean()) ** 2)
-    return float((rss0 - rss1) / (rss1 / (t.size - 2)))
-
-
 @dataclass(frozen=True)
 class DMLResult:
     """A double-ML estimate: ``estimate``, its standard error ``se`` and the residuals."""
@@ -367,140 +326,3 @@ def dml_partialling_out(
 # --------------------------------------------------------------------------------------------
 # Refuters
 # --------------------------------------------------------------------------------------------
-
-
-def placebo_treatment(
-    outcome: ArrayLike,
-    treatment: ArrayLike,
-    covariates: ArrayLike,
-    *,
-    estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
-    rng: RngLike = None,
-) -> np.ndarray:
-    """Re-estimate with the treatment randomly permuted: the effect should vanish.
-
-    Written out in notebook 12, section 8. Each simulation draws ``rng.permutation(n)``.
-
-    Examples
-    --------
-    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
-    >>> est = placebo_treatment(t + z + g.normal(size=300), t, z, rng=1)
-    >>> bool(abs(est.mean()) < 4 * est.std() / np.sqrt(est.size))
-    True
-    """
-    y, t, x = _arrays(outcome, treatment, covariates)
-    rng = make_rng(rng)
-    return np.array(
-        [
-            estimator(y, t[rng.permutation(len(t))], x)
-            for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1))
-        ]
-    )
-
-
-def random_common_cause(
-    outcome: ArrayLike,
-    treatment: ArrayLike,
-    covariates: ArrayLike,
-    *,
-    estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
-    rng: RngLike = None,
-) -> np.ndarray:
-    """Re-estimate with an extra, independent standard-Normal covariate: nothing should move.
-
-    Written out in notebook 12, section 8. Each simulation draws ``rng.standard_normal(n)``.
-
-    Examples
-    --------
-    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
-    >>> y = 0.5 * t + z + g.normal(size=300)
-    >>> moved = random_common_cause(y, t, z, rng=1) - ols_effect(y, t, z)
-    >>> bool(np.abs(moved).max() < 0.05)
-    True
-    """
-    y, t, x = _arrays(outcome, treatment, covariates)
-    rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
-        extra = rng.standard_normal(len(y))
-        out.append(estimator(y, t, np.column_stack([x, extra])))
-    return np.array(out)
-
-
-def data_subset(
-    outcome: ArrayLike,
-    treatment: ArrayLike,
-    covariates: ArrayLike,
-    *,
-    fraction: float = 0.8,
-    estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
-    rng: RngLike = None,
-) -> np.ndarray:
-    """Re-estimate on random subsets (without replacement) of a ``fraction`` of the rows.
-
-    Written out in notebook 12, section 8. Each simulation draws
-    ``rng.choice(n, size=round(fraction * n), replace=False)``.
-
-    Raises
-    ------
-    ValueError
-        If ``fraction`` is not in (0, 1).
-
-    Examples
-    --------
-    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
-    >>> data_subset(t + z, t, z, fraction=0.5, n_simulations=3, rng=1).round(6)
-    array([1., 1., 1.])
-    """
-    y, t, x = _arrays(outcome, treatment, covariates)
-    fraction = validate.real(fraction, "fraction")
-    if not 0 < fraction < 1:
-        raise ValueError(f"`fraction` must be in (0, 1); got {fraction}")
-    size = round(fraction * len(y))
-    rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
-        rows = rng.choice(len(y), size=size, replace=False)
-        out.append(estimator(y[rows], t[rows], x[rows]))
-    return np.array(out)
-
-
-def unobserved_common_cause(
-    outcome: ArrayLike,
-    treatment: ArrayLike,
-    covariates: ArrayLike,
-    *,
-    effect_on_treatment: float,
-    effect_on_outcome: float,
-    estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
-    rng: RngLike = None,
-) -> np.ndarray:
-    r"""Add a simulated unobserved confounder of set strength and re-estimate.
-
-    Written out in notebook 12, section 8. Each simulation draws :math:`U \sim N(0, 1)`
-    (``rng.standard_normal(n)``) and re-estimates on :math:`T + k_T U` and :math:`Y + k_Y U`.
-    For least squares the estimate moves to about
-    :math:`(\hat\beta V + k_T k_Y) / (V + k_T^2)`, with :math:`V` the residual variance of the
-    treatment given the covariates.
-
-    Examples
-    --------
-    >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
-    >>> est = unobserved_common_cause(0.5 * t + z, t, z, effect_on_treatment=1.0,
-    ...                               effect_on_outcome=0.0, n_simulations=20, rng=1)
-    >>> bool(abs(est.mean() - 0.5 * 1 / (1 + 1)) < 0.05)  # attenuated: V = 1, k_T = 1
-    True
-    """
-    y, t, x = _arrays(outcome, treatment, covariates)
-    k_t = validate.real(effect_on_treatment, "effect_on_treatment")
-    k_y = validate.real(effect_on_outcome, "effect_on_outcome")
-    rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
-        u = rng.standard_normal(len(y))
-        out.append(estimator(y + k_y * u, t + k_t * u, x))
-    return np.array(out)
