@@ -123,33 +123,13 @@ def serve(root: Path) -> Iterator[str]:
         server.server_close()
 
 
-def require_chromium() -> str:
-    """The browser's path, or a failure that says how to install it (never a silent skip)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}; install it with: {INSTALL_HINT}")
-    return CHROMIUM
+@contextlib.contextmanager
+def _watched(page, base: str, problems: list[str]):
+    """Record on ``page`` what goes wrong while the block runs, into ``problems``.
 
-
-def pages(root: Path) -> list[str]:
-    """Every HTML page of a built site, as paths relative to its root."""
-    skip = ("_static/", "_sources/", "_images/")
-    return sorted(
-        p.relative_to(root).as_posix()
-        for p in root.rglob("*.html")
-        if not p.relative_to(root).as_posix().startswith(skip)
-    )
-
-
-def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> list[str]:
-    """Open one page and return its problems (an empty list when it is healthy).
-
-    Problems: a JavaScript error or console error, an HTTP error, a failed request, a request to
-    any host but the local server (blocked before it leaves the machine), an image that did not
-    load, math that MathJax did not render, a solution or self-check or setup cell shown before a
-    reader asks for it, and anything that scrolls sideways or is clipped (code, output, math,
-    the page), measured with every toggle open. The screenshot is taken before toggles open.
+    A request to any host but the local server is blocked and recorded; so are HTTP errors,
+    failed local requests, JavaScript errors and console errors.
     """
-    problems: list[str] = []
     local = urlsplit(base).netloc
 
     def route(r):
@@ -177,6 +157,42 @@ def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> li
     page.on("requestfailed", on_failed)
     page.on("console", on_console)
     try:
+        yield
+    finally:
+        page.unroute("**/*")
+        page.remove_listener("response", on_response)
+        page.remove_listener("requestfailed", on_failed)
+        page.remove_listener("console", on_console)
+
+
+def require_chromium() -> str:
+    """The browser's path, or a failure that says how to install it (never a silent skip)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not installed at {CHROMIUM}; install it with: {INSTALL_HINT}")
+    return CHROMIUM
+
+
+def pages(root: Path) -> list[str]:
+    """Every HTML page of a built site, as paths relative to its root."""
+    skip = ("_static/", "_sources/", "_images/")
+    return sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not p.relative_to(root).as_posix().startswith(skip)
+    )
+
+
+def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> list[str]:
+    """Open one page and return its problems (an empty list when it is healthy).
+
+    Problems: a JavaScript error or console error, an HTTP error, a failed request, a request to
+    any host but the local server (blocked before it leaves the machine), an image that did not
+    load, math that MathJax did not render, a solution or self-check or setup cell shown before a
+    reader asks for it, and anything that scrolls sideways or is clipped (code, output, math,
+    the page), measured with every toggle open. The screenshot is taken before toggles open.
+    """
+    problems: list[str] = []
+    with _watched(page, base, problems):
         page.goto(f"{base}/{path}", wait_until="load")
         # a redirect page (index.html) navigates again right after loading
         page.wait_for_load_state("networkidle")
@@ -200,11 +216,6 @@ def audit_page(page, base: str, path: str, screenshot: Path | None = None) -> li
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot), full_page=True)
         problems += page.evaluate(_OVERFLOW)
-    finally:
-        page.unroute("**/*")
-        page.remove_listener("response", on_response)
-        page.remove_listener("requestfailed", on_failed)
-        page.remove_listener("console", on_console)
     return problems
 
 
@@ -288,33 +299,7 @@ def audit_deck(page, base: str, path: str, screenshot: Path | None = None) -> li
     ``screenshot`` gets the first slide that shows typeset math (or the title slide).
     """
     problems: list[str] = []
-    local = urlsplit(base).netloc
-
-    def route(r):
-        if urlsplit(r.request.url).netloc in (local, ""):
-            r.continue_()
-        else:
-            problems.append(f"request to another host: {r.request.url}")
-            r.abort()
-
-    def on_response(response):
-        if response.status >= 400:
-            problems.append(f"HTTP {response.status}: {response.url}")
-
-    def on_failed(request):
-        if urlsplit(request.url).netloc == local:
-            problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def on_console(message):
-        if message.type == "error":
-            problems.append(f"console error: {message.text}")
-
-    page.route("**/*", route)
-    page.on("pageerror", lambda err: problems.append(f"JavaScript error: {err}"))
-    page.on("response", on_response)
-    page.on("requestfailed", on_failed)
-    page.on("console", on_console)
-    try:
+    with _watched(page, base, problems):
         page.goto(f"{base}/{path}", wait_until="load")
         page.wait_for_load_state("networkidle")
         total = page.evaluate(_DECK_READY)
@@ -347,9 +332,4 @@ def audit_deck(page, base: str, path: str, screenshot: Path | None = None) -> li
             page.evaluate("() => Reveal.slide(0)")
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot))
-    finally:
-        page.unroute("**/*")
-        page.remove_listener("response", on_response)
-        page.remove_listener("requestfailed", on_failed)
-        page.remove_listener("console", on_console)
     return problems
