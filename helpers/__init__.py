@@ -21,6 +21,7 @@ input validation: one policy, one message template          ``_validate``
 Monte Carlo estimates, their standard errors, draw matrices ``montecarlo``
 fit diagnostics and their thresholds                        ``diagnostics``
 comparing fits: accuracy, ESS per second, wall time         ``compare``
+simulation results: observed data plus the truth behind it  ``simulation``
 Bayes' rule, conjugate and grid posteriors                  ``probability``
 A/B tests: Beta posteriors, summary tables, frequentist CIs ``ab``
 decisions from Beta posteriors: P(best), expected loss      ``decisions``
