@@ -31,7 +31,7 @@ leave-one-out comparison with Pareto k                      ``loo``
 hierarchical models: eight schools, quadrature, shrinkage   ``hierarchical``
 experiments across segments: simulation, no pooling         ``segments``
 customer lifetime value: CDNOW, BG/NBD, Gamma-Gamma         ``clv``
-simulated customer futures: purchases, spend, cohort value  ``clv_cohort``
+projected customer futures: purchases, spend, cohort value  ``clv_cohort``
 MCMC by hand: Gaussian targets, leapfrog, HMC, Metropolis   ``samplers``
 variational inference: the mean-field approximation         ``variational``
 reliability: limit states, inputs, plain Monte Carlo        ``reliability``
