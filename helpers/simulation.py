@@ -88,7 +88,7 @@ class Truth:
                     name,
                     "a name usable as an attribute (an identifier, not starting with '_', "
                     "not 'keys' or 'to_dict')",
-                    "a name a Truth cannot offer as an attribute",
+                    repr(name),
                 )
         object.__setattr__(self, "_values", dict(values))
 

@@ -82,8 +82,9 @@ def test_an_unknown_name_lists_the_known_ones() -> None:
 
 @pytest.mark.parametrize("name", ["_hidden", "keys", "to_dict", "class", "not a name"])
 def test_a_name_that_cannot_be_an_attribute_is_refused(name: str) -> None:
-    with pytest.raises(ValueError, match=f"`{name}` must be a name usable as an attribute"):
+    with pytest.raises(ValueError, match=f"`{name}` must be a name usable as an attribute") as err:
         Truth(**{name: 1})
+    assert str(err.value).endswith(f"; got {name!r}")
 
 
 def test_truth_survives_copy_and_pickle() -> None:
