@@ -21,6 +21,7 @@ input validation: one policy, one message template          ``_validate``
 Monte Carlo estimates, their standard errors, draw matrices ``montecarlo``
 fit diagnostics and their thresholds                        ``diagnostics``
 comparing fits: accuracy, ESS per second, wall time         ``compare``
+simulation results: observed data plus the truth behind it  ``simulation``
 Bayes' rule, conjugate and grid posteriors                  ``probability``
 A/B tests: Beta posteriors, summary tables, frequentist CIs ``ab``
 decisions from Beta posteriors: P(best), expected loss      ``decisions``
@@ -30,7 +31,7 @@ leave-one-out comparison with Pareto k                      ``loo``
 hierarchical models: eight schools, quadrature, shrinkage   ``hierarchical``
 experiments across segments: simulation, no pooling         ``segments``
 customer lifetime value: CDNOW, BG/NBD, Gamma-Gamma         ``clv``
-simulated customer futures: purchases, spend, cohort value  ``clv_cohort``
+projected customer futures: purchases, spend, cohort value  ``clv_cohort``
 MCMC by hand: Gaussian targets, leapfrog, HMC, Metropolis   ``samplers``
 variational inference: the mean-field approximation         ``variational``
 reliability: limit states, inputs, plain Monte Carlo        ``reliability``

@@ -3,7 +3,7 @@
 Introduced in notebook 11.
 
 The module holds what notebook 11 checks its inline code against, and the simulators whose truth
-its checks use: a 1-D regression with a gap in the inputs (:func:`make_gap_data`, with the true
+its checks use: a 1-D regression with a gap in the inputs (:func:`simulate_gap_data`, with the true
 mean :func:`gap_truth`), the coverage of central predictive intervals
 (:func:`interval_coverage`), and a PyTensor ``Op`` that calls a PyTorch function, with its
 gradient from torch's autograd (:class:`TorchOp`, written out in notebook 11, section 3).
@@ -18,16 +18,18 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
     "GAP",
     "SPAN",
     "gap_truth",
-    "make_gap_data",
+    "simulate_gap_data",
     "interval_coverage",
     "TorchOp",
 ]
@@ -60,9 +62,7 @@ def gap_truth(x: ArrayLike) -> np.ndarray:
     return np.sin(1.2 * x) + 0.2 * x
 
 
-def make_gap_data(
-    n: int, *, noise_sd: float = 0.15, rng: RngLike = None
-) -> tuple[np.ndarray, np.ndarray]:
+def simulate_gap_data(n: int, *, noise_sd: float = 0.15, rng: RngLike = None) -> Simulation:
     """Simulate a 1-D regression whose inputs leave a gap: x uniform on [-3, -1] and [1, 3].
 
     Each input falls on either side with probability 1/2, and y = f(x) + noise with f from
@@ -79,8 +79,10 @@ def make_gap_data(
 
     Returns
     -------
-    x, y : numpy.ndarray
-        Inputs and outputs, each of shape (n,).
+    Simulation
+        ``data``: columns ``x`` (inputs) and ``y`` (outputs), one row per point. ``truth``:
+        ``mean`` (numpy.ndarray, shape (n,)), the true mean :func:`gap_truth` at each input, and
+        ``noise_sd`` (float), as passed.
 
     Raises
     ------
@@ -89,17 +91,19 @@ def make_gap_data(
 
     Examples
     --------
-    >>> x, y = make_gap_data(5, rng=0)
-    >>> bool(np.all((np.abs(x) >= 1) & (np.abs(x) <= 3)))
-    True
+    >>> sim = simulate_gap_data(5, rng=0)
+    >>> x = sim.data["x"].to_numpy()
+    >>> bool(np.all((np.abs(x) >= 1) & (np.abs(x) <= 3))), sim.truth.noise_sd
+    (True, 0.15)
     """
     n = validate.integer(n, "n", minimum=1)
     noise_sd = validate.real(noise_sd, "noise_sd", positive=True)
     gen = make_rng(rng)
     side = gen.choice([-1.0, 1.0], size=int(n))
     x = side * gen.uniform(GAP[1], SPAN[1], size=int(n))
-    y = gap_truth(x) + gen.normal(0.0, float(noise_sd), size=int(n))
-    return x, y
+    mean = gap_truth(x)
+    y = mean + gen.normal(0.0, float(noise_sd), size=int(n))
+    return Simulation(pd.DataFrame({"x": x, "y": y}), Truth(mean=mean, noise_sd=noise_sd))
 
 
 def interval_coverage(draws: ArrayLike, y: ArrayLike, ci_prob: float) -> float:

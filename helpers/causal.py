@@ -20,6 +20,7 @@ import pandas as pd
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
     "MarketingSCM",
@@ -110,10 +111,8 @@ class MarketingSCM:
         out = self.do_mean(ads) + self.sales_on_demand * demand_given_ads
         return float(out) if np.ndim(out) == 0 else out
 
-    def simulate(
-        self, n: int, *, rng: RngLike = None, hidden_strength: float = 0.0
-    ) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Draw ``n`` store-weeks; return the observed data and the noise terms.
+    def simulate(self, n: int, *, rng: RngLike = None, hidden_strength: float = 0.0) -> Simulation:
+        """Draw ``n`` store-weeks; return the observed data and, as truth, the noise terms.
 
         Its structural equations are written out in notebook 12, section 2.
 
@@ -129,11 +128,14 @@ class MarketingSCM:
 
         Returns
         -------
-        data : pandas.DataFrame
-            Columns ``demand``, ``ads``, ``visits``, ``sales``.
-        noise : pandas.DataFrame
-            The exogenous terms ``e_demand``, ``e_ads``, ``e_visits``, ``e_sales``, ``hidden``:
-            the truth a counterfactual is checked against.
+        Simulation
+            ``data``: columns ``demand``, ``ads``, ``visits``, ``sales``. ``truth``:
+
+            - ``noise`` (pandas.DataFrame): the exogenous terms ``e_demand``, ``e_ads``,
+              ``e_visits``, ``e_sales`` and ``hidden``, the truth a counterfactual is checked
+              against (:meth:`counterfactual_sales`);
+            - ``total_effect`` (float): the causal effect of one more unit of ads on sales;
+            - ``hidden_strength`` (float): as passed.
 
         Raises
         ------
@@ -142,9 +144,11 @@ class MarketingSCM:
 
         Examples
         --------
-        >>> data, noise = MarketingSCM().simulate(5, rng=0)
-        >>> list(data.columns)
+        >>> sim = MarketingSCM().simulate(5, rng=0)
+        >>> list(sim.data.columns)
         ['demand', 'ads', 'visits', 'sales']
+        >>> round(sim.truth.total_effect, 3)
+        0.5
         """
         n = validate.integer(n, "n", minimum=1)
         hidden_strength = validate.real(hidden_strength, "hidden_strength")
@@ -172,7 +176,8 @@ class MarketingSCM:
             + hidden
         )
         data = pd.DataFrame({"demand": demand, "ads": ads, "visits": visits, "sales": sales})
-        return data, noise
+        truth = Truth(noise=noise, total_effect=self.total_effect, hidden_strength=hidden_strength)
+        return Simulation(data, truth)
 
     def counterfactual_sales(
         self, data: pd.DataFrame, noise: pd.DataFrame, ads: float
@@ -182,7 +187,8 @@ class MarketingSCM:
         Examples
         --------
         >>> scm = MarketingSCM()
-        >>> data, noise = scm.simulate(3, rng=1)
+        >>> sim = scm.simulate(3, rng=1)
+        >>> data, noise = sim.data, sim.truth.noise
         >>> bool(np.allclose(scm.counterfactual_sales(data, noise, 2.0),
         ...                  data["sales"] + scm.total_effect * (2.0 - data["ads"])))
         True

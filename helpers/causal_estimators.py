@@ -24,9 +24,9 @@ from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
-    "CampaignSimulation",
     "simulate_campaign",
     "NonlinearSCM",
     "ols_effect",
@@ -59,34 +59,6 @@ def _arrays(
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CampaignSimulation:
-    """A binary campaign and both potential outcomes of every store.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Columns ``demand``, ``campaign`` (0/1) and ``sales`` (the observed outcome).
-    y0, y1 : numpy.ndarray
-        Each store's sales without and with the campaign (same noise): :math:`Y(0), Y(1)`.
-    """
-
-    data: pd.DataFrame
-    y0: np.ndarray
-    y1: np.ndarray
-
-    @property
-    def ate(self) -> float:
-        """The sample average treatment effect, mean of :math:`Y(1) - Y(0)`."""
-        return float(np.mean(self.y1 - self.y0))
-
-    @property
-    def att(self) -> float:
-        """The sample average effect on the treated (stores that got the campaign)."""
-        treated = self.data["campaign"].to_numpy() == 1
-        return float(np.mean((self.y1 - self.y0)[treated]))
-
-
 def simulate_campaign(
     n: int,
     *,
@@ -94,7 +66,7 @@ def simulate_campaign(
     effect_on_demand: float = 0.5,
     targeting: float = 1.5,
     rng: RngLike = None,
-) -> CampaignSimulation:
+) -> Simulation:
     r"""Simulate a campaign targeted at high-demand stores, whose effect grows with demand.
 
     .. math::
@@ -107,6 +79,20 @@ def simulate_campaign(
     ``effect_on_demand``. The CATE is :math:`\tau(z)`; the ATE is :math:`\tau_0` in the
     population; the ATT is larger when :math:`k, \tau_1 > 0`.
 
+    Returns
+    -------
+    Simulation
+        ``data``: columns ``demand``, ``campaign`` (0/1) and ``sales`` (the observed outcome).
+        ``truth``:
+
+        - ``y0``, ``y1`` (numpy.ndarray): each store's sales without and with the campaign
+          (same noise), :math:`Y(0), Y(1)`;
+        - ``ate`` (float): the sample average treatment effect, the mean of
+          :math:`Y(1) - Y(0)`;
+        - ``att`` (float): the sample average effect on the treated (stores that got the
+          campaign);
+        - ``base_effect``, ``effect_on_demand``, ``targeting`` (float): as passed.
+
     Raises
     ------
     ValueError
@@ -115,7 +101,9 @@ def simulate_campaign(
     Examples
     --------
     >>> sim = simulate_campaign(2000, rng=0)
-    >>> sim.att > sim.ate
+    >>> list(sim.data.columns)
+    ['demand', 'campaign', 'sales']
+    >>> sim.truth.att > sim.truth.ate
     True
     """
     n = validate.integer(n, "n", minimum=10)
@@ -132,7 +120,17 @@ def simulate_campaign(
     y1 = y0 + tau0 + tau1 * demand
     sales = np.where(campaign == 1, y1, y0)
     data = pd.DataFrame({"demand": demand, "campaign": campaign, "sales": sales})
-    return CampaignSimulation(data, y0, y1)
+    effect = y1 - y0
+    truth = Truth(
+        y0=y0,
+        y1=y1,
+        ate=float(np.mean(effect)),
+        att=float(np.mean(effect[campaign == 1])),
+        base_effect=tau0,
+        effect_on_demand=tau1,
+        targeting=k,
+    )
+    return Simulation(data, truth)
 
 
 @dataclass(frozen=True)
@@ -159,14 +157,21 @@ class NonlinearSCM:
     sales_on_demand_sq: float = 1.0
     sales_sd: float = 0.5
 
-    def simulate(self, n: int, *, rng: RngLike = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """Draw ``n`` stores; return the data (demand, ads, sales) and the noise terms.
+    def simulate(self, n: int, *, rng: RngLike = None) -> Simulation:
+        """Draw ``n`` stores; return the data and, as truth, the noise terms.
+
+        Returns
+        -------
+        Simulation
+            ``data``: columns ``demand``, ``ads``, ``sales``. ``truth``: ``noise`` (pandas
+            DataFrame of the exogenous terms ``e_demand``, ``e_ads``, ``e_sales``, which
+            :meth:`counterfactual_sales` uses) and ``effect`` (float, the causal effect of ads).
 
         Examples
         --------
-        >>> data, noise = NonlinearSCM().simulate(4, rng=0)
-        >>> list(data.columns), list(noise.columns)
-        (['demand', 'ads', 'sales'], ['e_demand', 'e_ads', 'e_sales'])
+        >>> sim = NonlinearSCM().simulate(4, rng=0)
+        >>> list(sim.data.columns), list(sim.truth.noise.columns), sim.truth.effect
+        (['demand', 'ads', 'sales'], ['e_demand', 'e_ads', 'e_sales'], 0.5)
         """
         n = validate.integer(n, "n", minimum=1)
         rng = make_rng(rng)
@@ -182,7 +187,8 @@ class NonlinearSCM:
             + noise["e_ads"].to_numpy()
         )
         sales = self.sales_mean(ads, z) + noise["e_sales"].to_numpy()
-        return pd.DataFrame({"demand": z, "ads": ads, "sales": sales}), noise
+        data = pd.DataFrame({"demand": z, "ads": ads, "sales": sales})
+        return Simulation(data, Truth(noise=noise, effect=self.effect))
 
     def sales_mean(self, ads: Any, demand: Any) -> np.ndarray:
         """The structural sales equation without its noise, :math:`E[Y \\mid do(X), Z]`."""

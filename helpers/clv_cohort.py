@@ -2,10 +2,12 @@
 
 Introduced in notebook 06.
 
-A simulator that draws each customer's future purchases (BG/NBD) and spend (Gamma-Gamma) from
-their individual predictive distribution, so that a cohort's future value comes out as a
-distribution, not only as the expected value lifetimes gives. The likelihoods and the data
-live in :mod:`helpers.clv`.
+Draws of each customer's future purchases (BG/NBD) and spend (Gamma-Gamma) from their
+individual predictive distribution, so that a cohort's future value comes out as a
+distribution, not only as the expected value lifetimes gives. These are posterior-predictive
+*projections* of fitted models (``draw_*``, ``project_cohort``), not simulators of data with a
+known truth (those are named ``simulate_*`` and return a :class:`helpers.simulation.Simulation`).
+The likelihoods and the data live in :mod:`helpers.clv`.
 """
 
 from __future__ import annotations
@@ -27,11 +29,11 @@ from helpers.clv import (
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
-    "CohortSimulation",
-    "simulate_purchases",
-    "simulate_spend",
+    "CohortProjection",
+    "draw_purchases",
+    "draw_spend",
     "discount_factors",
-    "simulate_cohort",
+    "project_cohort",
 ]
 
 
@@ -50,7 +52,7 @@ def _sim_params(n_sims: int, **params: Any) -> dict[str, np.ndarray]:
     return out
 
 
-def simulate_purchases(
+def draw_purchases(
     frequency: ArrayLike,
     recency: ArrayLike,
     T: ArrayLike,
@@ -102,7 +104,7 @@ def simulate_purchases(
 
     Examples
     --------
-    >>> counts = simulate_purchases([2, 0], [30.43, 0.0], [38.86, 38.86], r=0.243,
+    >>> counts = draw_purchases([2, 0], [30.43, 0.0], [38.86, 38.86], r=0.243,
     ...                             alpha=4.414, a=0.793, b=2.426, n_periods=12,
     ...                             period_length=4.345, n_sims=5, rng=1)
     >>> counts.shape
@@ -131,7 +133,7 @@ def simulate_purchases(
     return np.where(alive[..., None], counts, 0)
 
 
-def simulate_spend(
+def draw_spend(
     counts: ArrayLike,
     frequency: ArrayLike,
     monetary_value: ArrayLike,
@@ -152,7 +154,7 @@ def simulate_spend(
     Parameters
     ----------
     counts : array-like of int, shape (n_sims, n_customers, n_periods)
-        Purchases, as returned by :func:`simulate_purchases`.
+        Purchases, as returned by :func:`draw_purchases`.
     frequency, monetary_value : array-like, shape (n_customers,)
         Calibration repeat purchases and their mean value ($; 0 when frequency is 0).
     p, q, v : float or array of shape (n_sims,)
@@ -172,7 +174,7 @@ def simulate_spend(
 
     Examples
     --------
-    >>> spend = simulate_spend([[[0, 2]]], [3], [20.0], p=6.25, q=3.74, v=15.44, rng=1)
+    >>> spend = draw_spend([[[0, 2]]], [3], [20.0], p=6.25, q=3.74, v=15.44, rng=1)
     >>> float(spend[0, 0, 0]), bool(spend[0, 0, 1] > 0)
     (0.0, True)
     """
@@ -234,7 +236,7 @@ def discount_factors(n_periods: int, rate: float) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class CohortSimulation:
+class CohortProjection:
     """Simulated futures of a cohort, aggregated.
 
     Attributes
@@ -280,7 +282,7 @@ class CohortSimulation:
         return pd.DataFrame(rows).T
 
 
-def simulate_cohort(
+def project_cohort(
     summary: pd.DataFrame,
     *,
     bgnbd: dict[str, Any],
@@ -291,10 +293,10 @@ def simulate_cohort(
     n_sims: int,
     chunk: int = 100,
     rng: RngLike = None,
-) -> CohortSimulation:
-    """Simulate a cohort's future purchases, revenue and discounted value, customer by customer.
+) -> CohortProjection:
+    """Project a cohort's future purchases, revenue and discounted value, customer by customer.
 
-    Runs :func:`simulate_purchases` and :func:`simulate_spend` in chunks of simulations (to
+    Runs :func:`draw_purchases` and :func:`draw_spend` in chunks of simulations (to
     bound memory) and sums over customers and periods.
 
     Parameters
@@ -317,7 +319,7 @@ def simulate_cohort(
 
     Returns
     -------
-    CohortSimulation
+    CohortProjection
 
     Raises
     ------
@@ -331,7 +333,7 @@ def simulate_cohort(
     --------
     >>> cust = pd.DataFrame({"frequency": [2, 0], "recency": [30.43, 0.0], "T": [38.86, 38.86],
     ...                      "monetary_value": [22.35, 0.0]})
-    >>> sim = simulate_cohort(cust, bgnbd=dict(r=0.243, alpha=4.414, a=0.793, b=2.426),
+    >>> sim = project_cohort(cust, bgnbd=dict(r=0.243, alpha=4.414, a=0.793, b=2.426),
     ...                       gamma_gamma=dict(p=6.25, q=3.74, v=15.44), n_sims=200, rng=1)
     >>> sim.value.shape, bool(sim.value.mean() > 0)
     ((200,), True)
@@ -369,7 +371,7 @@ def simulate_cohort(
     for start in range(0, n_sims, chunk):
         sl = slice(start, min(start + chunk, n_sims))
         size = sl.stop - sl.start
-        counts = simulate_purchases(
+        counts = draw_purchases(
             x,
             t_x,
             t_obs,
@@ -379,11 +381,11 @@ def simulate_cohort(
             n_sims=size,
             rng=rng,
         )
-        spend = simulate_spend(counts, x, m, **part(gamma_gamma, sl), rng=rng)
+        spend = draw_spend(counts, x, m, **part(gamma_gamma, sl), rng=rng)
         discounted = spend @ weights  # (size, n_customers)
         purchases[sl] = counts.sum(axis=(1, 2))
         revenue[sl] = spend.sum(axis=(1, 2))
         value[sl] = discounted.sum(axis=1)
         cust_n += counts.sum(axis=(0, 2))
         cust_v += discounted.sum(axis=0)
-    return CohortSimulation(purchases, revenue, value, cust_n / n_sims, cust_v / n_sims)
+    return CohortProjection(purchases, revenue, value, cust_n / n_sims, cust_v / n_sims)

@@ -15,21 +15,18 @@ Each simulator returns the data **and** the truth.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 from helpers.timeseries import _ar1
 
 __all__ = [
     "two_stage_least_squares",
-    "PricingSimulation",
     "simulate_pricing",
-    "IVSimulation",
     "simulate_iv",
     "first_stage_f",
 ]
@@ -98,34 +95,6 @@ def two_stage_least_squares(
     return float(coef[0]), float(np.sqrt(cov[0, 0]))
 
 
-@dataclass(frozen=True)
-class PricingSimulation:
-    """Hourly ride demand and price with their hidden confounders and the true elasticity.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        What the analyst sees: ``hour`` (since the start), ``hour_of_day``, ``weekday``,
-        ``log_price``, ``log_rides`` and ``cost_shock`` (the instrument).
-    hidden : pandas.DataFrame
-        What the analyst does not see: ``competitor`` and ``sentiment`` (unit-variance AR(1)).
-    elasticity : float
-        The causal effect of log price on log rides (percent change in rides per percent change
-        in price).
-    naive_limit : float
-        The slope of log rides on log price (seasonality controlled) that ordinary least squares
-        converges to: the elasticity plus the confounding bias.
-    confounding : float
-        The strength multiplier of both hidden confounders.
-    """
-
-    data: pd.DataFrame
-    hidden: pd.DataFrame
-    elasticity: float
-    naive_limit: float
-    confounding: float
-
-
 #: coefficients of the pricing simulator: (price on competitor, price on sentiment,
 #: rides on competitor, rides on sentiment), before the `confounding` multiplier
 _PRICE_CONF = (0.15, 0.10)
@@ -141,7 +110,7 @@ def simulate_pricing(
     confounding: float = 1.0,
     cost_effect: float = 0.15,
     rng: RngLike = None,
-) -> PricingSimulation:
+) -> Simulation:
     r"""Simulate hourly log rides and log price for a ride-sharing service.
 
     .. math::
@@ -169,7 +138,18 @@ def simulate_pricing(
 
     Returns
     -------
-    PricingSimulation
+    Simulation
+        ``data``: what the analyst sees, ``hour`` (since the start), ``hour_of_day``,
+        ``weekday``, ``log_price``, ``log_rides`` and ``cost_shock`` (the instrument).
+        ``truth``:
+
+        - ``hidden`` (pandas.DataFrame): what the analyst does not see, ``competitor`` and
+          ``sentiment`` (unit-variance AR(1));
+        - ``elasticity`` (float): the causal effect of log price on log rides (percent change
+          in rides per percent change in price);
+        - ``naive_limit`` (float): the slope of log rides on log price (seasonality controlled)
+          that ordinary least squares converges to, the elasticity plus the confounding bias;
+        - ``confounding``, ``cost_effect`` (float): :math:`k` and :math:`\pi`, as passed.
 
     Raises
     ------
@@ -179,7 +159,7 @@ def simulate_pricing(
     Examples
     --------
     >>> sim = simulate_pricing(rng=0)
-    >>> len(sim.data), round(sim.naive_limit - sim.elasticity, 3)
+    >>> len(sim.data), round(sim.truth.naive_limit - sim.truth.elasticity, 3)
     (672, 1.0)
     """
     n_days = validate.integer(n_days, "n_days", minimum=2)
@@ -227,37 +207,14 @@ def simulate_pricing(
         }
     )
     hidden = pd.DataFrame({"competitor": competitor, "sentiment": sentiment})
-    return PricingSimulation(data, hidden, elasticity, elasticity + cov / var_p, k)
-
-
-@dataclass(frozen=True)
-class IVSimulation:
-    """Simulated instrument data and the truth behind it.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Columns ``region`` (0/1), ``ads`` and ``sales``.
-    hidden : numpy.ndarray
-        The unmeasured confounder (brand affinity) of each store.
-    effect : float
-        The true causal effect of ads on sales.
-    strength : float
-        How much region 1 raises ad exposure (the first stage).
-    direct : float
-        The direct effect of region on sales (0 when the exclusion restriction holds).
-    """
-
-    data: pd.DataFrame
-    hidden: np.ndarray
-    effect: float
-    strength: float
-    direct: float
-
-    @property
-    def iv_limit(self) -> float:
-        """What the IV estimate converges to: ``effect + direct / strength``."""
-        return self.effect + self.direct / self.strength
+    truth = Truth(
+        hidden=hidden,
+        elasticity=elasticity,
+        naive_limit=elasticity + cov / var_p,
+        confounding=k,
+        cost_effect=pi,
+    )
+    return Simulation(data, truth)
 
 
 def simulate_iv(
@@ -268,7 +225,7 @@ def simulate_iv(
     confounding: float = 1.0,
     direct: float = 0.0,
     rng: RngLike = None,
-) -> IVSimulation:
+) -> Simulation:
     r"""Simulate stores where region is an instrument for ad exposure.
 
     .. math::
@@ -291,7 +248,14 @@ def simulate_iv(
 
     Returns
     -------
-    IVSimulation
+    Simulation
+        ``data``: columns ``region`` (0/1), ``ads`` and ``sales``. ``truth``:
+
+        - ``hidden`` (numpy.ndarray): the unmeasured confounder (brand affinity) of each store;
+        - ``effect``, ``strength``, ``confounding``, ``direct`` (float): :math:`\beta`,
+          :math:`\pi`, :math:`c` and :math:`\kappa`, as passed;
+        - ``iv_limit`` (float): what the IV estimate converges to, ``effect + direct /
+          strength``.
 
     Raises
     ------
@@ -301,8 +265,8 @@ def simulate_iv(
     Examples
     --------
     >>> sim = simulate_iv(200, strength=1.0, direct=0.5, rng=0)
-    >>> sim.iv_limit
-    1.0
+    >>> list(sim.data.columns), sim.truth.iv_limit
+    (['region', 'ads', 'sales'], 1.0)
     """
     n = validate.integer(n, "n", minimum=1)
     if n < 2:
@@ -319,7 +283,15 @@ def simulate_iv(
         5.0 + effect * ads + direct * region + 1.5 * confounding * hidden + rng.normal(0, 0.8, n)
     )
     data = pd.DataFrame({"region": region, "ads": ads, "sales": sales})
-    return IVSimulation(data, hidden, effect, strength, direct)
+    truth = Truth(
+        hidden=hidden,
+        effect=effect,
+        strength=strength,
+        confounding=confounding,
+        direct=direct,
+        iv_limit=effect + direct / strength,
+    )
+    return Simulation(data, truth)
 
 
 def first_stage_f(treatment: ArrayLike, instrument: ArrayLike) -> float:

@@ -1,4 +1,4 @@
-"""Latent-variable models: simulators that return the truth, and mixture memberships.
+"""Latent-variable models: simulators that return their truth, and mixture memberships.
 
 Introduced in notebook 09.
 
@@ -12,7 +12,6 @@ component. Label switching and rotations (comparing a fit with the truth) live i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,11 +20,9 @@ from scipy import special
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
-    "MixtureData",
-    "FactorData",
-    "DocumentData",
     "simulate_mixture",
     "simulate_factors",
     "simulate_documents",
@@ -42,75 +39,9 @@ def _weights(value: Any, name: str = "weights") -> np.ndarray:
     return w
 
 
-@dataclass(frozen=True)
-class MixtureData:
-    """A sample from a one-dimensional Gaussian mixture, with the truth that made it.
-
-    Attributes
-    ----------
-    y : numpy.ndarray, shape (n,)
-        The observations.
-    z : numpy.ndarray of int, shape (n,)
-        The component each observation came from (the latent label).
-    weights, means, sds : numpy.ndarray, shape (K,)
-        The true mixture weights, component means and component standard deviations.
-    """
-
-    y: np.ndarray
-    z: np.ndarray
-    weights: np.ndarray
-    means: np.ndarray
-    sds: np.ndarray
-
-
-@dataclass(frozen=True)
-class FactorData:
-    """A sample from a linear-Gaussian factor model, with the truth that made it.
-
-    Attributes
-    ----------
-    x : numpy.ndarray, shape (n, p)
-        The observed variables.
-    factors : numpy.ndarray, shape (n, k)
-        The latent factor scores, standard Normal.
-    loadings : numpy.ndarray, shape (p, k)
-        The true loading matrix W.
-    noise_sd : numpy.ndarray, shape (p,)
-        The true standard deviation of each variable's own noise.
-    """
-
-    x: np.ndarray
-    factors: np.ndarray
-    loadings: np.ndarray
-    noise_sd: np.ndarray
-
-
-@dataclass(frozen=True)
-class DocumentData:
-    """Bag-of-words documents drawn from latent Dirichlet allocation, with the truth.
-
-    Attributes
-    ----------
-    counts : numpy.ndarray of int, shape (D, V)
-        How often each vocabulary word occurs in each document.
-    topic_counts : numpy.ndarray of int, shape (D, K, V)
-        The same counts split by the topic each word was drawn from (the latent labels);
-        ``topic_counts.sum(axis=1) == counts``.
-    theta : numpy.ndarray, shape (D, K)
-        Each document's true topic proportions.
-    topics : numpy.ndarray, shape (K, V)
-        The true topics: one distribution over the vocabulary per row.
-    """
-
-    counts: np.ndarray
-    topic_counts: np.ndarray
-    theta: np.ndarray
-    topics: np.ndarray
-
-
 def simulate_mixture(
     n: int, *, weights: ArrayLike, means: ArrayLike, sds: ArrayLike, rng: RngLike = None
-) -> MixtureData:
+) -> Simulation:
     r"""Draw ``n`` points from a one-dimensional Gaussian mixture.
 
     .. math:: z_i \sim \text{Categorical}(w), \qquad y_i \mid z_i \sim \text{Normal}(\mu_{z_i}, \sigma_{z_i})
@@ -128,8 +59,13 @@ def simulate_mixture(
 
     Returns
     -------
-    MixtureData
-        The observations, the latent labels and the true parameters.
+    Simulation
+        ``data``: the observations, shape (n,). ``truth``:
+
+        - ``labels`` (numpy.ndarray of int, shape (n,)): the component each observation came
+          from (the latent :math:`z_i`);
+        - ``weights``, ``means``, ``sds`` (numpy.ndarray, shape (K,)): the true mixture weights,
+          component means and component standard deviations.
 
     Raises
     ------
@@ -141,9 +77,11 @@ def simulate_mixture(
 
     Examples
     --------
-    >>> data = simulate_mixture(5, weights=[0.5, 0.5], means=[0, 10], sds=[1, 1], rng=1)
-    >>> data.y.shape, sorted(set(data.z.tolist())) <= [0, 1]
+    >>> sim = simulate_mixture(5, weights=[0.5, 0.5], means=[0, 10], sds=[1, 1], rng=1)
+    >>> sim.data.shape, sorted(set(sim.truth.labels.tolist())) <= [0, 1]
     ((5,), True)
+    >>> sim.truth.means.tolist()
+    [0.0, 10.0]
     """
     n = validate.integer(n, "n", minimum=1)
     w = _weights(weights)
@@ -158,12 +96,12 @@ def simulate_mixture(
     gen = make_rng(rng)
     z = gen.choice(w.size, size=n, p=w)
     y = gen.normal(mu[z], sd[z])
-    return MixtureData(y=y, z=z, weights=w, means=mu, sds=sd)
+    return Simulation(y, Truth(labels=z, weights=w, means=mu, sds=sd))
 
 
 def simulate_factors(
     n: int, *, loadings: ArrayLike, noise_sd: ArrayLike, rng: RngLike = None
-) -> FactorData:
+) -> Simulation:
     r"""Draw ``n`` rows from the factor model :math:`x_i = W f_i + \varepsilon_i`.
 
     .. math:: f_i \sim \text{Normal}(0, I_k), \qquad
@@ -183,7 +121,13 @@ def simulate_factors(
 
     Returns
     -------
-    FactorData
+    Simulation
+        ``data``: the observed variables, shape (n, p). ``truth``:
+
+        - ``factors`` (numpy.ndarray, shape (n, k)): the latent factor scores, standard Normal;
+        - ``loadings`` (numpy.ndarray, shape (p, k)): the true loading matrix W;
+        - ``noise_sd`` (numpy.ndarray, shape (p,)): the true standard deviation of each
+          variable's own noise.
 
     Raises
     ------
@@ -195,8 +139,8 @@ def simulate_factors(
 
     Examples
     --------
-    >>> data = simulate_factors(4, loadings=[[1.0], [0.5], [0.0]], noise_sd=0.1, rng=0)
-    >>> data.x.shape, data.factors.shape
+    >>> sim = simulate_factors(4, loadings=[[1.0], [0.5], [0.0]], noise_sd=0.1, rng=0)
+    >>> sim.data.shape, sim.truth.factors.shape
     ((4, 3), (4, 1))
     """
     n = validate.integer(n, "n", minimum=1)
@@ -214,12 +158,12 @@ def simulate_factors(
     gen = make_rng(rng)
     f = gen.standard_normal((n, k))
     x = f @ w.T + gen.standard_normal((n, p)) * psi
-    return FactorData(x=x, factors=f, loadings=w, noise_sd=np.array(psi, dtype=float))
+    return Simulation(x, Truth(factors=f, loadings=w, noise_sd=np.array(psi, dtype=float)))
 
 
 def simulate_documents(
     n_docs: int, *, topics: ArrayLike, alpha: float, doc_length: int, rng: RngLike = None
-) -> DocumentData:
+) -> Simulation:
     r"""Draw ``n_docs`` documents of ``doc_length`` words from latent Dirichlet allocation.
 
     .. math:: \theta_d \sim \text{Dirichlet}(\alpha 1_K), \qquad
@@ -241,8 +185,17 @@ def simulate_documents(
 
     Returns
     -------
-    DocumentData
-        Word counts per document, the same split by topic, and the true proportions.
+    Simulation
+        ``data``: how often each vocabulary word occurs in each document, integer counts of
+        shape (D, V). ``truth``:
+
+        - ``topic_counts`` (numpy.ndarray of int, shape (D, K, V)): the same counts split by
+          the topic each word was drawn from (the latent labels); summed over axis 1 they give
+          ``data``;
+        - ``proportions`` (numpy.ndarray, shape (D, K)): each document's true topic proportions
+          :math:`\theta_d`;
+        - ``topics`` (numpy.ndarray, shape (K, V)): the true topics, one distribution over the
+          vocabulary per row.
 
     Raises
     ------
@@ -256,7 +209,7 @@ def simulate_documents(
     --------
     >>> docs = simulate_documents(4, topics=[[0.5, 0.5, 0.0], [0.0, 0.1, 0.9]], alpha=0.5,
     ...                           doc_length=10, rng=0)
-    >>> docs.counts.shape, docs.topic_counts.shape, docs.counts.sum(axis=1).tolist()
+    >>> docs.data.shape, docs.truth.topic_counts.shape, docs.data.sum(axis=1).tolist()
     ((4, 3), (4, 2, 3), [10, 10, 10, 10])
     """
     n_docs = validate.integer(n_docs, "n_docs", minimum=1)
@@ -273,9 +226,8 @@ def simulate_documents(
     topic_counts = np.stack(
         [[gen.multinomial(n, beta[j]) for j, n in enumerate(row)] for row in per_topic]
     ).reshape(n_docs, k, v)
-    return DocumentData(
-        counts=topic_counts.sum(axis=1), topic_counts=topic_counts, theta=theta, topics=beta
-    )
+    truth = Truth(topic_counts=topic_counts, proportions=theta, topics=beta)
+    return Simulation(topic_counts.sum(axis=1), truth)
 
 
 def membership_probabilities(

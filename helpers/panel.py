@@ -17,7 +17,6 @@ are checked against.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -26,15 +25,14 @@ from scipy import optimize
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 from helpers.timeseries import ols
 
 __all__ = [
     "twfe_estimate",
     "synthetic_control_weights",
     "rmspe_ratio",
-    "SyntheticControlSimulation",
     "simulate_synthetic_control",
-    "RolloutSimulation",
     "simulate_rollout",
     "rollout_effect",
 ]
@@ -169,36 +167,6 @@ def rmspe_ratio(gap: ArrayLike, n_pre: int) -> float:
     return math.sqrt(float(np.mean(g[n_pre:] ** 2))) / pre
 
 
-@dataclass(frozen=True)
-class SyntheticControlSimulation:
-    """Weekly rides in a treated city and donor cities, with the true weights and effect.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Indexed by ``week``; column ``treated`` and one column per donor (``d0``, ``d1``, ...).
-    weights : numpy.ndarray
-        The true convex weights of the donors in the treated city's untreated outcome.
-    y0 : numpy.ndarray
-        The treated city's counterfactual series.
-    effect : numpy.ndarray
-        ``treated - y0`` per week (zero before the launch).
-    n_pre : int
-        Weeks before the launch.
-    """
-
-    data: pd.DataFrame
-    weights: np.ndarray
-    y0: np.ndarray
-    effect: np.ndarray
-    n_pre: int
-
-    @property
-    def att(self) -> float:
-        """The average weekly effect in the post-period."""
-        return float(self.effect[self.n_pre :].mean())
-
-
 def simulate_synthetic_control(
     n_donors: int = 6,
     n_pre: int = 52,
@@ -206,7 +174,7 @@ def simulate_synthetic_control(
     *,
     effect: float = 8.0,
     rng: RngLike = None,
-) -> SyntheticControlSimulation:
+) -> Simulation:
     r"""Simulate weekly rides (thousands) in a treated city and ``n_donors`` donor cities.
 
     Each donor follows a two-factor model :math:`y_{jt} = \alpha_j + \lambda_{j1} F_{1t} +
@@ -227,7 +195,16 @@ def simulate_synthetic_control(
 
     Returns
     -------
-    SyntheticControlSimulation
+    Simulation
+        ``data``: indexed by ``week``; column ``treated`` and one column per donor (``d0``,
+        ``d1``, ...). ``truth``:
+
+        - ``weights`` (numpy.ndarray): the true convex weights of the donors in the treated
+          city's untreated outcome;
+        - ``y0`` (numpy.ndarray): the treated city's counterfactual series;
+        - ``effect`` (numpy.ndarray): ``treated - y0`` per week (zero before the launch);
+        - ``att`` (float): the average weekly effect in the post-period;
+        - ``n_pre`` (int): weeks before the launch.
 
     Raises
     ------
@@ -237,8 +214,8 @@ def simulate_synthetic_control(
     Examples
     --------
     >>> sim = simulate_synthetic_control(rng=0)
-    >>> sim.data.shape, float(sim.weights.sum())
-    ((64, 7), 1.0)
+    >>> sim.data.shape, float(sim.truth.weights.sum()), sim.truth.n_pre
+    ((64, 7), 1.0, 52)
     """
     n_donors = validate.integer(n_donors, "n_donors", minimum=3)
     n_pre = validate.integer(n_pre, "n_pre", minimum=4)
@@ -259,7 +236,8 @@ def simulate_synthetic_control(
     lift[n_pre:] = effect * (1 - np.exp(-(np.arange(n_post) + 1) / 2))
     columns = {"treated": y0 + lift} | {f"d{j}": donors[:, j] for j in range(n_donors)}
     data = pd.DataFrame(columns, index=pd.Index(week, name="week"))
-    return SyntheticControlSimulation(data, weights, y0, lift, n_pre)
+    truth = Truth(weights=weights, y0=y0, effect=lift, att=float(lift[n_pre:].mean()), n_pre=n_pre)
+    return Simulation(data, truth)
 
 
 def rollout_effect(event_time: ArrayLike, *, max_effect: float = 0.10) -> np.ndarray:
@@ -293,34 +271,6 @@ def rollout_effect(event_time: ArrayLike, *, max_effect: float = 0.10) -> np.nda
     return np.where(e >= 0, max_effect * (1 - np.exp(-(e + 1) / 3)), 0.0)
 
 
-@dataclass(frozen=True)
-class RolloutSimulation:
-    """A staggered rollout panel with both potential outcomes.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Long format, one row per market-week: ``market``, ``week``, ``cohort`` (adoption week,
-        -1 for never), ``event_time`` (weeks since adoption, negative before, -99 for never),
-        ``treated`` (0/1), ``y`` (observed log rides), ``y0`` and ``y1`` (the potential
-        outcomes without and with the feature; not observable together).
-    growth : numpy.ndarray
-        Each market's weekly growth rate (the confounder of adoption order).
-    max_effect : float
-        The long-run effect passed to :func:`rollout_effect`.
-    """
-
-    data: pd.DataFrame
-    growth: np.ndarray
-    max_effect: float
-
-    @property
-    def att(self) -> float:
-        """ATT: the mean of ``y1 - y0`` over treated market-weeks."""
-        treated = self.data[self.data["treated"] == 1]
-        return float((treated["y1"] - treated["y0"]).mean())
-
-
 def simulate_rollout(
     n_per_cohort: int = 6,
     n_weeks: int = 40,
@@ -328,7 +278,7 @@ def simulate_rollout(
     *,
     max_effect: float = 0.10,
     rng: RngLike = None,
-) -> RolloutSimulation:
+) -> Simulation:
     r"""Simulate weekly log rides in markets that adopt a feature in waves, plus never-adopters.
 
     .. math::
@@ -353,7 +303,17 @@ def simulate_rollout(
 
     Returns
     -------
-    RolloutSimulation
+    Simulation
+        ``data``: long format, one row per market-week: ``market``, ``week``, ``cohort``
+        (adoption week, -1 for never), ``event_time`` (weeks since adoption, negative before,
+        -99 for never), ``treated`` (0/1) and ``y`` (observed log rides). ``truth``:
+
+        - ``y0``, ``y1`` (numpy.ndarray, one value per row of ``data``): the potential outcomes
+          without and with the feature (never observable together);
+        - ``att`` (float): the mean of ``y1 - y0`` over treated market-weeks;
+        - ``growth`` (numpy.ndarray): each market's weekly growth rate (the confounder of
+          adoption order);
+        - ``max_effect`` (float): the long-run effect passed to :func:`rollout_effect`.
 
     Raises
     ------
@@ -365,6 +325,8 @@ def simulate_rollout(
     >>> sim = simulate_rollout(rng=0)
     >>> len(sim.data), sorted(sim.data["cohort"].unique().tolist())
     (960, [-1, 12, 20, 28])
+    >>> sim.truth.y0.shape, round(sim.truth.max_effect, 2)
+    ((960,), 0.1)
     """
     n_per_cohort = validate.integer(n_per_cohort, "n_per_cohort", minimum=1)
     n_weeks = validate.integer(n_weeks, "n_weeks", minimum=4)
@@ -402,8 +364,9 @@ def simulate_rollout(
             "event_time": event.ravel(),
             "treated": treated.ravel(),
             "y": np.where(treated == 1, y1, y0).ravel(),
-            "y0": y0.ravel(),
-            "y1": y1.ravel(),
         }
     )
-    return RolloutSimulation(data, growth, max_effect)
+    is_treated = treated.ravel() == 1
+    att = float((y1.ravel() - y0.ravel())[is_treated].mean())
+    truth = Truth(y0=y0.ravel(), y1=y1.ravel(), att=att, growth=growth, max_effect=max_effect)
+    return Simulation(data, truth)

@@ -11,7 +11,6 @@ Introduced in notebook 03.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -21,10 +20,10 @@ from numpy.typing import ArrayLike
 from helpers import _validate as validate
 from helpers.montecarlo import draws_matrix
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
     "DEFAULT_COEFFICIENTS",
-    "SimulatedShares",
     "share_standard_error",
     "simulate_shares",
     "prediction_table",
@@ -94,38 +93,6 @@ def share_standard_error(flagged: ArrayLike, messages: ArrayLike) -> np.ndarray:
     return np.sqrt(smoothed * (1 - smoothed) / n)
 
 
-@dataclass(frozen=True)
-class SimulatedShares:
-    """Simulated accounts and the truth that generated them.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        One row per account (index ``account``): the standardised features, ``messages`` read,
-        ``flagged`` messages, the measured ``share`` and its standard error ``se``.
-    true_share : pandas.Series
-        Each account's true share before measurement noise (what an infinite number of its
-        messages would show).
-    intercept : float
-        The true share of an account with every feature at its average.
-    coefficients : pandas.Series
-        The true change in share per standard deviation of each feature.
-    sigma : float
-        The true scatter of accounts' shares around the regression line.
-    """
-
-    data: pd.DataFrame
-    true_share: pd.Series
-    intercept: float
-    coefficients: pd.Series
-    sigma: float
-
-    @property
-    def features(self) -> list[str]:
-        """The feature names, in order."""
-        return list(self.coefficients.index)
-
-
 def simulate_shares(
     n_accounts: int,
     *,
@@ -135,7 +102,7 @@ def simulate_shares(
     messages: tuple[int, int] = (20, 2000),
     correlation: float = 0.3,
     rng: RngLike = None,
-) -> SimulatedShares:
+) -> Simulation:
     """Simulate accounts whose flagged share is linear in standardised behavioural features.
 
     The generative story, for account :math:`i`:
@@ -171,7 +138,18 @@ def simulate_shares(
 
     Returns
     -------
-    SimulatedShares
+    Simulation
+        ``data``: one row per account (index ``account``): the standardised features,
+        ``messages`` read, ``flagged`` messages, the measured ``share`` and its standard error
+        ``se``. ``truth``:
+
+        - ``share`` (pandas.Series): each account's true share before measurement noise (what
+          an infinite number of its messages would show);
+        - ``intercept`` (float): the true share of an account with every feature at its average;
+        - ``coefficients`` (pandas.Series): the true change in share per standard deviation of
+          each feature;
+        - ``sigma`` (float): the true scatter of accounts' shares around the regression line;
+        - ``features`` (list of str): the feature columns of ``data``, in order.
 
     Raises
     ------
@@ -188,6 +166,8 @@ def simulate_shares(
     ['centrality', 'response_time', 'burstiness', 'reciprocity', 'messages', 'flagged', 'share', 'se']
     >>> bool(((sim.data.share >= 0) & (sim.data.share <= 1)).all())
     True
+    >>> sim.truth.intercept
+    0.25
     """
     n = validate.integer(n_accounts, "n_accounts", minimum=1)
     alpha = validate.real(intercept, "intercept")
@@ -230,13 +210,14 @@ def simulate_shares(
     data["flagged"] = k
     data["share"] = k / m
     data["se"] = share_standard_error(k, m)
-    return SimulatedShares(
-        data=data,
-        true_share=pd.Series(theta, index=index, name="true_share"),
+    truth = Truth(
+        share=pd.Series(theta, index=index, name="share"),
         intercept=alpha,
         coefficients=beta.rename("coefficient"),
         sigma=scale,
+        features=list(beta.index),
     )
+    return Simulation(data, truth)
 
 
 def prediction_table(draws: ArrayLike, *, ci_prob: float = 0.95, index: Any = None) -> pd.DataFrame:

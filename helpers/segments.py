@@ -13,7 +13,6 @@ Introduced in notebook 05; notebook 14 reuses it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -21,37 +20,13 @@ from scipy import special
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
-    "SegmentExperiment",
     "simulate_segments",
     "separate_lift_draws",
     "segment_log_odds",
 ]
-
-
-@dataclass(frozen=True)
-class SegmentExperiment:
-    """A simulated A/B test run in several user segments, with the truth kept aside.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        One row per segment: ``users_control``, ``conversions_control``, ``users_treatment``,
-        ``conversions_treatment`` (what an analyst would see).
-    true_lift : numpy.ndarray
-        Each segment's true lift as a log odds ratio (treatment vs control).
-    true_baseline : numpy.ndarray
-        Each segment's true control conversion rate.
-    lift_mean, lift_sd : float
-        The population the segment lifts were drawn from: ``Normal(lift_mean, lift_sd)``.
-    """
-
-    data: pd.DataFrame
-    true_lift: np.ndarray
-    true_baseline: np.ndarray
-    lift_mean: float
-    lift_sd: float
 
 
 def simulate_segments(
@@ -62,7 +37,7 @@ def simulate_segments(
     baseline_range: tuple[float, float] = (0.04, 0.12),
     names: Sequence[str] | None = None,
     rng: RngLike = None,
-) -> SegmentExperiment:
+) -> Simulation:
     """Simulate an A/B test in segments of unequal size with different true lifts.
 
     Each segment ``k`` gets a control conversion rate ``p_k ~ Uniform(baseline_range)`` and a
@@ -86,7 +61,16 @@ def simulate_segments(
 
     Returns
     -------
-    SegmentExperiment
+    Simulation
+        ``data``: one row per segment (index ``segment``): ``users_control``,
+        ``conversions_control``, ``users_treatment``, ``conversions_treatment`` (what an analyst
+        would see). ``truth``:
+
+        - ``lift`` (numpy.ndarray): each segment's true lift as a log odds ratio (treatment vs
+          control);
+        - ``baseline`` (numpy.ndarray): each segment's true control conversion rate;
+        - ``lift_mean``, ``lift_sd`` (float): the population the segment lifts were drawn from,
+          ``Normal(lift_mean, lift_sd)``.
 
     Raises
     ------
@@ -101,8 +85,8 @@ def simulate_segments(
     >>> exp = simulate_segments([1000, 100], rng=0)
     >>> exp.data.columns.tolist()
     ['users_control', 'conversions_control', 'users_treatment', 'conversions_treatment']
-    >>> exp.true_lift.shape
-    (2,)
+    >>> exp.truth.lift.shape, exp.truth.lift_mean
+    ((2,), 0.1)
     """
     sizes = validate.array(users, "users", ndim=1, integer=True).tolist()
     if len(sizes) < 2:
@@ -134,7 +118,8 @@ def simulate_segments(
         },
         index=pd.Index(labels, name="segment"),
     )
-    return SegmentExperiment(data, lift, baseline, float(lift_mean), float(lift_sd))
+    truth = Truth(lift=lift, baseline=baseline, lift_mean=float(lift_mean), lift_sd=float(lift_sd))
+    return Simulation(data, truth)
 
 
 def separate_lift_draws(

@@ -15,7 +15,6 @@ Instrumental variables (the pricing question) live in :mod:`helpers.instruments`
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,11 +22,11 @@ from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
     "fourier_features",
     "ols",
-    "ImpactSimulation",
     "simulate_impact",
 ]
 
@@ -139,35 +138,6 @@ def ols(y: ArrayLike, design: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImpactSimulation:
-    """Daily rides in a treated city and control cities, with the counterfactual.
-
-    Attributes
-    ----------
-    data : pandas.DataFrame
-        Indexed by ``day``; columns ``y`` (treated city, observed), ``x0``, ``x1``, ``x2``
-        (control cities), ``weekday``.
-    y0 : numpy.ndarray
-        The treated city's rides without the launch (the counterfactual path; equal to ``y``
-        before the launch).
-    effect : numpy.ndarray
-        ``y - y0`` on every day (zero before the launch).
-    n_pre : int
-        Days before the launch (the launch is on day ``n_pre``).
-    """
-
-    data: pd.DataFrame
-    y0: np.ndarray
-    effect: np.ndarray
-    n_pre: int
-
-    @property
-    def cumulative_effect(self) -> float:
-        """The total extra rides over the post-period (thousands)."""
-        return float(self.effect[self.n_pre :].sum())
-
-
 def simulate_impact(
     n_pre: int = 84,
     n_post: int = 28,
@@ -175,7 +145,7 @@ def simulate_impact(
     effect: float = 5.0,
     level_sd: float = 0.03,
     rng: RngLike = None,
-) -> ImpactSimulation:
+) -> Simulation:
     r"""Simulate a city's daily rides (thousands) before and after a launch, and 3 control cities.
 
     .. math::
@@ -200,7 +170,16 @@ def simulate_impact(
 
     Returns
     -------
-    ImpactSimulation
+    Simulation
+        ``data``: indexed by ``day``; columns ``y`` (treated city, observed), ``x0``, ``x1``,
+        ``x2`` (control cities), ``weekday``. ``truth``:
+
+        - ``y0`` (numpy.ndarray): the treated city's rides without the launch (the
+          counterfactual path; equal to ``y`` before the launch);
+        - ``effect`` (numpy.ndarray): ``y - y0`` on every day (zero before the launch);
+        - ``cumulative_effect`` (float): the total extra rides over the post-period
+          (thousands);
+        - ``n_pre`` (int): days before the launch (the launch is on day ``n_pre``).
 
     Raises
     ------
@@ -210,7 +189,7 @@ def simulate_impact(
     Examples
     --------
     >>> sim = simulate_impact(rng=0)
-    >>> sim.data.shape, sim.n_pre, bool(np.all(sim.effect[: sim.n_pre] == 0))
+    >>> sim.data.shape, sim.truth.n_pre, bool(np.all(sim.truth.effect[: sim.truth.n_pre] == 0))
     ((112, 5), 84, True)
     """
     n_pre = validate.integer(n_pre, "n_pre", minimum=14)
@@ -241,7 +220,8 @@ def simulate_impact(
         },
         index=pd.Index(day, name="day"),
     )
-    return ImpactSimulation(data, y0, lift, n_pre)
+    truth = Truth(y0=y0, effect=lift, cumulative_effect=float(lift[n_pre:].sum()), n_pre=n_pre)
+    return Simulation(data, truth)
 
 
 # --------------------------------------------------------------------------------------------

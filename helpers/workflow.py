@@ -20,6 +20,7 @@ from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
 from helpers.seeding import RngLike, make_rng
+from helpers.simulation import Simulation, Truth
 
 __all__ = [
     "PPCResult",
@@ -41,7 +42,7 @@ def simulate_deliveries(
     nu: float,
     distance_range: tuple[float, float] = (1.0, 30.0),
     rng: RngLike = None,
-) -> pd.DataFrame:
+) -> Simulation:
     """Simulate delivery times with Student-t noise: ``hours = intercept + slope * km + noise``.
 
     Parameters
@@ -63,8 +64,9 @@ def simulate_deliveries(
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``distance_km`` and ``hours``.
+    Simulation
+        ``data``: columns ``distance_km`` and ``hours``. ``truth``: the line and the noise that
+        made them, ``intercept``, ``slope``, ``sigma`` and ``nu`` (floats, as passed).
 
     Raises
     ------
@@ -75,9 +77,11 @@ def simulate_deliveries(
 
     Examples
     --------
-    >>> df = simulate_deliveries(5, intercept=18, slope=0.8, sigma=3, nu=3, rng=1)
-    >>> list(df.columns), len(df)
+    >>> sim = simulate_deliveries(5, intercept=18, slope=0.8, sigma=3, nu=3, rng=1)
+    >>> list(sim.data.columns), len(sim.data)
     (['distance_km', 'hours'], 5)
+    >>> sim.truth.slope
+    0.8
     """
     n = validate.integer(n, "n", minimum=2)
     intercept, slope = validate.real(intercept, "intercept"), validate.real(slope, "slope")
@@ -92,7 +96,9 @@ def simulate_deliveries(
     distance = gen.uniform(low, high, size=int(n))
     noise = gen.standard_normal(int(n)) if np.isinf(nu) else gen.standard_t(float(nu), int(n))
     hours = float(intercept) + float(slope) * distance + sigma * noise
-    return pd.DataFrame({"distance_km": distance, "hours": hours})
+    data = pd.DataFrame({"distance_km": distance, "hours": hours})
+    truth = Truth(intercept=float(intercept), slope=float(slope), sigma=sigma, nu=nu)
+    return Simulation(data, truth)
 
 
 def tail_ratio(y: ArrayLike, axis: int = -1) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytensor
 import pytensor.tensor as pt
 import pytest
@@ -10,7 +11,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.bnn import GAP, SPAN, TorchOp, gap_truth, interval_coverage, make_gap_data
+from helpers.bnn import GAP, SPAN, TorchOp, gap_truth, interval_coverage, simulate_gap_data
 
 
 def test_gap_truth_values():
@@ -19,25 +20,28 @@ def test_gap_truth_values():
 
 
 def test_gap_data_leaves_the_gap_empty_and_stays_in_span():
-    x, y = make_gap_data(2000, rng=0)
+    sim = simulate_gap_data(2000, rng=0)
+    x, y = sim.data["x"].to_numpy(), sim.data["y"].to_numpy()
     assert x.shape == y.shape == (2000,)
+    np.testing.assert_array_equal(sim.truth.mean, gap_truth(x))
     assert np.all(np.abs(x) >= GAP[1]) and np.all(np.abs(x) <= SPAN[1])
     assert 0.45 < np.mean(x < 0) < 0.55  # both sides, half each
 
 
 def test_gap_data_noise_sd_is_recovered():
-    x, y = make_gap_data(20_000, noise_sd=0.3, rng=1)
+    sim = simulate_gap_data(20_000, noise_sd=0.3, rng=1)
+    x, y = sim.data["x"].to_numpy(), sim.data["y"].to_numpy()
+    assert sim.truth.noise_sd == 0.3
     residual_sd = np.std(y - gap_truth(x), ddof=1)
     assert abs(residual_sd - 0.3) < 4 * 0.3 / np.sqrt(2 * 20_000)
 
 
 def test_gap_data_seed_contract():
-    a, b = make_gap_data(10, rng=3), make_gap_data(10, rng=3)
-    np.testing.assert_array_equal(a[0], b[0])
-    np.testing.assert_array_equal(a[1], b[1])
+    a, b = simulate_gap_data(10, rng=3).data, simulate_gap_data(10, rng=3).data
+    pd.testing.assert_frame_equal(a, b)
     gen = np.random.default_rng(3)
-    c = make_gap_data(10, rng=gen)
-    np.testing.assert_array_equal(a[0], c[0])
+    c = simulate_gap_data(10, rng=gen).data
+    pd.testing.assert_frame_equal(a, c)
 
 
 @pytest.mark.parametrize(
@@ -46,7 +50,7 @@ def test_gap_data_seed_contract():
 )
 def test_gap_data_rejects_bad_n(n, error):
     with pytest.raises(error, match="`n` must be an integer"):
-        make_gap_data(n, rng=0)
+        simulate_gap_data(n, rng=0)
 
 
 @pytest.mark.parametrize(
@@ -56,7 +60,7 @@ def test_gap_data_rejects_bad_n(n, error):
 )
 def test_gap_data_rejects_bad_noise_sd(sd, error):
     with pytest.raises(error, match="`noise_sd` must be a"):
-        make_gap_data(5, noise_sd=sd, rng=0)
+        simulate_gap_data(5, noise_sd=sd, rng=0)
 
 
 def test_interval_coverage_matches_nominal_for_the_true_distribution():

@@ -40,7 +40,7 @@ def test_scm_truth_values():
 
 def test_scm_regressions_recover_truth(rng):
     scm = MarketingSCM()
-    data, _ = scm.simulate(50_000, rng=rng)
+    data = scm.simulate(50_000, rng=rng).data
     y, x, z = (data[c].to_numpy() for c in ("sales", "ads", "demand"))
     naive, _ = _ols(y, x)
     adjusted, _ = _ols(y, x, z)
@@ -52,7 +52,7 @@ def test_scm_regressions_recover_truth(rng):
 
 def test_scm_observational_mean_matches_simulation(rng):
     scm = MarketingSCM()
-    data, _ = scm.simulate(200_000, rng=rng)
+    data = scm.simulate(200_000, rng=rng).data
     near = data.loc[(data["ads"] - 3.0).abs() < 0.25]
     # E[sales | ads] is linear in ads, so the mean over the window is exactly
     # observational_mean(mean ads in the window): no window bias. Allow 4 standard errors of the
@@ -64,7 +64,8 @@ def test_scm_observational_mean_matches_simulation(rng):
 
 def test_scm_noise_reconstructs_data(rng):
     scm = MarketingSCM()
-    data, noise = scm.simulate(10, rng=rng)
+    sim = scm.simulate(10, rng=rng)
+    data, noise = sim.data, sim.truth.noise
     cf = scm.counterfactual_sales(data, noise, 0.0)
     same = scm.counterfactual_sales(data, noise, 1.0) - cf
     # Same noise, same arithmetic: the two sides differ by rounding of sums of size ~20,
@@ -78,16 +79,18 @@ def test_scm_noise_reconstructs_data(rng):
 
 
 def test_scm_seed_contract():
-    a, na = MarketingSCM().simulate(20, rng=3)
-    b, nb = MarketingSCM().simulate(20, rng=np.random.default_rng(3))
+    sim = MarketingSCM().simulate(20, rng=3)
+    a, na = sim.data, sim.truth.noise
+    sim = MarketingSCM().simulate(20, rng=np.random.default_rng(3))
+    b, nb = sim.data, sim.truth.noise
     pd.testing.assert_frame_equal(a, b)
     pd.testing.assert_frame_equal(na, nb)
-    c, _ = MarketingSCM().simulate(20, rng=4)
+    c = MarketingSCM().simulate(20, rng=4).data
     assert not np.allclose(a["sales"], c["sales"])
 
 
 def test_scm_hidden_confounder_biases_adjusted_regression(rng):
-    data, _ = MarketingSCM().simulate(50_000, rng=rng, hidden_strength=0.8)
+    data = MarketingSCM().simulate(50_000, rng=rng, hidden_strength=0.8).data
     y, x, z = (data[c].to_numpy() for c in ("sales", "ads", "demand"))
     coef, _ = _ols(y, x, z)
     # Var(X | Z) = 0.64 + 0.64; bias = 0.8 * 0.8 / 1.28 = 0.5
@@ -117,7 +120,8 @@ def test_scm_simulate_rejects_bad_arguments():
         MarketingSCM().simulate(0, rng=0)
     with pytest.raises(TypeError, match="`hidden_strength` must be a real number"):
         MarketingSCM().simulate(5, rng=0, hidden_strength=None)
-    data, noise = MarketingSCM().simulate(5, rng=0)
+    sim = MarketingSCM().simulate(5, rng=0)
+    data, noise = sim.data, sim.truth.noise
     with pytest.raises(ValueError, match="`ads` must be a finite number"):
         MarketingSCM().counterfactual_sales(data, noise, float("inf"))
 
@@ -132,7 +136,8 @@ def test_scm_simulate_rejects_bad_arguments():
 
 
 def test_bias_formula_is_exact_for_least_squares(rng):
-    data, noise = MarketingSCM().simulate(2_000, rng=rng, hidden_strength=0.5)
+    sim = MarketingSCM().simulate(2_000, rng=rng, hidden_strength=0.5)
+    data, noise = sim.data, sim.truth.noise
     y, x, z, u = (data["sales"].to_numpy(), data["ads"].to_numpy(), data["demand"].to_numpy(),
                   noise["hidden"].to_numpy())  # fmt: skip
     without, resid_y = _ols(y, x, z)

@@ -4,7 +4,6 @@ import pytest
 from sklearn.linear_model import LinearRegression
 
 from helpers.causal_estimators import (
-    CampaignSimulation,
     DMLResult,
     NonlinearSCM,
     dml_partialling_out,
@@ -16,6 +15,7 @@ from helpers.causal_refutation import (
     random_common_cause,
     unobserved_common_cause,
 )
+from helpers.simulation import Simulation
 
 
 def _linear_data(rng, n=400, effect=0.5):
@@ -30,18 +30,18 @@ def _linear_data(rng, n=400, effect=0.5):
 
 def test_campaign_potential_outcomes(rng):
     sim = simulate_campaign(5000, base_effect=1.0, effect_on_demand=0.5, rng=rng)
-    assert isinstance(sim, CampaignSimulation)
+    assert isinstance(sim, Simulation)
     data = sim.data
     assert list(data.columns) == ["demand", "campaign", "sales"]
     treated = data["campaign"].to_numpy() == 1
     # the observed outcome is the potential outcome of the treatment received
-    np.testing.assert_allclose(data["sales"], np.where(treated, sim.y1, sim.y0))
+    np.testing.assert_allclose(data["sales"], np.where(treated, sim.truth.y1, sim.truth.y0))
     # unit effects are exactly tau(z) = 1 + 0.5 z
-    np.testing.assert_allclose(sim.y1 - sim.y0, 1.0 + 0.5 * data["demand"], atol=1e-12)
-    assert sim.ate == pytest.approx(np.mean(1.0 + 0.5 * data["demand"]))
+    np.testing.assert_allclose(sim.truth.y1 - sim.truth.y0, 1.0 + 0.5 * data["demand"], atol=1e-12)
+    assert sim.truth.ate == pytest.approx(np.mean(1.0 + 0.5 * data["demand"]))
     # targeting: treated stores have higher demand, so the ATT exceeds the ATE
     assert data.loc[treated, "demand"].mean() > data.loc[~treated, "demand"].mean()
-    assert sim.att > sim.ate + 0.1
+    assert sim.truth.att > sim.truth.ate + 0.1
 
 
 def test_campaign_seed_contract():
@@ -62,7 +62,8 @@ def test_campaign_validation():
 
 def test_nonlinear_scm_equations_and_truth(rng):
     scm = NonlinearSCM()
-    data, noise = scm.simulate(300, rng=rng)
+    sim = scm.simulate(300, rng=rng)
+    data, noise = sim.data, sim.truth.noise
     z = data["demand"].to_numpy()
     np.testing.assert_allclose(z, noise["e_demand"])
     ads = 4.0 + z + 0.7 * z**2 + noise["e_ads"].to_numpy()
@@ -86,7 +87,7 @@ def test_nonlinear_scm_do_mean_matches_simulation(rng):
 
 
 def test_nonlinear_scm_biases_a_linear_adjustment():
-    data, _ = NonlinearSCM().simulate(20_000, rng=2)
+    data = NonlinearSCM().simulate(20_000, rng=2).data
     y, t, z = data["sales"], data["ads"], data["demand"]
     assert ols_effect(y, t, z) > 1.0  # the Z^2 path is left open
     assert ols_effect(y, t, np.column_stack([z, z**2])) == pytest.approx(0.5, abs=0.02)
@@ -144,7 +145,7 @@ def test_dml_with_linear_nuisances_recovers_effect(rng):
 def test_dml_with_boosting_beats_linear_adjustment_on_nonlinear_confounding():
     from sklearn.ensemble import GradientBoostingRegressor
 
-    data, _ = NonlinearSCM().simulate(600, rng=4)
+    data = NonlinearSCM().simulate(600, rng=4).data
     booster = GradientBoostingRegressor(max_depth=2, random_state=0)
     fit = dml_partialling_out(
         data["sales"], data["ads"], data["demand"],

@@ -16,7 +16,7 @@ from helpers.clv import (
     posterior_alive_probability,
 )
 from helpers.clv_cohort import (
-    simulate_purchases,
+    draw_purchases,
 )
 
 MLE = {"r": 0.243, "alpha": 4.414, "a": 0.793, "b": 2.426}
@@ -256,7 +256,7 @@ def test_gamma_gamma_validation(x, m, params, error, message):
 
 def test_simulated_alive_share_matches_p_alive(rng):
     # P(any purchase in a long horizon) <= P(alive); with a very long horizon they nearly agree
-    counts = simulate_purchases(
+    counts = draw_purchases(
         [8], [5.0], [38.86], **MLE, n_periods=1, period_length=1e4, n_sims=20_000, rng=rng
     )
     p_alive = float(posterior_alive_probability(8, 5.0, 38.86, **MLE))

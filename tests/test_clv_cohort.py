@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.clv_cohort import (
-    CohortSimulation,
+    CohortProjection,
     discount_factors,
-    simulate_cohort,
-    simulate_purchases,
-    simulate_spend,
+    draw_purchases,
+    draw_spend,
+    project_cohort,
 )
 from tests.test_clv import GG, MLE
 
@@ -64,7 +64,7 @@ def test_simulated_purchases_match_conditional_expectation(rng):
     fitter = BetaGeoFitter()
     fitter.params_ = pd.Series(MLE)
     x, t_x, t = np.array([0, 1, 2, 8]), np.array([0.0, 5.0, 30.43, 20.0]), np.full(4, 38.86)
-    counts = simulate_purchases(
+    counts = draw_purchases(
         x, t_x, t, **MLE, n_periods=4, period_length=13.0, n_sims=40_000, rng=rng
     )
     assert counts.shape == (40_000, 4, 4) and counts.dtype.kind == "i" and counts.min() >= 0
@@ -74,20 +74,18 @@ def test_simulated_purchases_match_conditional_expectation(rng):
     np.testing.assert_array_less(np.abs(total.mean(axis=0) - exact), 4 * se)
 
 
-def test_simulate_purchases_seed_contract():
+def test_draw_purchases_seed_contract():
     kw = dict(**MLE, n_periods=3, period_length=4.345, n_sims=50)
-    first = simulate_purchases([1, 3], [10.0, 20.0], [38.86, 38.86], rng=7, **kw)
-    again = simulate_purchases(
-        [1, 3], [10.0, 20.0], [38.86, 38.86], rng=np.random.default_rng(7), **kw
-    )
+    first = draw_purchases([1, 3], [10.0, 20.0], [38.86, 38.86], rng=7, **kw)
+    again = draw_purchases([1, 3], [10.0, 20.0], [38.86, 38.86], rng=np.random.default_rng(7), **kw)
     np.testing.assert_array_equal(first, again)
 
 
-def test_simulate_purchases_uses_each_simulations_own_parameters(rng):
+def test_draw_purchases_uses_each_simulations_own_parameters(rng):
     from lifetimes import BetaGeoFitter
 
     n_sims = 40_000
-    counts = simulate_purchases(
+    counts = draw_purchases(
         [1],
         [10.0],
         [38.86],
@@ -124,16 +122,16 @@ def test_simulate_purchases_uses_each_simulations_own_parameters(rng):
         ({"r": np.ones(3)}, r"`r` must be a number or have shape \(n_sims,\) = \(5,\)"),
     ],
 )
-def test_simulate_purchases_validation(kwargs, message):
+def test_draw_purchases_validation(kwargs, message):
     args = dict(**MLE, n_periods=2, period_length=4.0, n_sims=5)
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
-        simulate_purchases([1], [10.0], [38.86], rng=1, **args)
+        draw_purchases([1], [10.0], [38.86], rng=1, **args)
 
 
-def test_simulate_purchases_rejects_non_numeric_period():
+def test_draw_purchases_rejects_non_numeric_period():
     with pytest.raises(TypeError, match="`period_length` must be a real number"):
-        simulate_purchases([1], [1.0], [2.0], **MLE, n_periods=1, period_length="4", n_sims=1)
+        draw_purchases([1], [1.0], [2.0], **MLE, n_periods=1, period_length="4", n_sims=1)
 
 
 def test_simulated_spend_mean_matches_gamma_gamma(rng):
@@ -143,17 +141,17 @@ def test_simulated_spend_mean_matches_gamma_gamma(rng):
     fitter.params_ = pd.Series(GG)
     x, m = np.array([0, 1, 5]), np.array([0.0, 12.0, 40.0])
     counts = np.ones((60_000, 3, 1), dtype=int)
-    spend = simulate_spend(counts, x, m, **GG, rng=rng)[..., 0]
+    spend = draw_spend(counts, x, m, **GG, rng=rng)[..., 0]
     exact = fitter.conditional_expected_average_profit(x, m)
     se = spend.std(axis=0, ddof=1) / np.sqrt(spend.shape[0])
     np.testing.assert_array_less(np.abs(spend.mean(axis=0) - exact), 4 * se)
-    assert np.all(simulate_spend(np.zeros((2, 3, 1), dtype=int), x, m, **GG, rng=rng) == 0)
+    assert np.all(draw_spend(np.zeros((2, 3, 1), dtype=int), x, m, **GG, rng=rng) == 0)
 
 
-def test_simulate_spend_seed_contract():
+def test_draw_spend_seed_contract():
     counts = np.array([[[1, 2], [0, 3]]])
-    first = simulate_spend(counts, [1, 2], [10.0, 20.0], **GG, rng=3)
-    again = simulate_spend(counts, [1, 2], [10.0, 20.0], **GG, rng=np.random.default_rng(3))
+    first = draw_spend(counts, [1, 2], [10.0, 20.0], **GG, rng=3)
+    again = draw_spend(counts, [1, 2], [10.0, 20.0], **GG, rng=np.random.default_rng(3))
     np.testing.assert_array_equal(first, again)
 
 
@@ -167,9 +165,9 @@ def test_simulate_spend_seed_contract():
         ([[[1]]], [-1], [0.0], "`frequency` must hold non-negative integers"),
     ],
 )
-def test_simulate_spend_validation(counts, x, m, message):
+def test_draw_spend_validation(counts, x, m, message):
     with pytest.raises(ValueError, match=message):
-        simulate_spend(counts, x, m, **GG, rng=1)
+        draw_spend(counts, x, m, **GG, rng=1)
 
 
 @settings(max_examples=30, deadline=None)
@@ -195,7 +193,7 @@ def test_discount_factors_validation(n, rate, message):
 
 def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
     c = small_cohort
-    sim = simulate_cohort(c, bgnbd=MLE, gamma_gamma=GG, n_sims=40_000, chunk=10_000, rng=rng)
+    sim = project_cohort(c, bgnbd=MLE, gamma_gamma=GG, n_sims=40_000, chunk=10_000, rng=rng)
     se = sim.value.std(ddof=1) / np.sqrt(sim.value.size)
     assert abs(sim.value.mean() - _lifetimes_cohort_clv(c, MLE)) < 4 * se
     assert np.all(sim.value <= sim.revenue + 1e-9)
@@ -203,16 +201,16 @@ def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
 
 
 def test_cohort_seed_contract_and_chunking(small_cohort):
-    a = simulate_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=30, chunk=7, rng=5)
-    b = simulate_cohort(
+    a = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=30, chunk=7, rng=5)
+    b = project_cohort(
         small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=30, chunk=7, rng=np.random.default_rng(5)
     )
     np.testing.assert_array_equal(a.value, b.value)
-    assert isinstance(a, CohortSimulation) and a.purchases.shape == (30,)
+    assert isinstance(a, CohortProjection) and a.purchases.shape == (30,)
 
 
 def test_cohort_interval_and_summary(small_cohort):
-    sim = simulate_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=500, rng=2)
+    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=500, rng=2)
     low, high = sim.interval(0.9)
     assert low <= np.median(sim.value) <= high
     table = sim.summary(0.9)
@@ -223,7 +221,7 @@ def test_cohort_interval_and_summary(small_cohort):
 def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
     n_sims = 40_000
     # a chunk size that does not divide n_sims, nor keep chunk starts even
-    sim = simulate_cohort(
+    sim = project_cohort(
         small_cohort,
         bgnbd=_alternating_draws(n_sims),
         gamma_gamma=GG,
@@ -267,7 +265,7 @@ def test_cohort_validation(small_cohort, kwargs, error, message):
     args = {"summary": small_cohort, "bgnbd": MLE, "gamma_gamma": GG, "n_sims": 10}
     args.update(kwargs)
     with pytest.raises(error, match=message):
-        simulate_cohort(args.pop("summary"), **args, rng=1)
+        project_cohort(args.pop("summary"), **args, rng=1)
 
 
 @pytest.mark.parametrize(
@@ -278,6 +276,6 @@ def test_cohort_validation(small_cohort, kwargs, error, message):
     ],
 )
 def test_interval_validation(small_cohort, mass, of, message):
-    sim = simulate_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=10, rng=1)
+    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=10, rng=1)
     with pytest.raises(ValueError, match=message):
         sim.interval(mass, of=of)

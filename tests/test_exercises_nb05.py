@@ -51,11 +51,12 @@ def test_05_2():
     pooled = special.logit(d.conversions_treatment / d.users_treatment) - special.logit(
         d.conversions_control / d.users_control
     )
-    check.exercise("05-2", float(np.sqrt(np.mean((pooled - exp.true_lift) ** 2))), experiment=exp)
-    wrong = float(np.sqrt(np.mean((exp.lift_mean - exp.true_lift) ** 2)))  # uses the hidden truth
+    check.exercise("05-2", float(np.sqrt(np.mean((pooled - exp.truth.lift) ** 2))), experiment=exp)
+    truth = exp.truth  # the hidden truth: the learner's data do not show it
+    wrong = float(np.sqrt(np.mean((truth.lift_mean - truth.lift) ** 2)))
     assert "complete-pooling RMSE" in assert_teaches("05-2", wrong, experiment=exp)
     # the wrong context is the notebook's bug, not the learner's: it propagates as is
-    with pytest.raises(TypeError, match="SegmentExperiment"):
+    with pytest.raises(TypeError, match="Simulation from simulate_segments"):
         check.exercise("05-2", 0.1, experiment=exp.data)
 
 

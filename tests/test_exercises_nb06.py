@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from helpers import check
-from helpers.clv_cohort import simulate_purchases
+from helpers.clv_cohort import draw_purchases
 from helpers.exercises import exercise_ids, nb06
 from helpers.montecarlo import mc_estimate
 from tests.test_exercises import assert_teaches
@@ -43,11 +43,11 @@ def test_p_alive_quiet():
 
 
 def test_customer_1_simulation(rng):
-    counts = simulate_purchases(
+    counts = draw_purchases(
         2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_sims=20_000, rng=rng
     )
     check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
-    wrong = simulate_purchases(  # a 39-week horizon instead of 52
+    wrong = draw_purchases(  # a 39-week horizon instead of 52
         2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_sims=20_000, rng=rng
     )
     assert "4 SE" in assert_teaches("06-2", mc_estimate(wrong.ravel()), params=MLE)

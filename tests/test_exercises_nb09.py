@@ -52,7 +52,7 @@ def test_09_2_membership_of_a_new_user(rng):
 
 
 def test_09_3_ppca_closed_form(rng):
-    x = simulate_factors(400, loadings=LOADINGS, noise_sd=0.5, rng=rng).x
+    x = simulate_factors(400, loadings=LOADINGS, noise_sd=0.5, rng=rng).data
     lam, vec = np.linalg.eigh(np.cov(x, rowvar=False))
     lam, vec = lam[::-1], vec[:, ::-1]
     sigma2 = lam[2:].mean()
@@ -69,7 +69,7 @@ def test_09_3_ppca_closed_form(rng):
 
 
 def test_09_4_number_of_traits(rng):
-    x = simulate_factors(600, loadings=LOADINGS, noise_sd=0.4, rng=rng).x
+    x = simulate_factors(600, loadings=LOADINGS, noise_sd=0.4, rng=rng).data
     check.exercise("09-4", 2, x=x)
     assert "number of traits" in assert_teaches("09-4", 1, x=x)
 

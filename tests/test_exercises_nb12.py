@@ -46,7 +46,7 @@ def test_11_3_ate(rng):
     n = 20_000
     check.exercise("12-3", _scm_draws(4.0, rng, n) - _scm_draws(2.0, rng, n))
     # conditioning instead of intervening: compare stores that happened to get ~4k vs ~2k
-    data, _ = MarketingSCM().simulate(400_000, rng=rng)
+    data = MarketingSCM().simulate(400_000, rng=rng).data
     high = data.loc[(data["ads"] - 4).abs() < 0.2, "sales"].to_numpy()[:3000]
     low = data.loc[(data["ads"] - 2).abs() < 0.2, "sales"].to_numpy()[:3000]
     size = min(high.size, low.size)
@@ -99,7 +99,7 @@ def test_11_6_first_stage_f():
 
 
 def test_11_7_hidden_move():
-    data, _ = MarketingSCM().simulate(300, rng=4)
+    data = MarketingSCM().simulate(300, rng=4).data
     y, t, z = data["sales"].to_numpy(), data["ads"].to_numpy(), data[["demand"]].to_numpy()
     resid = (
         t
@@ -114,7 +114,7 @@ def test_11_7_hidden_move():
 
 
 def test_11_8_fwl():
-    data, _ = NonlinearSCM().simulate(500, rng=5)
+    data = NonlinearSCM().simulate(500, rng=5).data
     data["demand_sq"] = data["demand"] ** 2
     basis = np.column_stack([np.ones(500), data[["demand", "demand_sq"]]])
 
@@ -131,7 +131,8 @@ def test_11_8_fwl():
 
 def test_11_9_deep_counterfactual():
     scm = NonlinearSCM()
-    data, noise = scm.simulate(100, rng=6)
+    sim = scm.simulate(100, rng=6)
+    data, noise = sim.data, sim.truth.noise
     worst = int(np.argmax(np.abs(noise["e_sales"])))
     unit, unit_noise = data.iloc[[worst]], noise.iloc[[worst]]
     truth = scm.counterfactual_sales(unit, unit_noise, unit["ads"].to_numpy() - 1.0)[0]

@@ -28,7 +28,7 @@ def test_13_1_iv_by_hand():
     check.exercise("13-1", (z @ q) / (z @ p), pricing=pricing)
     naive = ols(d["log_rides"], np.column_stack([f, d["log_price"]]))[0][-1]
     assert "2SLS" in assert_teaches("13-1", naive, pricing=pricing)
-    with pytest.raises(TypeError, match="PricingSimulation"):
+    with pytest.raises(TypeError, match="from simulate_pricing"):
         check.exercise("13-1", -1.2, pricing=d)
     with pytest.raises(check.AnswerMalformed, match="expects one number"):
         check.exercise("13-1", [1.0, 2.0], pricing=pricing)
@@ -77,6 +77,6 @@ def test_13_4_twfe_by_hand():
 
     y, d = demean("y"), demean("treated")
     check.exercise("13-4", (d @ y) / (d @ d), panel=panel)
-    assert "TWFE" in assert_teaches("13-4", simulate_rollout(rng=3).att, panel=panel)
+    assert "TWFE" in assert_teaches("13-4", simulate_rollout(rng=3).truth.att, panel=panel)
     with pytest.raises(TypeError, match="DataFrame"):
         check.exercise("13-4", 0.2, panel=panel.to_numpy())

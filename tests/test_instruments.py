@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.instruments import (
-    IVSimulation,
     first_stage_f,
     simulate_iv,
     simulate_pricing,
     two_stage_least_squares,
 )
+from helpers.simulation import Simulation
 from tests.test_causal import _ols, _ols_slope_se
 
 
@@ -36,7 +36,7 @@ def test_two_stage_least_squares_rejects_bad_input():
 
 def test_pricing_without_confounding_has_no_bias(rng):
     sim = simulate_pricing(confounding=0.0, rng=rng)
-    assert sim.naive_limit == sim.elasticity
+    assert sim.truth.naive_limit == sim.truth.elasticity
 
 
 def test_pricing_seed_contract():
@@ -61,10 +61,10 @@ def test_pricing_rejects_bad_arguments(kwargs, error, match):
 
 def test_simulate_iv_shapes_and_truth():
     sim = simulate_iv(100, effect=0.3, strength=1.5, direct=0.3, rng=0)
-    assert isinstance(sim, IVSimulation)
+    assert isinstance(sim, Simulation)
     assert list(sim.data.columns) == ["region", "ads", "sales"]
     assert set(np.unique(sim.data["region"])) <= {0, 1}
-    assert sim.iv_limit == pytest.approx(0.5)  # 0.3 + 0.3 / 1.5: exact up to rounding
+    assert sim.truth.iv_limit == pytest.approx(0.5)  # 0.3 + 0.3 / 1.5: exact up to rounding
 
 
 @pytest.mark.parametrize("direct", [0.0, 0.6])
@@ -78,11 +78,11 @@ def test_wald_estimate_converges_to_iv_limit(direct, rng):
     # residual y - wald * x (sd(u) = 1.7, sd(R) = 0.5, Cov(R, X) = 0.5: about 0.0054); allow 4.
     resid = y - wald * x
     se = resid.std(ddof=1) * r.std(ddof=1) / (np.sqrt(n) * abs(cov[0, 1]))
-    assert wald == pytest.approx(sim.iv_limit, abs=4 * se)
+    assert wald == pytest.approx(sim.truth.iv_limit, abs=4 * se)
     # The hidden confounder (and a direct effect) inflate the naive slope to
     # effect + (1.5 Var(U) + direct Cov(R, X)) / Var(X), with Var(X) = 4 / 4 + 1 + 0.36 = 2.36
     # and Cov(R, X) = 2 / 4; 4 OLS standard errors around it.
-    naive = sim.effect + (1.5 + direct * 0.5) / 2.36
+    naive = sim.truth.effect + (1.5 + direct * 0.5) / 2.36
     assert _ols(y, x)[0][1] == pytest.approx(naive, abs=4 * _ols_slope_se(y, x))
 
 

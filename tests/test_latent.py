@@ -6,39 +6,40 @@ from hypothesis.extra.numpy import arrays
 from scipy import stats
 
 from helpers.latent import (
-    FactorData,
-    MixtureData,
     membership_probabilities,
     simulate_documents,
     simulate_factors,
     simulate_mixture,
 )
+from helpers.simulation import Simulation
 
 W = np.array([[1.0, 0.0], [0.8, 0.2], [0.0, 1.0], [0.1, 0.9], [0.5, 0.5]])
 
 
 def test_simulate_mixture_returns_truth_and_matches_it(rng):
     n = 20_000
-    data = simulate_mixture(n, weights=[0.2, 0.8], means=[-3.0, 4.0], sds=[1.0, 0.5], rng=rng)
-    assert isinstance(data, MixtureData)
-    assert data.y.shape == data.z.shape == (n,)
-    n0, n1 = np.sum(data.z == 0), np.sum(data.z == 1)
+    sim = simulate_mixture(n, weights=[0.2, 0.8], means=[-3.0, 4.0], sds=[1.0, 0.5], rng=rng)
+    assert isinstance(sim, Simulation)
+    assert sim.data.shape == sim.truth.labels.shape == (n,)
+    n0, n1 = np.sum(sim.truth.labels == 0), np.sum(sim.truth.labels == 1)
     # 4 binomial standard errors of a share of n labels: 4 * sqrt(0.2 * 0.8 / n) = 0.011
     assert n0 / n == pytest.approx(0.2, abs=4 * np.sqrt(0.2 * 0.8 / n))
     # 4 standard errors of the mean of the ~16,000 draws of component 1: 4 * 0.5 / sqrt(n1)
-    assert data.y[data.z == 1].mean() == pytest.approx(4.0, abs=4 * 0.5 / np.sqrt(n1))
+    assert sim.data[sim.truth.labels == 1].mean() == pytest.approx(4.0, abs=4 * 0.5 / np.sqrt(n1))
     # the sd of n0 Normal draws has standard error sd / sqrt(2 (n0 - 1)) (0.011 for ~4,000)
-    assert data.y[data.z == 0].std() == pytest.approx(1.0, abs=4 * 1.0 / np.sqrt(2 * (n0 - 1)))
-    np.testing.assert_array_equal(data.means, [-3.0, 4.0])
+    assert sim.data[sim.truth.labels == 0].std() == pytest.approx(
+        1.0, abs=4 * 1.0 / np.sqrt(2 * (n0 - 1))
+    )
+    np.testing.assert_array_equal(sim.truth.means, [-3.0, 4.0])
 
 
 def test_simulate_mixture_seed_contract():
     kwargs = {"weights": [0.5, 0.5], "means": [0, 1], "sds": [1, 1]}
     a = simulate_mixture(50, **kwargs, rng=7)
     b = simulate_mixture(50, **kwargs, rng=np.random.default_rng(7))
-    np.testing.assert_array_equal(a.y, b.y)
-    np.testing.assert_array_equal(a.z, b.z)
-    assert not np.array_equal(a.y, simulate_mixture(50, **kwargs, rng=8).y)
+    np.testing.assert_array_equal(a.data, b.data)
+    np.testing.assert_array_equal(a.truth.labels, b.truth.labels)
+    assert not np.array_equal(a.data, simulate_mixture(50, **kwargs, rng=8).data)
 
 
 @pytest.mark.parametrize(
@@ -64,22 +65,22 @@ def test_simulate_mixture_validates(kwargs, error, message):
 
 def test_simulate_factors_covariance_matches_model(rng):
     n = 40_000
-    data = simulate_factors(n, loadings=W, noise_sd=0.5, rng=rng)
-    assert isinstance(data, FactorData)
-    assert data.x.shape == (n, 5) and data.factors.shape == (n, 2)
+    sim = simulate_factors(n, loadings=W, noise_sd=0.5, rng=rng)
+    assert isinstance(sim, Simulation)
+    assert sim.data.shape == (n, 5) and sim.truth.factors.shape == (n, 2)
     expected = W @ W.T + 0.25 * np.eye(5)
     # For Normal rows the sample covariance s_ij has variance (S_ii S_jj + S_ij^2) / (n - 1)
     # (Wishart); allow 4 standard errors per entry (at most 4 * 0.0088 = 0.035 here)
     diag = np.diag(expected)
     se = np.sqrt((np.outer(diag, diag) + expected**2) / (n - 1))
-    assert np.all(np.abs(np.cov(data.x, rowvar=False) - expected) < 4 * se)
-    np.testing.assert_array_equal(data.noise_sd, np.full(5, 0.5))
+    assert np.all(np.abs(np.cov(sim.data, rowvar=False) - expected) < 4 * se)
+    np.testing.assert_array_equal(sim.truth.noise_sd, np.full(5, 0.5))
 
 
 def test_simulate_factors_seed_contract():
     a = simulate_factors(30, loadings=W, noise_sd=[0.1, 0.2, 0.3, 0.4, 0.5], rng=3)
     b = simulate_factors(30, loadings=W, noise_sd=[0.1, 0.2, 0.3, 0.4, 0.5], rng=3)
-    np.testing.assert_array_equal(a.x, b.x)
+    np.testing.assert_array_equal(a.data, b.data)
 
 
 @pytest.mark.parametrize(
@@ -158,23 +159,25 @@ TOPICS = np.array([[0.6, 0.3, 0.1, 0.0], [0.0, 0.1, 0.3, 0.6]])
 
 def test_simulate_documents_counts_add_up_and_follow_the_model(rng):
     docs = simulate_documents(3000, topics=TOPICS, alpha=0.5, doc_length=20, rng=rng)
-    assert docs.counts.shape == (3000, 4) and docs.topic_counts.shape == (3000, 2, 4)
-    assert np.array_equal(docs.topic_counts.sum(axis=1), docs.counts)
-    assert np.all(docs.counts.sum(axis=1) == 20)
-    np.testing.assert_allclose(docs.theta.sum(axis=1), 1.0)
+    assert docs.data.shape == (3000, 4) and docs.truth.topic_counts.shape == (3000, 2, 4)
+    assert np.array_equal(docs.truth.topic_counts.sum(axis=1), docs.data)
+    assert np.all(docs.data.sum(axis=1) == 20)
+    np.testing.assert_allclose(docs.truth.proportions.sum(axis=1), 1.0)
     # words drawn from topic k follow topic k (60,000 words: 3 binomial SEs is < 0.01)
-    by_topic = docs.topic_counts.sum(axis=0)
+    by_topic = docs.truth.topic_counts.sum(axis=0)
     np.testing.assert_allclose(by_topic / by_topic.sum(axis=1, keepdims=True), TOPICS, atol=0.01)
     # a document's share of topic-k words estimates its theta_k
-    shares = docs.topic_counts.sum(axis=2) / 20
-    assert abs(np.mean(shares - docs.theta)) < 0.01
-    np.testing.assert_allclose(docs.theta.mean(axis=0), [0.5, 0.5], atol=0.03)
+    shares = docs.truth.topic_counts.sum(axis=2) / 20
+    assert abs(np.mean(shares - docs.truth.proportions)) < 0.01
+    np.testing.assert_allclose(docs.truth.proportions.mean(axis=0), [0.5, 0.5], atol=0.03)
 
 
 def test_simulate_documents_seed_contract():
     a = simulate_documents(5, topics=TOPICS, alpha=1.0, doc_length=8, rng=7)
     b = simulate_documents(5, topics=TOPICS, alpha=1.0, doc_length=8, rng=np.random.default_rng(7))
-    assert np.array_equal(a.topic_counts, b.topic_counts) and np.array_equal(a.theta, b.theta)
+    assert np.array_equal(a.truth.topic_counts, b.truth.topic_counts) and np.array_equal(
+        a.truth.proportions, b.truth.proportions
+    )
 
 
 @pytest.mark.parametrize(

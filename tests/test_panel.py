@@ -7,8 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from helpers.panel import (
-    RolloutSimulation,
-    SyntheticControlSimulation,
     rmspe_ratio,
     rollout_effect,
     simulate_rollout,
@@ -16,6 +14,7 @@ from helpers.panel import (
     synthetic_control_weights,
     twfe_estimate,
 )
+from helpers.simulation import Simulation
 
 
 def test_twfe_is_unbiased_with_parallel_trends_and_constant_effect(rng):
@@ -79,12 +78,12 @@ def test_rmspe_ratio_values_and_errors():
 
 def test_synthetic_control_simulation_truth(rng):
     sim = simulate_synthetic_control(rng=rng)
-    assert isinstance(sim, SyntheticControlSimulation)
-    np.testing.assert_allclose(sim.data["treated"] - sim.y0, sim.effect, atol=1e-12)
-    assert sim.att == pytest.approx(sim.effect[sim.n_pre :].mean())
-    assert np.all(sim.weights >= 0) and sim.weights.sum() == pytest.approx(1.0)
+    assert isinstance(sim, Simulation)
+    np.testing.assert_allclose(sim.data["treated"] - sim.truth.y0, sim.truth.effect, atol=1e-12)
+    assert sim.truth.att == pytest.approx(sim.truth.effect[sim.truth.n_pre :].mean())
+    assert np.all(sim.truth.weights >= 0) and sim.truth.weights.sum() == pytest.approx(1.0)
     # the treated series is close to the true combination of donors (noise of both, sd ~1.1)
-    gap = sim.y0 - sim.data.drop(columns="treated").to_numpy() @ sim.weights
+    gap = sim.truth.y0 - sim.data.drop(columns="treated").to_numpy() @ sim.truth.weights
     assert np.std(gap) < 2.0
 
 
@@ -97,15 +96,17 @@ def test_synthetic_control_simulation_rejects_bad_arguments():
 
 def test_rollout_potential_outcomes_and_att(rng):
     sim = simulate_rollout(rng=rng)
-    assert isinstance(sim, RolloutSimulation)
+    assert isinstance(sim, Simulation)
     d = sim.data
-    np.testing.assert_allclose(d["y"], np.where(d["treated"] == 1, d["y1"], d["y0"]), atol=1e-12)
+    np.testing.assert_allclose(
+        d["y"], np.where(d["treated"] == 1, sim.truth.y1, sim.truth.y0), atol=1e-12
+    )
     treated = d[d["treated"] == 1]
     expected = rollout_effect(treated["event_time"].to_numpy()).mean()
-    assert sim.att == pytest.approx(expected, rel=1e-12)
+    assert sim.truth.att == pytest.approx(expected, rel=1e-12)
     assert (d.loc[d["cohort"] < 0, "treated"] == 0).all()
     # adoption order follows growth: earlier cohorts grow faster on average
-    by_cohort = pd.Series(sim.growth).groupby(d.groupby("market")["cohort"].first()).mean()
+    by_cohort = pd.Series(sim.truth.growth).groupby(d.groupby("market")["cohort"].first()).mean()
     assert by_cohort[12] > by_cohort[20] > by_cohort[28] > by_cohort[-1]
 
 
@@ -114,7 +115,7 @@ def test_rollout_twfe_is_biased_upwards(rng):
     for _ in range(5):
         sim = simulate_rollout(rng=rng)
         est, se = twfe_estimate(sim.data)
-        assert est - 2 * se > sim.att
+        assert est - 2 * se > sim.truth.att
 
 
 def test_rollout_effect_values_and_errors():

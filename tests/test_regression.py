@@ -60,9 +60,9 @@ def test_share_standard_error_bounded_and_shrinks_with_n(n, data):
 def test_simulate_shares_shapes_and_truth():
     sim = simulate_shares(50, rng=1)
     assert sim.data.shape == (50, 8)
-    assert sim.features == list(DEFAULT_COEFFICIENTS)
-    assert sim.coefficients.to_dict() == DEFAULT_COEFFICIENTS
-    assert (sim.intercept, sim.sigma) == (0.25, 0.025)
+    assert sim.truth.features == list(DEFAULT_COEFFICIENTS)
+    assert sim.truth.coefficients.to_dict() == DEFAULT_COEFFICIENTS
+    assert (sim.truth.intercept, sim.truth.sigma) == (0.25, 0.025)
     d = sim.data
     assert d["messages"].between(20, 2000).all()
     assert (d["flagged"] <= d["messages"]).all()
@@ -71,7 +71,7 @@ def test_simulate_shares_shapes_and_truth():
     np.testing.assert_allclose(
         d["se"], share_standard_error(d["flagged"], d["messages"]), rtol=1e-12
     )
-    assert sim.true_share.between(0.001, 0.999).all()
+    assert sim.truth.share.between(0.001, 0.999).all()
 
 
 def test_simulate_shares_seed_contract():
@@ -85,8 +85,8 @@ def test_simulate_shares_seed_contract():
 def test_simulate_shares_recovers_truth_by_regression():
     """With sigma = 0 and many messages, least squares on the true shares is exact."""
     sim = simulate_shares(200, sigma=0.0, messages=(5000, 5000), rng=3)
-    x = np.column_stack([np.ones(200), sim.data[sim.features]])
-    coef = np.linalg.lstsq(x, sim.true_share, rcond=None)[0]
+    x = np.column_stack([np.ones(200), sim.data[sim.truth.features]])
+    coef = np.linalg.lstsq(x, sim.truth.share, rcond=None)[0]
     truth = np.array([0.25, *DEFAULT_COEFFICIENTS.values()])
     # A consistent least-squares system is solved to a relative error of a few eps * cond(X)
     # (cond ~ 1.8 here): 10 * eps * cond * |beta| ~ 1e-15
@@ -95,14 +95,14 @@ def test_simulate_shares_recovers_truth_by_regression():
     # measured shares scatter around the truth by about their standard error: z has sd 1 (the
     # smoothed se differs from the exact binomial one by O(1/n) = 2e-4 at 5000 messages), and a
     # sample sd of 200 values has relative standard error 1 / sqrt(2 * 199) = 0.05; allow 4
-    z = (sim.data["share"] - sim.true_share) / sim.data["se"]
+    z = (sim.data["share"] - sim.truth.share) / sim.data["se"]
     assert abs(z.std() - 1) < 4 / np.sqrt(2 * (len(z) - 1))
 
 
 def test_simulate_shares_feature_correlation():
     n, rho = 20_000, 0.5
     sim = simulate_shares(n, correlation=rho, rng=2)
-    corr = sim.data[sim.features].corr().to_numpy()
+    corr = sim.data[sim.truth.features].corr().to_numpy()
     # a sample correlation of n bivariate Normal pairs has standard error (1 - rho^2) / sqrt(n)
     # = 0.0053; allow 4 (0.021)
     np.testing.assert_allclose(
@@ -112,7 +112,7 @@ def test_simulate_shares_feature_correlation():
 
 def test_simulate_shares_custom_coefficients():
     sim = simulate_shares(10, coefficients={"a": 0.1}, rng=0)
-    assert sim.features == ["a"]
+    assert sim.truth.features == ["a"]
 
 
 @pytest.mark.parametrize(

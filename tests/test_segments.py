@@ -14,10 +14,10 @@ def test_simulate_segments_shapes_and_truth():
     )
     assert exp.data.index.tolist() == ["a", "b", "c"]
     assert exp.data["users_treatment"].tolist() == [5000, 500, 50]
-    assert np.allclose(exp.true_lift, 0.2)
-    assert np.all((exp.true_baseline >= 0.04) & (exp.true_baseline <= 0.12))
+    assert np.allclose(exp.truth.lift, 0.2)
+    assert np.all((exp.truth.baseline >= 0.04) & (exp.truth.baseline <= 0.12))
     assert np.all(exp.data["conversions_control"] <= exp.data["users_control"])
-    assert (exp.lift_mean, exp.lift_sd) == (0.2, 0.0)
+    assert (exp.truth.lift_mean, exp.truth.lift_sd) == (0.2, 0.0)
 
 
 def test_simulate_segments_recovers_rates_in_a_huge_segment():
@@ -32,9 +32,9 @@ def test_simulate_segments_seed_contract():
     a = simulate_segments([100, 200, 300], rng=7)
     b = simulate_segments([100, 200, 300], rng=np.random.default_rng(7))
     pd.testing.assert_frame_equal(a.data, b.data)
-    assert np.array_equal(a.true_lift, b.true_lift)
+    assert np.array_equal(a.truth.lift, b.truth.lift)
     c = simulate_segments([100, 200, 300], rng=8)
-    assert not np.array_equal(a.true_lift, c.true_lift)
+    assert not np.array_equal(a.truth.lift, c.truth.lift)
 
 
 @pytest.mark.parametrize(
@@ -123,7 +123,7 @@ def test_segment_log_odds_matches_statsmodels():
 def test_segment_log_odds_covers_truth_in_simulation(rng):
     exp = simulate_segments([20000] * 40, lift_mean=0.1, lift_sd=0.1, rng=rng)
     out = segment_log_odds(exp.data)
-    z = (out["estimate"] - exp.true_lift) / out["se"]
+    z = (out["estimate"] - exp.truth.lift) / out["se"]
     assert 0.85 < np.mean(np.abs(z) < 1.96) <= 1.0  # about 95% coverage
 
 

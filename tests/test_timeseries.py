@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from helpers.instruments import PricingSimulation, simulate_pricing, two_stage_least_squares
-from helpers.timeseries import ImpactSimulation, fourier_features, ols, simulate_impact
+from helpers.instruments import simulate_pricing, two_stage_least_squares
+from helpers.simulation import Simulation
+from helpers.timeseries import fourier_features, ols, simulate_impact
 
 # ---------------------------------------------------------------- fourier_features
 
@@ -89,28 +90,30 @@ def test_two_stage_least_squares_recovers_effect_under_confounding(rng):
 
 def test_pricing_truth_and_bias_formula(rng):
     sim = simulate_pricing(n_days=280, rng=rng)
-    assert isinstance(sim, PricingSimulation)
-    assert sim.elasticity == -1.2
+    assert isinstance(sim, Simulation)
+    assert sim.truth.elasticity == -1.2
     # default coefficients: bias = (0.25*0.15 + 0.2*0.1) / (0.15^2 + 0.15^2 + 0.1^2 + 0.05^2) = 1
-    assert sim.naive_limit == pytest.approx(-0.2, abs=1e-12)
+    assert sim.truth.naive_limit == pytest.approx(-0.2, abs=1e-12)
     d = sim.data
     hour = d["hour"].to_numpy()
     f = np.column_stack([fourier_features(hour, 24, 2), fourier_features(hour, 168, 1)])
     naive = ols(d["log_rides"], np.column_stack([np.ones(len(d)), d["log_price"], f]))[0][1]
     # 6,720 hours of autocorrelated confounders: the naive slope's sampling sd is about 0.03
     # (simulated over seeds); 0.15 is five of them
-    assert naive == pytest.approx(sim.naive_limit, abs=0.15)
+    assert naive == pytest.approx(sim.truth.naive_limit, abs=0.15)
     est, se = two_stage_least_squares(d["log_rides"], d["log_price"], d["cost_shock"], f)
-    assert abs(est - sim.elasticity) < 4 * se
+    assert abs(est - sim.truth.elasticity) < 4 * se
 
 
 def test_impact_counterfactual_and_effect(rng):
     sim = simulate_impact(rng=rng)
-    assert isinstance(sim, ImpactSimulation)
-    np.testing.assert_allclose(sim.data["y"].to_numpy() - sim.y0, sim.effect, atol=1e-12)
+    assert isinstance(sim, Simulation)
+    np.testing.assert_allclose(
+        sim.data["y"].to_numpy() - sim.truth.y0, sim.truth.effect, atol=1e-12
+    )
     ramp = 5.0 * (1 - np.exp(-(np.arange(28) + 1) / 5))
-    assert sim.cumulative_effect == pytest.approx(ramp.sum(), rel=1e-12)
-    assert np.all(sim.effect[: sim.n_pre] == 0)
+    assert sim.truth.cumulative_effect == pytest.approx(ramp.sum(), rel=1e-12)
+    assert np.all(sim.truth.effect[: sim.truth.n_pre] == 0)
 
 
 @pytest.mark.parametrize(

@@ -36,6 +36,7 @@ SKIP_MODULES = {
     "student": "developer tool, moving to course_tools/",
     "exercises": "exercise data and checkers (issue 22, part 2)",
     "causal": "one class (MarketingSCM), no function; its arguments are tested in test_causal.py",
+    "simulation": "two classes (Truth, Simulation), no function; tested in test_simulation.py",
 }
 
 # Arguments annotated ``Any`` that are not numbers or arrays of numbers, by name.
@@ -131,9 +132,17 @@ def _kind(annotation: str) -> str | None:
 
 
 def _valid_call(qualname: str, fn: Any) -> inspect.BoundArguments:
-    """The first call of ``fn`` in its docstring Examples, with the arguments bound."""
-    tests = doctest.DocTestFinder(recurse=False).find(fn, globs=vars(inspect.getmodule(fn)))
+    """The first call of ``fn`` in its docstring Examples, with the arguments bound.
+
+    ``fn`` may be a method (``MarketingSCM.simulate``): the recorder then stands in for it on
+    its class while the examples run, and the bound arguments include ``self``.
+    """
+    module = inspect.getmodule(fn)
+    tests = doctest.DocTestFinder(recurse=False).find(fn, globs=vars(module))
     calls: list[inspect.BoundArguments] = []
+    owner = None
+    if "." in fn.__qualname__:
+        owner = getattr(module, fn.__qualname__.split(".")[0])
 
     def recorder(*args: Any, **kwargs: Any) -> Any:
         calls.append(inspect.signature(fn).bind(*args, **kwargs))
@@ -142,13 +151,19 @@ def _valid_call(qualname: str, fn: Any) -> inspect.BoundArguments:
     for test in tests:
         namespace = dict(test.globs)
         namespace[fn.__name__] = recorder
-        for example in test.examples:
-            try:
-                exec(compile(example.source, qualname, "exec"), namespace)  # noqa: S102
-            except _Captured:
-                return calls[0]
-            except Exception:  # noqa: BLE001, S112 - an expected-exception example
-                continue
+        if owner is not None:
+            setattr(owner, fn.__name__, recorder)
+        try:
+            for example in test.examples:
+                try:
+                    exec(compile(example.source, qualname, "exec"), namespace)  # noqa: S102
+                except _Captured:
+                    return calls[0]
+                except Exception:  # noqa: BLE001, S112 - an expected-exception example
+                    continue
+        finally:
+            if owner is not None:
+                setattr(owner, fn.__name__, fn)
     pytest.fail(f"{qualname} has no docstring Example that calls it (add one: the test uses it)")
 
 

@@ -25,7 +25,9 @@ finite = st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
 
 
 def test_simulation_recovers_its_line_with_normal_noise():
-    df = simulate_deliveries(20_000, intercept=18.0, slope=0.8, sigma=3.0, nu=np.inf, rng=1)
+    sim = simulate_deliveries(20_000, intercept=18.0, slope=0.8, sigma=3.0, nu=np.inf, rng=1)
+    assert dict(sim.truth) == {"intercept": 18.0, "slope": 0.8, "sigma": 3.0, "nu": np.inf}
+    df = sim.data
     slope, intercept = np.polyfit(df["distance_km"], df["hours"], 1)
     assert abs(slope - 0.8) < 0.01 and abs(intercept - 18.0) < 0.15
     resid = df["hours"] - (18.0 + 0.8 * df["distance_km"])
@@ -35,18 +37,18 @@ def test_simulation_recovers_its_line_with_normal_noise():
 
 def test_student_t_noise_has_heavier_tails_than_normal():
     kw = {"intercept": 0.0, "slope": 0.0, "sigma": 1.0, "rng": 2}
-    t = simulate_deliveries(5000, nu=2.5, **kw)["hours"]
-    n = simulate_deliveries(5000, nu=np.inf, **kw)["hours"]
+    t = simulate_deliveries(5000, nu=2.5, **kw).data["hours"]
+    n = simulate_deliveries(5000, nu=np.inf, **kw).data["hours"]
     assert tail_ratio(t.to_numpy()) > tail_ratio(n.to_numpy())
 
 
 def test_simulation_seed_contract():
     kw = {"intercept": 18.0, "slope": 0.8, "sigma": 3.0, "nu": 3.0}
-    a = simulate_deliveries(50, rng=7, **kw)
-    b = simulate_deliveries(50, rng=7, **kw)
-    c = simulate_deliveries(50, rng=np.random.default_rng(7), **kw)
+    a = simulate_deliveries(50, rng=7, **kw).data
+    b = simulate_deliveries(50, rng=7, **kw).data
+    c = simulate_deliveries(50, rng=np.random.default_rng(7), **kw).data
     assert a.equals(b) and a.equals(c)
-    assert not a.equals(simulate_deliveries(50, rng=8, **kw))
+    assert not a.equals(simulate_deliveries(50, rng=8, **kw).data)
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from helpers.hierarchical import (
     EIGHT_SCHOOLS_SE,
     normal_hierarchical_posterior,
 )
-from helpers.segments import SegmentExperiment
+from helpers.simulation import Simulation
 
 #: The priors of the notebook's eight-schools model: mu ~ Normal(0, 20), tau ~ HalfCauchy(5).
 MU_SD, TAU_SCALE = 20.0, 5.0
@@ -40,15 +40,15 @@ def _pooled_without_a(answer: Any) -> None:
 
 
 def _complete_rmse(answer: Any, *, experiment: Any) -> None:
-    if not isinstance(experiment, SegmentExperiment):
-        raise TypeError("pass the SegmentExperiment from simulate_segments as context")
+    if not isinstance(experiment, Simulation) or "lift" not in experiment.truth:
+        raise TypeError("pass the Simulation from simulate_segments as context")
     data = experiment.data
     rate = {
         arm: data[f"conversions_{arm}"].sum() / data[f"users_{arm}"].sum()
         for arm in ("control", "treatment")
     }
     pooled = special.logit(rate["treatment"]) - special.logit(rate["control"])
-    expected = np.sqrt(np.mean((pooled - experiment.true_lift) ** 2))
+    expected = np.sqrt(np.mean((pooled - experiment.truth.lift) ** 2))
     check.close(answer, expected, atol=1e-6, name="complete-pooling RMSE")
 
 
@@ -97,7 +97,7 @@ EXERCISES = {
         "measured against every market's true lift.",
         solution="totals = segments.sum(); lift = logit(conversions_treatment / "
         "users_treatment) - logit(conversions_control / users_control) from the totals; "
-        "np.sqrt(np.mean((lift - experiment.true_lift) ** 2)).",
+        "np.sqrt(np.mean((lift - experiment.truth.lift) ** 2)).",
         explanation="Complete pooling ignores real differences between markets; the "
         "hierarchical model learns how much pooling the data support.",
     ),

@@ -125,7 +125,7 @@ EXERCISES = {
         hint="Simulate many possible next years of this one customer under the fitted "
         "parameters (one period of 52 weeks) and estimate the mean number of purchases, with "
         "its Monte Carlo error.",
-        solution="simulate_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, "
+        solution="draw_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, "
         "period_length=52.0, n_sims=budget.samples, rng=rng); mc_estimate(counts.ravel()).",
         explanation="The simulation reproduces equation (10) of the paper, and also gives the "
         "spread.",

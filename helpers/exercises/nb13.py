@@ -15,14 +15,15 @@ from scipy import optimize
 
 from helpers import check
 from helpers.exercises import Answer, Exercise
-from helpers.instruments import PricingSimulation, two_stage_least_squares
+from helpers.instruments import two_stage_least_squares
 from helpers.panel import twfe_estimate
+from helpers.simulation import Simulation
 from helpers.timeseries import fourier_features
 
 
-def _iv_by_hand(answer: Any, *, pricing: PricingSimulation) -> None:
-    if not isinstance(pricing, PricingSimulation):
-        raise TypeError("pass the pricing simulation as pricing=... (a PricingSimulation)")
+def _iv_by_hand(answer: Any, *, pricing: Simulation) -> None:
+    if not isinstance(pricing, Simulation) or "elasticity" not in pricing.truth:
+        raise TypeError("pass the pricing simulation as pricing=... (from simulate_pricing)")
     value = answer
     data = pricing.data
     hour = data["hour"].to_numpy()
