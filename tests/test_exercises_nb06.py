@@ -44,11 +44,11 @@ def test_p_alive_quiet():
 
 def test_customer_1_simulation(rng):
     counts = simulate_purchases(
-        2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_sims=20_000, rng=rng
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_draws=20_000, rng=rng
     )
     check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
     wrong = simulate_purchases(  # a 39-week horizon instead of 52
-        2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_sims=20_000, rng=rng
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_draws=20_000, rng=rng
     )
     assert "4 SE" in assert_teaches("06-2", mc_estimate(wrong.ravel()), params=MLE)
     with pytest.raises(check.AnswerMalformed, match="MCEstimate"):

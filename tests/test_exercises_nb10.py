@@ -129,20 +129,18 @@ def test_10_4(trained):
     nets = {"encoder": encoder, "decoder": decoder}
     state = torch.get_rng_state()
     answer = nb10.importance_weighted_bound(
-        encoder, decoder, data.x_test, num_samples=64, seed=123
+        encoder, decoder, data.x_test, n_draws=64, seed=123
     ).mean()
     check.exercise("10-4", float(answer), **nets, data=data)
     assert torch.equal(state, torch.get_rng_state())  # the checker leaves torch's stream alone
-    elbo = nb10.importance_weighted_bound(
-        encoder, decoder, data.x_test, num_samples=1, seed=7
-    ).mean()
+    elbo = nb10.importance_weighted_bound(encoder, decoder, data.x_test, n_draws=1, seed=7).mean()
     assert "importance-weighted bound" in assert_teaches("10-4", float(elbo), **nets, data=data)
 
 
 def test_iw_bound_rises_with_k(trained):
     encoder, decoder, data = trained
     bounds = [
-        nb10.importance_weighted_bound(encoder, decoder, data.x_test, num_samples=k, seed=0).mean()
+        nb10.importance_weighted_bound(encoder, decoder, data.x_test, n_draws=k, seed=0).mean()
         for k in (1, 16, 256)
     ]
     assert bounds[0] < bounds[1] < bounds[2]

@@ -47,7 +47,7 @@ def exact_tail_of_sum() -> float:
 def _mc_tail(answer: Any) -> None:
     exact = exact_tail_of_sum()
     check.close(answer.mean, exact, atol=4 * answer.se, name="Monte Carlo estimate (4 SE)")
-    expected_se = np.sqrt(exact * (1 - exact) / answer.n)
+    expected_se = np.sqrt(exact * (1 - exact) / answer.n_draws)
     check.close(answer.se, expected_se, rtol=0.1, name="its standard error")
 
 

@@ -58,7 +58,9 @@ def _customer_1(answer: Any, *, params: Any) -> None:
     )
     check.close(answer.mean, exact, atol=4 * answer.se, name="simulated purchases (4 SE)")
     check.holds(
-        bool(answer.n >= 10_000), name="at least 10,000 simulated futures", detail=f"{answer.n}"
+        bool(answer.n_draws >= 10_000),
+        name="at least 10,000 simulated futures",
+        detail=f"{answer.n_draws}",
     )
 
 
@@ -126,7 +128,7 @@ EXERCISES = {
         "parameters (one period of 52 weeks) and estimate the mean number of purchases, with "
         "its Monte Carlo error.",
         solution="simulate_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, "
-        "period_length=52.0, n_sims=budget.samples, rng=rng); mc_estimate(counts.ravel()).",
+        "period_length=52.0, n_draws=budget.n_draws, rng=rng); mc_estimate(counts.ravel()).",
         explanation="The simulation reproduces equation (10) of the paper, and also gives the "
         "spread.",
     ),

@@ -66,7 +66,7 @@ def reparam_cos_sd(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
 def _cos_gradient(answer: Any) -> None:
     exact = exact_cos_gradient()
     check.close(answer.mean, exact, atol=4 * answer.se, name="gradient estimate (4 SE)")
-    expected_se = reparam_cos_sd() / np.sqrt(answer.n)
+    expected_se = reparam_cos_sd() / np.sqrt(answer.n_draws)
     check.close(answer.se, expected_se, rtol=0.1, name="its standard error (reparameterised)")
 
 
@@ -110,7 +110,7 @@ EXERCISES = {
         hint="The step size must resolve the target's narrowest direction (its sd is "
         "sqrt(1 - rho)), and a trajectory (steps x step size) must be long enough to cross "
         "its widest direction; a stronger correlation shrinks the first and not the second.",
-        solution="helpers.samplers.hmc(target_99.logp, target_99.grad, np.zeros(2), n_samples=..., "
+        solution="helpers.samplers.hmc(target_99.logp, target_99.grad, np.zeros(2), n_draws=..., "
         "step_size=0.09, n_steps=25, rng=rng): the narrow sd is 0.1, so the step stays well "
         "below 0.2, and 0.09 x 25 is about 2 for the wide sd of 1.41.",
         explanation="With rho = 0.99 the target is 14 times longer than wide: HMC still works, "

@@ -41,11 +41,11 @@ def coated_problem() -> dict[str, Any]:
     return problem
 
 
-def coated_reference(n: int = 4_000_000) -> FailureEstimate:
+def coated_reference(n_draws: int = 4_000_000) -> FailureEstimate:
     """Crude Monte Carlo failure probability of the coated bracket, in chunks to save memory."""
     rng = np.random.default_rng(CHECK_SEED)
     chunks = [
-        bracket_margin(sample_inputs(coated_problem(), n // 4, rng=rng)) < 0 for _ in range(4)
+        bracket_margin(sample_inputs(coated_problem(), n_draws // 4, rng=rng)) < 0 for _ in range(4)
     ]
     return failure_probability(np.where(np.concatenate(chunks), -1.0, 1.0))
 
@@ -60,16 +60,16 @@ def _coated(answer: Any) -> None:
     )
 
 
-def load_index_by_simulation(n: int = 2_000_000) -> float:
+def load_index_by_simulation(n_draws: int = 2_000_000) -> float:
     """S1 of the load on the margin from simulated moments (exercise 08-3's reference).
 
     E[g | P] = E[R] - c P with c = E[6000 L / (b (h - w)^2)], so S1 = c^2 Var(P) / Var(g); c and
     Var(g) are estimated from two million independent draws (relative error about 0.1%), not
     from the closed forms the exercise asks for.
     """
-    x = sample_inputs(bracket_problem(), n, rng=CHECK_SEED)
+    x = sample_inputs(bracket_problem(), n_draws, rng=CHECK_SEED)
     load, _, length, width, height, wear = x.T
-    c = bending_stress(np.ones(n), length, width, height, wear).mean()  # stress per kN
+    c = bending_stress(np.ones(n_draws), length, width, height, wear).mean()  # stress per kN
     return float(c**2 * np.var(load) / bracket_margin(x).var())
 
 

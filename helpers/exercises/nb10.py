@@ -55,7 +55,7 @@ def _log_density(answer: Any, *, flow: Any, points: Any) -> None:
 
 
 def importance_weighted_bound(
-    encoder: Any, decoder: Any, x: Any, *, num_samples: int, seed: int
+    encoder: Any, decoder: Any, x: Any, *, n_draws: int, seed: int
 ) -> np.ndarray:
     """Per-digit importance-weighted bound L_K, written out with ``torch.distributions``.
 
@@ -72,19 +72,19 @@ def importance_weighted_bound(
         torch.manual_seed(seed)
         loc, scale = encoder(x)
         q = Independent(Normal(loc, scale), 1)
-        z = q.rsample((num_samples,))
+        z = q.rsample((n_draws,))
         prior = Independent(Normal(torch.zeros_like(loc), torch.ones_like(scale)), 1)
         logits = decoder(z)
         likelihood = Independent(Binomial(PIXEL_MAX, logits=logits), 1)
         log_w = prior.log_prob(z) + likelihood.log_prob(x) - q.log_prob(z)
-        bound = torch.logsumexp(log_w, dim=0) - np.log(num_samples)
+        bound = torch.logsumexp(log_w, dim=0) - np.log(n_draws)
     return bound.cpu().numpy().astype(float)
 
 
 def _iw_bound(answer: Any, *, encoder: Any, decoder: Any, data: Any) -> None:
     x = data.x_test
-    first = importance_weighted_bound(encoder, decoder, x, num_samples=IW_SAMPLES, seed=1)
-    second = importance_weighted_bound(encoder, decoder, x, num_samples=IW_SAMPLES, seed=2)
+    first = importance_weighted_bound(encoder, decoder, x, n_draws=IW_SAMPLES, seed=1)
+    second = importance_weighted_bound(encoder, decoder, x, n_draws=IW_SAMPLES, seed=2)
     n = len(first)
     sd_one = np.std(first - second, ddof=1) / np.sqrt(2)  # Monte Carlo sd of one digit's estimate
     # the answer's mean and the checker's two-run mean each carry Monte Carlo error

@@ -81,7 +81,7 @@ def _first_stage_f(answer: Any, *, iv_data: pd.DataFrame) -> None:
 def _hidden_move(answer: Any, *, sales: Any, ads: Any, covariates: Any) -> None:
     moved = unobserved_common_cause(
         sales, ads, covariates, effect_on_treatment=0.5, effect_on_outcome=2.0,
-        n_simulations=2000, rng=7,
+        n_draws=2000, rng=7,
     )  # fmt: skip
     # 4 Monte Carlo SEs of the simulated mean, plus 0.01: the formula is exact to order 1/n
     atol = 4 * moved.std() / np.sqrt(moved.size) + 0.01
