@@ -1,8 +1,12 @@
 """The exercise machinery: lookup, answer forms, declared context, feedback that teaches, bugs.
 
-:func:`assert_teaches` is shared with the per-notebook tests (``test_exercises_nbNN.py``).
+:func:`assert_teaches` and :func:`assert_expected_is_right` are shared with the per-notebook
+tests (``test_exercises_nbNN.py``), which build the exercises' contexts.
 """
 
+import contextlib
+import dataclasses
+import io
 import re
 
 import numpy as np
@@ -45,6 +49,54 @@ def assert_teaches(exercise_id: str, wrong, **context) -> str:
         if failed.expected is not None:
             assert f"expected {failed.expected}" in again
         return again
+    finally:
+        ex.reset_attempts()
+
+
+def _wrong_like(value, spec: Exercise):
+    """A well-formed value derived from the right one that no checker may accept."""
+    if spec.answer.expects.startswith("one probability"):
+        return (float(value) + 0.5) % 1.0  # half the unit interval away, still a probability
+    if isinstance(value, (int, np.integer)):
+        return int(value) + max(1, abs(int(value)) // 2)
+    if dataclasses.is_dataclass(value):  # an estimate: move its mean by many standard errors
+        return dataclasses.replace(value, mean=value.mean + 20 * value.se + 0.5 * abs(value.mean))
+    if isinstance(value, pd.DataFrame):
+        wrong = value.copy()
+        numeric = wrong.select_dtypes("number").columns
+        wrong[numeric] = wrong[numeric].iloc[::-1].to_numpy()  # rows swapped: the wrong versions
+        if wrong.equals(value):
+            wrong[numeric] = wrong[numeric] * 1.5 + 0.1
+        return wrong
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return value[1:] if value else ["no such name"]
+    arr = np.asarray(value, dtype=float)
+    return arr + 0.5 * np.abs(arr) + 1.0
+
+
+def assert_expected_is_right(exercise_id: str, wrong=None, **context):
+    """The exercise's ``expected(**context)`` passes its own checker, :func:`check.reveal` prints
+    it before any answer, and a value derived from it (``wrong``, by default moved well outside
+    any tolerance) is rejected. Returns the expected value."""
+    spec = get_exercise(exercise_id)
+    assert spec.expected is not None, f"exercise {exercise_id} has no expected function"
+    ex.reset_attempts()
+    try:
+        value = spec.expected(**context)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            check.reveal(exercise_id, **context)
+        assert f"Expected: {ex.show_value(value)}" in out.getvalue(), out.getvalue()
+        assert "worked solution" in out.getvalue()
+        ex.reset_attempts()
+        with contextlib.redirect_stdout(out):
+            check.exercise(exercise_id, value, **context)
+        assert f"\u2713 Exercise {exercise_id}: correct" in out.getvalue()
+        with pytest.raises(check.AnswerIncorrect):
+            check.exercise(
+                exercise_id, _wrong_like(value, spec) if wrong is None else wrong, **context
+            )
+        return value
     finally:
         ex.reset_attempts()
 
@@ -115,10 +167,10 @@ def test_first_wrong_answer_hints_without_the_number_second_shows_it():
 
 
 def test_reveal_prints_solution_and_expected_and_unlocks_the_number(capsys):
-    check.reveal("01-4")  # before any answer: the checker states its expected value
+    check.reveal("01-4")  # before any answer: the exercise's expected function states it
     out = capsys.readouterr().out
     assert "worked solution" in out and "grid_posterior" in out
-    assert "Expected: P(rate > 0.2) under the mixture prior: 0.2204 \u00b1 0.005." in out
+    assert "Expected: 0.2204\n" in out
     with pytest.raises(check.AnswerIncorrect, match=r"expected 0\.2204 \u00b1 0\.005"):
         check.exercise("01-4", 0.4069)  # after reveal the first wrong answer shows it at once
 
@@ -135,9 +187,11 @@ def test_reveal_after_a_wrong_answer_shows_it_next_to_yours(capsys):
 def test_reveal_of_a_context_exercise_takes_the_same_context(capsys):
     observed, replicated = np.array([3.0, 5.0]), np.array([[1.0, 6.0], [4.0, 4.0], [3.0, 9.0]])
     check.reveal("04-1", observed=observed, replicated=replicated)
-    assert "Expected: P(min y_rep >= min y): 0.6667 \u00b1 1e-12." in capsys.readouterr().out
-    check.reveal("04-1")  # without context: the solution, and where to see the value
-    assert "Run the self-check cell" in capsys.readouterr().out
+    assert "Expected: 0.6667\n" in capsys.readouterr().out
+    check.reveal("04-1")  # without context: the solution, and the keywords that show the value
+    out = capsys.readouterr().out
+    assert "worked solution" in out and "Expected" not in out
+    assert 'check.reveal("04-1", observed=observed, replicated=replicated)' in out
     with pytest.raises(TypeError, match="unexpected context keyword `idata`"):
         check.reveal("04-1", idata=1)
 
@@ -189,6 +243,53 @@ def test_every_exercise_rejects_a_string_as_malformed(exercise_id):
     context = {name: object() for name in spec.context}  # never reached: the form fails first
     with pytest.raises(check.AnswerMalformed, match=rf"Exercise {exercise_id} expects .*a string"):
         check.exercise(exercise_id, "0.5", **context)
+
+
+# Exercises whose ``expected`` function is not written yet (issue 22, part 2, unfinished): the
+# list may only shrink; the test below fails for an exercise on it that has one, and for one
+# off it that has none.
+PENDING_EXPECTED = {
+    i
+    for nb in ("03", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14")
+    for i in exercise_ids(nb)
+}
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_every_exercise_has_an_expected_function(exercise_id):
+    has_one = get_exercise(exercise_id).expected is not None
+    assert has_one is (exercise_id not in PENDING_EXPECTED)
+
+
+CONTEXT_FREE = [i for i in ALL_IDS if not get_exercise(i).context and i not in PENDING_EXPECTED]
+
+
+@pytest.mark.parametrize("exercise_id", CONTEXT_FREE)
+def test_expected_passes_reveal_shows_it_and_a_wrong_value_fails(exercise_id):
+    assert_expected_is_right(exercise_id)  # exercises with a context: in test_exercises_nbNN
+
+
+def test_the_expected_check_catches_a_wrong_expected(monkeypatch):
+    spec = get_exercise("01-1")
+    broken = dataclasses.replace(spec, expected=lambda: 20)  # off by one
+    monkeypatch.setitem(nb01.EXERCISES, "01-1", broken)
+    with pytest.raises(check.AnswerIncorrect):
+        assert_expected_is_right("01-1")
+
+
+def test_expected_must_take_the_checkers_context():
+    spec = get_exercise("04-1")
+    with pytest.raises(ValueError, match="`expected` must be a function of the checker's"):
+        dataclasses.replace(spec, expected=lambda *, observed: 0.5)
+
+
+def test_show_value_formats_readably():
+    est = nb01._mc_tail_expected()
+    assert ex.show_value(est).startswith("MCEstimate(mean=0.1998, se=0.001264, n_draws=100000")
+    assert ex.show_value(np.array([1, 2])) == "[1, 2]"
+    assert ex.show_value(["a", "b"]) == "['a', 'b']"
+    table = ex.show_value(pd.DataFrame({"x": [0.123456]}, index=["a"]))
+    assert "0.1235" in table and table.startswith("\n")
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
@@ -320,7 +421,14 @@ def test_mixture_closed_form_matches_a_grid():
 # notebook's exercises (prompt or solution), so the two cannot drift apart unnoticed. These are
 # the model's own settings from the notebook's body rather than the exercises'.
 _FROM_THE_BODY = {("04", "VAGUE_SD"), ("05", "MU_SD"), ("14", "MU_SD"), ("14", "TAU_SCALE")}
-_CHECKER_INTERNALS = {"CHECK_SEED", "CHECK_SIZE", "PRELIZ_MASS_RTOL"}
+# the checkers' own simulation sizes and tolerances, and the sample size of an expected answer
+_CHECKER_INTERNALS = {
+    "CHECK_SEED",
+    "CHECK_SIZE",
+    "PRELIZ_MASS_RTOL",
+    "_MC_TAIL_DRAWS",
+    "_THREE_WAY_DRAWS",
+}
 
 
 def _numbers_in(value) -> list[float]:
