@@ -304,6 +304,11 @@ def show_value(value: Any) -> str:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return repr(value)
+    if arr.ndim == 2 and arr.shape[0] > 12:  # draws: what they must look like, not themselves
+        return (
+            f"an array of shape {arr.shape} with column means {_fmt(arr.mean(axis=0))} "
+            f"and column sds {_fmt(arr.std(axis=0, ddof=1))}"
+        )
     return _fmt(arr)
 
 
