@@ -245,19 +245,12 @@ def test_every_exercise_rejects_a_string_as_malformed(exercise_id):
         check.exercise(exercise_id, "0.5", **context)
 
 
-# Exercises whose ``expected`` function is not written yet (issue 22, part 2, unfinished): the
-# list may only shrink; the test below fails for an exercise on it that has one, and for one
-# off it that has none.
-PENDING_EXPECTED = {i for nb in ("10", "11", "12", "13", "14") for i in exercise_ids(nb)}
-
-
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_every_exercise_has_an_expected_function(exercise_id):
-    has_one = get_exercise(exercise_id).expected is not None
-    assert has_one is (exercise_id not in PENDING_EXPECTED)
+    assert get_exercise(exercise_id).expected is not None, f"{exercise_id} has no expected"
 
 
-CONTEXT_FREE = [i for i in ALL_IDS if not get_exercise(i).context and i not in PENDING_EXPECTED]
+CONTEXT_FREE = [i for i in ALL_IDS if not get_exercise(i).context]
 
 
 @pytest.mark.parametrize("exercise_id", CONTEXT_FREE)
@@ -284,10 +277,12 @@ def test_show_value_formats_readably():
     assert ex.show_value(est).startswith("MCEstimate(mean=0.1998, se=0.001264, n_draws=100000")
     assert ex.show_value(np.array([1, 2])) == "[1, 2]"
     assert ex.show_value(["a", "b"]) == "['a', 'b']"
-    draws = np.column_stack([np.arange(20.0), np.zeros(20)])
+    draws = np.column_stack([np.arange(101.0), np.zeros(101)])
     assert ex.show_value(draws) == (
-        "an array of shape (20, 2) with column means [9.5, 0] and column sds [5.916, 0]"
+        "an array of shape (101, 2) with column means [50, 0] and column sds [29.3, 0]"
     )
+    assert ex.show_value(np.arange(101.0)) == "101 values with mean 50 and sd 29.3"
+    assert ex.show_value(np.arange(3.0)) == "[0, 1, 2]"
     table = ex.show_value(pd.DataFrame({"x": [0.123456]}, index=["a"]))
     assert "0.1235" in table and table.startswith("\n")
 
@@ -313,8 +308,10 @@ def test_every_exercise_refuses_a_context_that_does_not_match(exercise_id):
             check.exercise(exercise_id, ..., **context)
 
 
-def _install(monkeypatch, checker, answer=None):
-    spec = Exercise(checker, answer=answer or Answer.number(), hint="h" * 41, solution="s")
+def _install(monkeypatch, checker, answer=None, expected=lambda: 0.0):
+    spec = Exercise(
+        checker, answer=answer or Answer.number(), hint="h" * 41, solution="s", expected=expected
+    )
     monkeypatch.setitem(nb01.EXERCISES, "01-9", spec)
 
 
@@ -342,7 +339,7 @@ def test_a_checker_may_raise_malformed_with_context(monkeypatch):
                 f"the answer must hold {n} numbers; yours has {answer.size}"
             )
 
-    _install(monkeypatch, needs_five, Answer.vector())
+    _install(monkeypatch, needs_five, Answer.vector(), expected=lambda *, n: np.zeros(n))
     check.exercise("01-9", np.zeros(5), n=5)
     with pytest.raises(
         check.AnswerMalformed, match="Exercise 01-9: the answer must hold 5 numbers"
@@ -354,7 +351,15 @@ def test_exercise_declarations_are_validated():
     def fine(answer, *, idata):
         return None
 
-    assert Exercise(fine, answer=Answer.number(), hint="h", solution="s").context == ("idata",)
+    def right(*, idata):
+        return 0.5
+
+    spec = Exercise(fine, answer=Answer.number(), hint="h", solution="s", expected=right)
+    assert spec.context == ("idata",)
+    with pytest.raises(TypeError, match="`expected` must be given"):
+        Exercise(fine, answer=Answer.number(), hint="h", solution="s")  # no expected: refused
+    with pytest.raises(ValueError, match=r"context \['idata'\]; got parameters \['idata'\]"):
+        Exercise(fine, answer=Answer.number(), hint="h", solution="s", expected=lambda idata: 0)
     with pytest.raises(ValueError, match="`checker` must be a function of the answer alone"):
         Exercise(lambda answer, idata: None, answer=Answer.number(), hint="h", solution="s")
     with pytest.raises(ValueError, match="`checker` must be"):

@@ -84,11 +84,11 @@ class Exercise:
         The worked way to the answer, shown by :func:`reveal`.
     explanation : str, optional
         Shown when the answer is right: why it is right, or what to notice.
-    expected : callable, optional
+    expected : callable
         ``expected(*, name, ...)``: the right answer (the value a learner would pass), computed
         from the module's shared constants and the same keyword-only context as ``checker``,
-        independently of the notebook's solution cell. :func:`reveal` prints it. Every course
-        exercise has one (a test checks it); ``None`` only while an exercise is being written.
+        independently of the notebook's solution cell. :func:`reveal` prints it. Required
+        (keyword-only in practice: it follows the optional ``explanation``).
     """
 
     checker: Callable[..., None]
@@ -114,17 +114,21 @@ class Exercise:
                 "like `def check(answer, *, idata)`",
                 f"parameters {[str(p) for p in params]}",
             )
-        if self.expected is not None:
-            v.function(self.expected, "expected")
-            takes = list(inspect.signature(self.expected).parameters.values())
-            if any(p.kind is not p.KEYWORD_ONLY for p in takes) or tuple(
-                p.name for p in takes
-            ) != tuple(self.context):
-                raise v.fail_value(
-                    "expected",
-                    f"a function of the checker's keyword-only context {list(self.context)}",
-                    f"parameters {[str(p) for p in takes]}",
-                )
+        if self.expected is None:
+            raise TypeError(
+                "`expected` must be given: a function of the checker's context returning the "
+                "right answer, which reveal() prints"
+            )
+        v.function(self.expected, "expected")
+        takes = list(inspect.signature(self.expected).parameters.values())
+        if any(p.kind is not p.KEYWORD_ONLY for p in takes) or tuple(
+            p.name for p in takes
+        ) != tuple(self.context):
+            raise v.fail_value(
+                "expected",
+                f"a function of the checker's keyword-only context {list(self.context)}",
+                f"parameters {[str(p) for p in takes]}",
+            )
 
     @property
     def context(self) -> tuple[str, ...]:
@@ -304,7 +308,9 @@ def show_value(value: Any) -> str:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError):
         return repr(value)
-    if arr.ndim == 2 and arr.shape[0] > 12:  # draws: what they must look like, not themselves
+    if arr.ndim == 1 and arr.size > 50:  # draws: what they must look like, not themselves
+        return f"{arr.size} values with mean {_fmt(arr.mean())} and sd {_fmt(arr.std(ddof=1))}"
+    if arr.ndim == 2 and arr.shape[0] > 50:
         return (
             f"an array of shape {arr.shape} with column means {_fmt(arr.mean(axis=0))} "
             f"and column sds {_fmt(arr.std(axis=0, ddof=1))}"
@@ -321,9 +327,9 @@ def reveal(exercise_id: str, /, **context: Any) -> None:
     lines = [f"Exercise {exercise_id}, worked solution: {spec.solution}"]
     if spec.explanation:
         lines.append(spec.explanation)
-    if spec.expected is not None and len(context) == len(spec.context):
+    if len(context) == len(spec.context):
         lines.append(f"Expected: {show_value(spec.expected(**context))}")
-    elif spec.expected is not None:
+    else:
         keywords = ", ".join(f"{k}={k}" for k in spec.context)
         lines.append(
             f"For the expected value, pass the self-check's context: "
