@@ -330,10 +330,10 @@ def reveal(exercise_id: str, /, **context: Any) -> None:
     if len(context) == len(spec.context):
         lines.append(f"Expected: {show_value(spec.expected(**context))}")
     else:
-        keywords = ", ".join(f"{k}={k}" for k in spec.context)
+        keywords = ", ".join(f"{k}=..." for k in spec.context)
         lines.append(
-            f"For the expected value, pass the self-check's context: "
-            f'check.reveal("{exercise_id}", {keywords}).'
+            f'For the expected value, pass the self-check\'s context: check.reveal("{exercise_id}", '
+            f"{keywords}) with the same values as in the self-check cell."
         )
     if exercise_id in _LAST:
         lines.append(f"Your last answer: {_revealed_line(_LAST[exercise_id])}.")
