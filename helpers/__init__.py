@@ -6,6 +6,20 @@ generator, the plot style and the ``check`` module. Topic modules (``helpers.pro
 light and changes nothing. The course's tools (the workshop preflight and the student copies)
 live in the separate ``course_tools`` package.
 
+One vocabulary: the same idea has the same argument name in every module
+(``tests/test_validation_policy.py`` checks ``ci_prob``, ``n_draws`` and ``ax``).
+
+- ``ci_prob``: the probability an interval holds (ArviZ's name), e.g. ``ci_prob=0.95``.
+- ``n_draws``: how many random draws a helper makes (Monte Carlo sample size, simulated
+  futures, sampler iterations, refutation reruns); an estimate reports it as ``.n_draws``.
+  Third-party calls keep their own names (``pm.sample(draws=)``, Pyro's ``num_samples=``), and
+  so do :class:`Budget`'s ``draws``, ``tune`` and ``chains``, which go to ``pm.sample``.
+- ``n``: how many observations or units a simulator generates: the data's size, not the
+  computation's.
+- ``rng``: a ``numpy.random.Generator``, an integer seed or None (see :func:`make_rng`).
+- ``ax``: a matplotlib Axes to draw on; every ``plot_*`` function takes ``ax=None`` and
+  returns the Axes it drew on.
+
 One module per concept (``tests/test_package_map.py`` checks this table against the package):
 
 ==========================================================  ==================

@@ -127,13 +127,13 @@ def posteriors(
     return [beta_posterior(int(s[k]), int(n[k]), a=prior_a[k], b=prior_b[k]) for k in range(s.size)]
 
 
-def sample_rates(posteriors: Sequence[Any], *, size: int, rng: RngLike = None) -> np.ndarray:
+def sample_rates(posteriors: Sequence[Any], *, n_draws: int, rng: RngLike = None) -> np.ndarray:
     """Draw the variants' rates from their (independent) Beta posteriors.
 
     Parameters
     ----------
     posteriors : sequence of frozen scipy.stats.beta
-    size : int
+    n_draws : int
         Number of joint draws, >= 2.
     rng : Generator, int or None
         Keyword-only; see :func:`helpers.make_rng`.
@@ -141,23 +141,23 @@ def sample_rates(posteriors: Sequence[Any], *, size: int, rng: RngLike = None) -
     Returns
     -------
     numpy.ndarray
-        Shape ``(size, n_variants)``.
+        Shape ``(n_draws, n_variants)``.
 
     Raises
     ------
     ValueError
-        If ``size`` is not an integer >= 2.
+        If ``n_draws`` is not an integer >= 2.
 
     Examples
     --------
     >>> from scipy import stats
-    >>> sample_rates([stats.beta(2, 8), stats.beta(3, 7)], size=5, rng=1).shape
+    >>> sample_rates([stats.beta(2, 8), stats.beta(3, 7)], n_draws=5, rng=1).shape
     (5, 2)
     """
     params = _betas(posteriors, minimum=1)
-    size = validate.integer(size, "size", minimum=2)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=2)
     generator = make_rng(rng)
-    return np.column_stack([generator.beta(a, b, size=int(size)) for a, b in params])
+    return np.column_stack([generator.beta(a, b, size=int(n_draws)) for a, b in params])
 
 
 def summarize(
@@ -215,14 +215,14 @@ def compare(
     names: Sequence[str] | None = None,
     reference: int = 0,
     ci_prob: float = 0.95,
-    size: int = 100_000,
+    n_draws: int = 100_000,
     rng: RngLike = None,
 ) -> pd.DataFrame:
     """Each variant against a reference: P(better), absolute and relative difference intervals.
 
     ``P(better)`` and the mean absolute difference are exact; the intervals of the absolute
     difference ``theta_k - theta_ref`` and of the relative lift ``theta_k / theta_ref - 1``
-    have no closed form and are read off ``size`` joint posterior draws.
+    have no closed form and are read off ``n_draws`` joint posterior draws.
 
     Parameters
     ----------
@@ -232,7 +232,7 @@ def compare(
     reference : int, default 0
         Index of the baseline (the control).
     ci_prob : float, default 0.95
-    size : int, default 100_000
+    n_draws : int, default 100_000
         Monte Carlo draws for the intervals.
     rng : Generator, int or None
         Keyword-only; see :func:`helpers.make_rng`.
@@ -259,7 +259,7 @@ def compare(
     labels = _names(names, len(posteriors))
     ref = _reference(reference, len(posteriors))
     tail = (1 - validate.ci_prob(ci_prob)) / 2
-    draws = sample_rates(posteriors, size=size, rng=rng)
+    draws = sample_rates(posteriors, n_draws=n_draws, rng=rng)
     rows = {}
     for k, (a, b) in enumerate(params):
         if k == ref:

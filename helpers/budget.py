@@ -1,9 +1,9 @@
 """The run budget: how much computation a notebook may spend.
 
 Every notebook takes its draws, tuning steps, chains, optimisation steps, epochs and Monte Carlo
-sample sizes from one :class:`Budget`, so that a single switch (the ``COURSE_FAST`` environment
-variable) moves the whole course between the fast setting used by CI and the full setting used by
-learners and the published site.
+draw counts (``n_draws``) from one :class:`Budget`, so that a single switch (the
+``COURSE_FAST`` environment variable) moves the whole course between the fast setting used by
+CI and the full setting used by learners and the published site.
 
 Introduced in notebook 01.
 """
@@ -60,13 +60,15 @@ class Budget:
     fast : bool
         True for the CI setting, False for the full setting.
     draws, tune, chains, cores : int
-        Arguments for ``pm.sample``.
+        Arguments for ``pm.sample``, under ``pm.sample``'s own names (``draws`` is per chain):
+        :meth:`sample_kwargs` passes them through unchanged.
     svi_steps : int
         Optimisation steps for variational inference (ADVI, SVI).
     epochs : int
         Passes over the data for neural models (notebook 10).
-    samples : int
-        The default size of a Monte Carlo sample.
+    n_draws : int
+        The default number of random draws of a Monte Carlo computation: the course's one
+        name for a sample count (``helpers`` functions take it as ``n_draws=``).
     fraction : float
         The share of a full-mode size that :meth:`scaled` keeps in fast mode.
     progressbar : bool
@@ -85,13 +87,13 @@ class Budget:
     cores: int
     svi_steps: int
     epochs: int
-    samples: int
+    n_draws: int
     fraction: float
     progressbar: bool
     nuts_sampler: str = "pymc"
 
     def __post_init__(self) -> None:
-        for name in ("draws", "tune", "chains", "cores", "svi_steps", "epochs", "samples"):
+        for name in ("draws", "tune", "chains", "cores", "svi_steps", "epochs", "n_draws"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
@@ -175,7 +177,7 @@ class Budget:
             f"{self.mode} budget: {self.draws} draws x {self.chains} chains "
             f"(tune {self.tune}), NUTS: {self.nuts_sampler}, seed {SEED}\n"
             f"{self.svi_steps} SVI steps, {self.epochs} epochs, "
-            f"{self.samples:,} Monte Carlo samples"
+            f"{self.n_draws:,} Monte Carlo draws"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -228,7 +230,7 @@ def get_budget(fast: bool | None = None) -> Budget:
             cores=1,
             svi_steps=1500,
             epochs=15,
-            samples=20_000,
+            n_draws=20_000,
             fraction=0.2,
             progressbar=False,
         )
@@ -240,7 +242,7 @@ def get_budget(fast: bool | None = None) -> Budget:
         cores=2,
         svi_steps=5000,
         epochs=60,
-        samples=100_000,
+        n_draws=100_000,
         fraction=1.0,
         progressbar=not quiet,
     )

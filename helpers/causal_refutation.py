@@ -254,7 +254,7 @@ def placebo_treatment(
     covariates: ArrayLike,
     *,
     estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
+    n_draws: int = 100,
     rng: RngLike = None,
 ) -> np.ndarray:
     """Re-estimate with the treatment randomly permuted: the effect should vanish.
@@ -273,7 +273,7 @@ def placebo_treatment(
     return np.array(
         [
             estimator(y, t[rng.permutation(len(t))], x)
-            for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1))
+            for _ in range(validate.integer(n_draws, "n_draws", minimum=1))
         ]
     )
 
@@ -284,7 +284,7 @@ def random_common_cause(
     covariates: ArrayLike,
     *,
     estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
+    n_draws: int = 100,
     rng: RngLike = None,
 ) -> np.ndarray:
     """Re-estimate with an extra, independent standard-Normal covariate: nothing should move.
@@ -302,7 +302,7 @@ def random_common_cause(
     y, t, x = _arrays(outcome, treatment, covariates)
     rng = make_rng(rng)
     out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
+    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
         extra = rng.standard_normal(len(y))
         out.append(estimator(y, t, np.column_stack([x, extra])))
     return np.array(out)
@@ -315,7 +315,7 @@ def data_subset(
     *,
     fraction: float = 0.8,
     estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
+    n_draws: int = 100,
     rng: RngLike = None,
 ) -> np.ndarray:
     """Re-estimate on random subsets (without replacement) of a ``fraction`` of the rows.
@@ -331,7 +331,7 @@ def data_subset(
     Examples
     --------
     >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
-    >>> data_subset(t + z, t, z, fraction=0.5, n_simulations=3, rng=1).round(6)
+    >>> data_subset(t + z, t, z, fraction=0.5, n_draws=3, rng=1).round(6)
     array([1., 1., 1.])
     """
     y, t, x = _arrays(outcome, treatment, covariates)
@@ -341,7 +341,7 @@ def data_subset(
     size = round(fraction * len(y))
     rng = make_rng(rng)
     out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
+    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
         rows = rng.choice(len(y), size=size, replace=False)
         out.append(estimator(y[rows], t[rows], x[rows]))
     return np.array(out)
@@ -355,7 +355,7 @@ def unobserved_common_cause(
     effect_on_treatment: float,
     effect_on_outcome: float,
     estimator: Estimator = ols_effect,
-    n_simulations: int = 100,
+    n_draws: int = 100,
     rng: RngLike = None,
 ) -> np.ndarray:
     r"""Add a simulated unobserved confounder of set strength and re-estimate.
@@ -370,7 +370,7 @@ def unobserved_common_cause(
     --------
     >>> g = np.random.default_rng(0); z = g.normal(size=300); t = z + g.normal(size=300)
     >>> est = unobserved_common_cause(0.5 * t + z, t, z, effect_on_treatment=1.0,
-    ...                               effect_on_outcome=0.0, n_simulations=20, rng=1)
+    ...                               effect_on_outcome=0.0, n_draws=20, rng=1)
     >>> bool(abs(est.mean() - 0.5 * 1 / (1 + 1)) < 0.05)  # attenuated: V = 1, k_T = 1
     True
     """
@@ -379,7 +379,7 @@ def unobserved_common_cause(
     k_y = validate.real(effect_on_outcome, "effect_on_outcome")
     rng = make_rng(rng)
     out = []
-    for _ in range(validate.integer(n_simulations, "n_simulations", minimum=1)):
+    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
         u = rng.standard_normal(len(y))
         out.append(estimator(y + k_y * u, t + k_t * u, x))
     return np.array(out)

@@ -37,15 +37,15 @@ __all__ = [
 ]
 
 
-def _sim_params(n_sims: int, **params: Any) -> dict[str, np.ndarray]:
-    """Parameters as column vectors of shape (n_sims, 1): one value, or one per simulation."""
+def _sim_params(n_draws: int, **params: Any) -> dict[str, np.ndarray]:
+    """Parameters as column vectors of shape (n_draws, 1): one value, or one per simulation."""
     out = {}
     for name, value in _positive_params(**params).items():
         if value.ndim == 0:
-            value = np.full(n_sims, float(value))
-        if value.shape != (n_sims,):
+            value = np.full(n_draws, float(value))
+        if value.shape != (n_draws,):
             raise ValueError(
-                f"`{name}` must be a number or have shape (n_sims,) = ({n_sims},); "
+                f"`{name}` must be a number or have shape (n_draws,) = ({n_draws},); "
                 f"got shape {value.shape}"
             )
         out[name] = value[:, None]
@@ -63,7 +63,7 @@ def draw_purchases(
     b: ArrayLike,
     n_periods: int,
     period_length: float,
-    n_sims: int,
+    n_draws: int,
     rng: RngLike = None,
 ) -> np.ndarray:
     r"""Draw each customer's future purchases per period from their BG/NBD predictive distribution.
@@ -80,20 +80,20 @@ def draw_purchases(
     ----------
     frequency, recency, T : array-like, shape (n_customers,)
         Calibration-period summary (time in the same unit as ``period_length``).
-    r, alpha, a, b : float or array of shape (n_sims,)
+    r, alpha, a, b : float or array of shape (n_draws,)
         BG/NBD parameters; an array gives one parameter set per simulation (for example
         posterior draws, which carries parameter uncertainty into the simulation).
     n_periods : int
         Number of future periods (e.g. 12 months).
     period_length : float
         Length of a period in the data's time unit (e.g. 4.345 weeks for a month).
-    n_sims : int
+    n_draws : int
         Number of simulated futures.
     rng : Generator, int or None, keyword-only
 
     Returns
     -------
-    numpy.ndarray of int, shape (n_sims, n_customers, n_periods)
+    numpy.ndarray of int, shape (n_draws, n_customers, n_periods)
         Purchases of each customer in each future period.
 
     Raises
@@ -106,21 +106,21 @@ def draw_purchases(
     --------
     >>> counts = draw_purchases([2, 0], [30.43, 0.0], [38.86, 38.86], r=0.243,
     ...                             alpha=4.414, a=0.793, b=2.426, n_periods=12,
-    ...                             period_length=4.345, n_sims=5, rng=1)
+    ...                             period_length=4.345, n_draws=5, rng=1)
     >>> counts.shape
     (5, 2, 12)
     """
     x, t_x, t_obs = _validate_rft(frequency, recency, T)
     x, t_x, t_obs = np.atleast_1d(x), np.atleast_1d(t_x), np.atleast_1d(t_obs)
     n_periods = validate.integer(n_periods, "n_periods", minimum=1)
-    n_sims = validate.integer(n_sims, "n_sims", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     period_length = validate.real(period_length, "period_length", positive=True)
     rng = make_rng(rng)
-    p = _sim_params(n_sims, r=r, alpha=alpha, a=a, b=b)
+    p = _sim_params(n_draws, r=r, alpha=alpha, a=a, b=b)
     p_alive = posterior_alive_probability(
         x, t_x, t_obs, r=p["r"], alpha=p["alpha"], a=p["a"], b=p["b"]
     )
-    shape = (n_sims, x.size)
+    shape = (n_draws, x.size)
     alive = rng.random(shape) < p_alive
     # individual posterior of an active customer: lambda ~ Gamma(r + x, rate alpha + T)
     lam = rng.gamma(p["r"] + x, 1.0 / (p["alpha"] + t_obs), size=shape)
@@ -153,11 +153,11 @@ def draw_spend(
 
     Parameters
     ----------
-    counts : array-like of int, shape (n_sims, n_customers, n_periods)
+    counts : array-like of int, shape (n_draws, n_customers, n_periods)
         Purchases, as returned by :func:`draw_purchases`.
     frequency, monetary_value : array-like, shape (n_customers,)
         Calibration repeat purchases and their mean value ($; 0 when frequency is 0).
-    p, q, v : float or array of shape (n_sims,)
+    p, q, v : float or array of shape (n_draws,)
         Gamma-Gamma parameters.
     rng : Generator, int or None, keyword-only
 
@@ -181,7 +181,7 @@ def draw_spend(
     n = validate.array(counts, "counts")
     if n.ndim != 3 or np.any(n < 0) or np.any(n != np.round(n)):
         raise ValueError(
-            "`counts` must be a 3-D array (n_sims, n_customers, n_periods) of non-negative "
+            "`counts` must be a 3-D array (n_draws, n_customers, n_periods) of non-negative "
             f"integers; got shape {n.shape}"
         )
     x = np.atleast_1d(validate.array(frequency, "frequency"))
@@ -241,7 +241,7 @@ class CohortProjection:
 
     Attributes
     ----------
-    purchases, revenue, value : numpy.ndarray, shape (n_sims,)
+    purchases, revenue, value : numpy.ndarray, shape (n_draws,)
         The cohort's total purchases, undiscounted revenue ($) and discounted value ($) in each
         simulated future.
     customer_purchases, customer_value : numpy.ndarray, shape (n_customers,)
@@ -290,7 +290,7 @@ def project_cohort(
     n_periods: int = 12,
     period_length: float = WEEKS_PER_MONTH,
     discount_rate: float = 0.01,
-    n_sims: int,
+    n_draws: int,
     chunk: int = 100,
     rng: RngLike = None,
 ) -> CohortProjection:
@@ -304,15 +304,15 @@ def project_cohort(
     summary : pandas.DataFrame
         Columns ``frequency``, ``recency``, ``T`` and ``monetary_value``, one row per customer.
     bgnbd : dict
-        ``{"r", "alpha", "a", "b"}``: numbers, or arrays of shape (n_sims,).
+        ``{"r", "alpha", "a", "b"}``: numbers, or arrays of shape (n_draws,).
     gamma_gamma : dict
-        ``{"p", "q", "v"}``: numbers, or arrays of shape (n_sims,).
+        ``{"p", "q", "v"}``: numbers, or arrays of shape (n_draws,).
     n_periods : int, default 12
     period_length : float, default 4.345
         Weeks per month.
     discount_rate : float, default 0.01
         Per period.
-    n_sims : int
+    n_draws : int
     chunk : int, default 100
         Simulations per chunk.
     rng : Generator, int or None, keyword-only
@@ -334,7 +334,7 @@ def project_cohort(
     >>> cust = pd.DataFrame({"frequency": [2, 0], "recency": [30.43, 0.0], "T": [38.86, 38.86],
     ...                      "monetary_value": [22.35, 0.0]})
     >>> sim = project_cohort(cust, bgnbd=dict(r=0.243, alpha=4.414, a=0.793, b=2.426),
-    ...                       gamma_gamma=dict(p=6.25, q=3.74, v=15.44), n_sims=200, rng=1)
+    ...                       gamma_gamma=dict(p=6.25, q=3.74, v=15.44), n_draws=200, rng=1)
     >>> sim.value.shape, bool(sim.value.mean() > 0)
     ((200,), True)
     """
@@ -349,12 +349,12 @@ def project_cohort(
         raise ValueError("`bgnbd` must be a dict with keys 'r', 'alpha', 'a', 'b'")
     if not isinstance(gamma_gamma, dict) or set(gamma_gamma) != {"p", "q", "v"}:
         raise ValueError("`gamma_gamma` must be a dict with keys 'p', 'q', 'v'")
-    n_sims = validate.integer(n_sims, "n_sims", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     chunk = validate.integer(chunk, "chunk", minimum=1)
     for name, val in (*bgnbd.items(), *gamma_gamma.items()):
-        if np.ndim(val) and np.shape(val) != (n_sims,):
+        if np.ndim(val) and np.shape(val) != (n_draws,):
             raise ValueError(
-                f"`{name}` must be a number or have shape (n_sims,) = ({n_sims},); "
+                f"`{name}` must be a number or have shape (n_draws,) = ({n_draws},); "
                 f"got shape {np.shape(val)}"
             )
     rng = make_rng(rng)
@@ -366,10 +366,10 @@ def project_cohort(
     def part(params: dict[str, Any], sl: slice) -> dict[str, Any]:
         return {k: (np.asarray(val)[sl] if np.ndim(val) else val) for k, val in params.items()}
 
-    purchases, revenue, value = (np.empty(n_sims) for _ in range(3))
+    purchases, revenue, value = (np.empty(n_draws) for _ in range(3))
     cust_n, cust_v = np.zeros(x.size), np.zeros(x.size)
-    for start in range(0, n_sims, chunk):
-        sl = slice(start, min(start + chunk, n_sims))
+    for start in range(0, n_draws, chunk):
+        sl = slice(start, min(start + chunk, n_draws))
         size = sl.stop - sl.start
         counts = draw_purchases(
             x,
@@ -378,7 +378,7 @@ def project_cohort(
             **part(bgnbd, sl),
             n_periods=n_periods,
             period_length=period_length,
-            n_sims=size,
+            n_draws=size,
             rng=rng,
         )
         spend = draw_spend(counts, x, m, **part(gamma_gamma, sl), rng=rng)
@@ -388,4 +388,4 @@ def project_cohort(
         value[sl] = discounted.sum(axis=1)
         cust_n += counts.sum(axis=(0, 2))
         cust_v += discounted.sum(axis=0)
-    return CohortProjection(purchases, revenue, value, cust_n / n_sims, cust_v / n_sims)
+    return CohortProjection(purchases, revenue, value, cust_n / n_draws, cust_v / n_draws)

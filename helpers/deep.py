@@ -144,7 +144,7 @@ def load_digits_data(
 
 
 def elbo_per_digit(
-    model: Callable[..., Any], guide: Callable[..., Any], x: Tensor, *, num_samples: int = 1
+    model: Callable[..., Any], guide: Callable[..., Any], x: Tensor, *, n_draws: int = 1
 ) -> Any:
     """Monte Carlo ELBO of each row of ``x``: log p(x_i, z_i) - log q(z_i | x_i), averaged.
 
@@ -159,7 +159,7 @@ def elbo_per_digit(
         Pyro model and guide, each called as ``f(x)``.
     x : torch.Tensor
         The data, shape (n, d); one ELBO per row.
-    num_samples : int, default 1
+    n_draws : int, default 1
         Draws of the latents per row.
 
     Returns
@@ -172,7 +172,7 @@ def elbo_per_digit(
     TypeError
         If ``x`` is not a tensor.
     ValueError
-        If ``x`` is not 2-D, ``num_samples`` is not a positive integer, or a sample site's
+        If ``x`` is not 2-D, ``n_draws`` is not a positive integer, or a sample site's
         log-density is not one number per row (a site outside the plate over the rows).
 
     Examples
@@ -199,11 +199,11 @@ def elbo_per_digit(
     validate.function(model, "model")
     validate.function(guide, "guide")
     x = _tensor_2d(x, "x")
-    num_samples = validate.integer(num_samples, "num_samples", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     dtype = x.dtype if x.is_floating_point() else torch.get_default_dtype()
     total = torch.zeros(x.shape[0], dtype=dtype, device=x.device)
     with torch.no_grad():
-        for _ in range(num_samples):
+        for _ in range(n_draws):
             guide_trace = poutine.trace(guide).get_trace(x)
             model_trace = poutine.trace(poutine.replay(model, trace=guide_trace)).get_trace(x)
             for trace, sign in ((model_trace, 1.0), (guide_trace, -1.0)):
@@ -219,7 +219,7 @@ def elbo_per_digit(
                             "site inside a pyro.plate over the rows"
                         )
                     total += sign * log_prob
-    return total / num_samples
+    return total / n_draws
 
 
 def independent_pixels_loglik(x_train: ArrayLike, x_test: ArrayLike) -> np.ndarray:

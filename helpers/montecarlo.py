@@ -40,21 +40,21 @@ class MCEstimate:
     mean : float
         The sample mean, the estimate of E[f(X)].
     se : float
-        Its standard error, ``sd / sqrt(n)``: it shrinks like ``1 / sqrt(n)``.
-    n : int
+        Its standard error, ``sd / sqrt(n_draws)``: it shrinks like ``1 / sqrt(n_draws)``.
+    n_draws : int
         The number of draws.
     """
 
     mean: float
     se: float
-    n: int
+    n_draws: int
 
     def interval(self, ci_prob: float = 0.95) -> tuple[float, float]:
         """The normal-approximation interval ``mean +/- z * se`` holding ``ci_prob``.
 
         ``z`` is the standard Normal quantile at ``(1 + ci_prob) / 2`` (1.96 for 0.95).
 
-        >>> low, high = MCEstimate(mean=1.0, se=0.5, n=100).interval(0.95)
+        >>> low, high = MCEstimate(mean=1.0, se=0.5, n_draws=100).interval(0.95)
         >>> round(low, 3), round(high, 3)
         (0.02, 1.98)
         """
@@ -89,7 +89,7 @@ def mc_estimate(values: ArrayLike) -> MCEstimate:
     """
     arr = validate.array(values, "values", ndim=1, min_size=2, indicators=True)
     return MCEstimate(
-        mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n=int(arr.size)
+        mean=float(arr.mean()), se=float(arr.std(ddof=1) / np.sqrt(arr.size)), n_draws=int(arr.size)
     )
 
 
@@ -103,7 +103,7 @@ class ProbabilityEstimate(MCEstimate):
     def interval(self, ci_prob: float = 0.95) -> tuple[float, float]:
         """The normal-approximation interval, clipped to [0, 1].
 
-        >>> ProbabilityEstimate(mean=0.01, se=0.01, n=100).interval()[0]
+        >>> ProbabilityEstimate(mean=0.01, se=0.01, n_draws=100).interval()[0]
         0.0
         """
         low, high = super().interval(ci_prob)
@@ -144,7 +144,9 @@ def probability_estimate(events: ArrayLike, *, weights: ArrayLike = None) -> Pro
     if weights is not None:
         terms = terms * validate.array(weights, "weights", shape=hits.shape, nonnegative=True)
     return ProbabilityEstimate(
-        mean=float(terms.mean()), se=float(terms.std(ddof=1) / np.sqrt(terms.size)), n=terms.size
+        mean=float(terms.mean()),
+        se=float(terms.std(ddof=1) / np.sqrt(terms.size)),
+        n_draws=terms.size,
     )
 
 

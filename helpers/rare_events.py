@@ -134,7 +134,7 @@ def importance_sampling(
     limit_state: Callable[[np.ndarray], np.ndarray],
     problem: dict[str, Any],
     center: ArrayLike,
-    n: int,
+    n_draws: int,
     *,
     rng: RngLike = None,
 ) -> FailureEstimate:
@@ -151,7 +151,7 @@ def importance_sampling(
         ``g(x)`` for ``x`` of shape (n, num_vars).
     problem : dict
     center : array-like, shape (num_vars,)
-    n : int
+    n_draws : int
         Number of model runs, >= 2.
     rng : Generator, int or None
 
@@ -162,7 +162,7 @@ def importance_sampling(
     Raises
     ------
     ValueError
-        If ``center`` has the wrong length or ``n < 2``.
+        If ``center`` has the wrong length or ``n_draws < 2``.
 
     Examples
     --------
@@ -174,8 +174,8 @@ def importance_sampling(
     d = validate.salib_problem(problem, "problem")
     validate.function(limit_state, "limit_state")
     c = validate.array(center, "center", shape=(d,))
-    n = validate.integer(n, "n", minimum=2)
-    u = make_rng(rng).standard_normal((n, d)) + c
+    n_draws = validate.integer(n_draws, "n_draws", minimum=2)
+    u = make_rng(rng).standard_normal((n_draws, d)) + c
     log_ratio = -u @ c + 0.5 * c @ c
     x = inputs_from_quantiles(problem, np.clip(stats.norm.cdf(u), 1e-300, 1 - 1e-16))
     return failure_probability(limit_state(x), weights=np.exp(log_ratio))

@@ -212,20 +212,20 @@ def inputs_from_quantiles(problem: dict[str, Any], q: ArrayLike) -> np.ndarray:
     return scale_samples(levels, problem)
 
 
-def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np.ndarray:
-    """Draw ``n`` independent rows of inputs from a SALib problem's distributions.
+def sample_inputs(problem: dict[str, Any], n_draws: int, *, rng: RngLike = None) -> np.ndarray:
+    """Draw ``n_draws`` independent rows of inputs from a SALib problem's distributions.
 
     Parameters
     ----------
     problem : dict
-    n : int
+    n_draws : int
         Number of rows, >= 1.
     rng : Generator, int or None
         Normalised with :func:`helpers.make_rng`.
 
     Returns
     -------
-    numpy.ndarray, shape (n, num_vars)
+    numpy.ndarray, shape (n_draws, num_vars)
 
     Examples
     --------
@@ -233,8 +233,8 @@ def sample_inputs(problem: dict[str, Any], n: int, *, rng: RngLike = None) -> np
     (4, 6)
     """
     d = validate.salib_problem(problem, "problem")
-    n = validate.integer(n, "n", minimum=1)
-    levels = make_rng(rng).random((n, d))
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
+    levels = make_rng(rng).random((n_draws, d))
     # a uniform draw of exactly 0 (probability 2**-53) would map to an infinite quantile
     levels = np.clip(levels, np.finfo(float).tiny, 1 - np.finfo(float).eps)
     return inputs_from_quantiles(problem, levels)
@@ -250,7 +250,7 @@ class FailureEstimate(ProbabilityEstimate):
         The estimate of P(g < 0), also available as ``pf``.
     se : float
         Its Monte Carlo standard error.
-    n : int
+    n_draws : int
         The number of model runs.
     """
 
@@ -305,4 +305,4 @@ def failure_probability(margin: ArrayLike, *, weights: ArrayLike = None) -> Fail
     """
     g = validate.array(margin, "margin", ndim=1, min_size=2, finite=False)
     est = probability_estimate(g < 0, weights=weights)
-    return FailureEstimate(mean=est.mean, se=est.se, n=est.n)
+    return FailureEstimate(mean=est.mean, se=est.se, n_draws=est.n_draws)

@@ -125,7 +125,7 @@ class SamplerResult:
 
     Attributes
     ----------
-    draws : numpy.ndarray, shape (n_samples, d)
+    draws : numpy.ndarray, shape (n_draws, d)
     accept_rate : float
         Share of proposals accepted.
     n_grad : int
@@ -204,7 +204,7 @@ def hmc(
     grad_logp: Gradient,
     x0: ArrayLike,
     *,
-    n_samples: int,
+    n_draws: int,
     step_size: float,
     n_steps: int,
     jitter: float = 0.2,
@@ -225,7 +225,7 @@ def hmc(
         Log density and its gradient.
     x0 : array-like, shape (d,)
         Starting point.
-    n_samples : int
+    n_draws : int
         Number of iterations (draws returned).
     step_size : float
         Leapfrog step size epsilon.
@@ -248,24 +248,24 @@ def hmc(
     Examples
     --------
     >>> target = GaussianTarget(np.zeros(2), np.eye(2))
-    >>> res = hmc(target.logp, target.grad, [0.0, 0.0], n_samples=50, step_size=0.3, n_steps=5, rng=0)
+    >>> res = hmc(target.logp, target.grad, [0.0, 0.0], n_draws=50, step_size=0.3, n_steps=5, rng=0)
     >>> res.draws.shape, res.n_grad
     ((50, 2), 250)
     """
     validate.function(logp, "logp")
     validate.function(grad_logp, "grad_logp")
     q = validate.array(x0, "x0", ndim=1, min_size=1).copy()
-    n_samples = validate.integer(n_samples, "n_samples", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     eps = validate.real(step_size, "step_size", positive=True)
     n_steps = validate.integer(n_steps, "n_steps", minimum=1)
     jitter = validate.real(jitter, "jitter", low=0, high=1)
     if jitter == 1:
         raise validate.fail_value("jitter", "a number in [0, 1)", jitter)
     gen = make_rng(rng)
-    draws = np.empty((n_samples, q.size))
+    draws = np.empty((n_draws, q.size))
     accepted = 0
     current_logp = float(logp(q))
-    for i in range(n_samples):
+    for i in range(n_draws):
         p0 = gen.standard_normal(q.size)
         eps_i = eps * (1 + jitter * gen.uniform(-1, 1)) if jitter > 0 else eps
         qs, ps = leapfrog(grad_logp, q, p0, step_size=eps_i, n_steps=n_steps)
@@ -277,11 +277,11 @@ def hmc(
             q, current_logp = q_new, new_logp
             accepted += 1
         draws[i] = q
-    return SamplerResult(draws, accepted / n_samples, n_samples * n_steps, n_samples + 1)
+    return SamplerResult(draws, accepted / n_draws, n_draws * n_steps, n_draws + 1)
 
 
 def random_walk_metropolis(
-    logp: LogDensity, x0: ArrayLike, *, n_samples: int, step_size: float, rng: RngLike = None
+    logp: LogDensity, x0: ArrayLike, *, n_draws: int, step_size: float, rng: RngLike = None
 ) -> SamplerResult:
     """Random-walk Metropolis with an isotropic Normal proposal.
 
@@ -294,7 +294,7 @@ def random_walk_metropolis(
     logp : callable
         Log density.
     x0 : array-like, shape (d,)
-    n_samples : int
+    n_draws : int
     step_size : float
         Proposal standard deviation, > 0.
     rng : Generator, int or None, keyword-only
@@ -312,26 +312,26 @@ def random_walk_metropolis(
     Examples
     --------
     >>> target = GaussianTarget(np.zeros(2), np.eye(2))
-    >>> res = random_walk_metropolis(target.logp, [0.0, 0.0], n_samples=100, step_size=1.0, rng=0)
+    >>> res = random_walk_metropolis(target.logp, [0.0, 0.0], n_draws=100, step_size=1.0, rng=0)
     >>> res.draws.shape, 0 < res.accept_rate < 1
     ((100, 2), True)
     """
     validate.function(logp, "logp")
     x = validate.array(x0, "x0", ndim=1, min_size=1).copy()
-    n_samples = validate.integer(n_samples, "n_samples", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     step = validate.real(step_size, "step_size", positive=True)
     gen = make_rng(rng)
-    draws = np.empty((n_samples, x.size))
+    draws = np.empty((n_draws, x.size))
     current = float(logp(x))
     accepted = 0
-    for i in range(n_samples):
+    for i in range(n_draws):
         proposal = x + step * gen.standard_normal(x.size)
         proposed = float(logp(proposal))
         if np.log(gen.uniform()) < proposed - current:
             x, current = proposal, proposed
             accepted += 1
         draws[i] = x
-    return SamplerResult(draws, accepted / n_samples, 0, n_samples + 1)
+    return SamplerResult(draws, accepted / n_draws, 0, n_draws + 1)
 
 
 def plot_target(

@@ -123,14 +123,14 @@ def simulate_segments(
 
 
 def separate_lift_draws(
-    data: pd.DataFrame, *, draws: int, a: float = 1.0, b: float = 1.0, rng: RngLike = None
+    data: pd.DataFrame, *, n_draws: int, a: float = 1.0, b: float = 1.0, rng: RngLike = None
 ) -> np.ndarray:
     """Posterior draws of each segment's log odds ratio, every segment analysed on its own.
 
     Each arm of each segment gets its own conjugate ``Beta(a + conversions, b + failures)``
     posterior (notebook 02's model); the draws of ``logit(p_treatment) - logit(p_control)``
     are returned. No information is shared between segments: this is "no pooling". The two
-    arms are drawn in the order control, treatment, each as one ``(draws, segments)`` array.
+    arms are drawn in the order control, treatment, each as one ``(n_draws, segments)`` array.
 
     Written out in notebook 05, section 7.
 
@@ -138,7 +138,7 @@ def separate_lift_draws(
     ----------
     data : pandas.DataFrame
         With the columns :func:`simulate_segments` produces.
-    draws : int
+    n_draws : int
         Number of draws per segment (>= 1).
     a, b : float, default 1
         Beta prior parameters (> 0).
@@ -146,19 +146,19 @@ def separate_lift_draws(
 
     Returns
     -------
-    numpy.ndarray, shape (draws, segments)
+    numpy.ndarray, shape (n_draws, segments)
 
     Raises
     ------
     TypeError
         If ``data`` is not a DataFrame.
     ValueError
-        If a column is missing, counts are inconsistent, or ``draws``, ``a``, ``b`` are invalid.
+        If a column is missing, counts are inconsistent, or ``n_draws``, ``a``, ``b`` are invalid.
 
     Examples
     --------
     >>> exp = simulate_segments([5000, 50], rng=1)
-    >>> lifts = separate_lift_draws(exp.data, draws=2000, rng=2)
+    >>> lifts = separate_lift_draws(exp.data, n_draws=2000, rng=2)
     >>> lifts.shape
     (2000, 2)
     >>> bool(lifts[:, 1].std() > lifts[:, 0].std())  # the small segment is far less certain
@@ -170,7 +170,7 @@ def separate_lift_draws(
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ValueError(f"`data` must have the columns {columns}; missing {missing}")
-    draws = validate.integer(draws, "draws", minimum=1)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=1)
     a, b = validate.real(a, "a", positive=True), validate.real(b, "b", positive=True)
     gen = make_rng(rng)
     log_odds = []
@@ -179,7 +179,7 @@ def separate_lift_draws(
         y = data[f"conversions_{arm}"].to_numpy(dtype=float)
         if np.any(y < 0) or np.any(y > n):
             raise ValueError(f"`data` must have 0 <= conversions_{arm} <= users_{arm}")
-        p = gen.beta(a + y, b + n - y, size=(draws, len(data)))
+        p = gen.beta(a + y, b + n - y, size=(n_draws, len(data)))
         log_odds.append(special.logit(p))
     return log_odds[1] - log_odds[0]
 

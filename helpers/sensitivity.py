@@ -97,7 +97,7 @@ def power_of_two(n: int) -> int:
 def run_sobol(
     problem: dict[str, Any],
     model: Callable[[np.ndarray], np.ndarray],
-    n: int,
+    n_draws: int,
     *,
     rng: RngLike = None,
     second_order: bool = True,
@@ -114,9 +114,10 @@ def run_sobol(
         A SALib problem (a copy is analysed, so the caller's dict is not modified).
     model : callable
         Maps inputs of shape (m, num_vars) to outputs of shape (m,).
-    n : int
-        Base sample size, a power of two; the model runs ``n * (2 D + 2)`` times with
-        second-order indices, ``n * (D + 2)`` without.
+    n_draws : int
+        The base sample size, SALib's ``N`` (the meaning is SALib's: rows of each of the two
+        independent Sobol' matrices), a power of two; the model runs ``n_draws * (2 D + 2)``
+        times with second-order indices, ``n_draws * (D + 2)`` without.
     rng : Generator, int or None
     second_order : bool, default True
     num_resamples : int, default 200
@@ -131,7 +132,7 @@ def run_sobol(
     Raises
     ------
     ValueError
-        If ``n`` is not a power of two.
+        If ``n_draws`` is not a power of two.
 
     Examples
     --------
@@ -145,15 +146,17 @@ def run_sobol(
     from SALib.sample import sobol as sobol_sample
 
     validate.salib_problem(problem, "problem")
-    n = validate.integer(n, "n", minimum=2)
+    n_draws = validate.integer(n_draws, "n_draws", minimum=2)
     validate.function(model, "model")
     num_resamples = validate.integer(num_resamples, "num_resamples", minimum=1)
-    if n & (n - 1):
-        raise ValueError(f"`n` must be a power of two; got {n} (try power_of_two(n))")
+    if n_draws & (n_draws - 1):
+        raise ValueError(
+            f"`n_draws` must be a power of two; got {n_draws} (try power_of_two({n_draws}))"
+        )
     generator = make_rng(rng)
     sample_seed, analyze_seed = (int(s) for s in generator.integers(1, 2**31 - 1, size=2))
     local = {key: value for key, value in problem.items() if key != "groups"}
-    x = sobol_sample.sample(local, n, calc_second_order=second_order, seed=sample_seed)
+    x = sobol_sample.sample(local, n_draws, calc_second_order=second_order, seed=sample_seed)
     y = np.asarray(model(x), dtype=float)
     if y.shape != (x.shape[0],):
         raise ValueError(f"`model` must return shape ({x.shape[0]},); got {y.shape}")

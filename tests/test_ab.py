@@ -35,7 +35,7 @@ def test_prob_greater_matches_closed_form(counts):
 
 def test_prob_greater_matches_large_monte_carlo(rng):
     p1, p2 = stats.beta(30.5, 400.2), stats.beta(27.3, 390.9)  # non-integer: no closed form
-    draws = sample_rates([p1, p2], size=1_000_000, rng=rng)
+    draws = sample_rates([p1, p2], n_draws=1_000_000, rng=rng)
     mc = (draws[:, 0] > draws[:, 1]).mean()
     se = np.sqrt(mc * (1 - mc) / draws.shape[0])
     assert prob_greater(p1, p2) == pytest.approx(mc, abs=4 * se)
@@ -43,7 +43,7 @@ def test_prob_greater_matches_large_monte_carlo(rng):
 
 def test_prob_best_three_variants_matches_monte_carlo(rng):
     posts = posteriors([48, 61, 55], [1200, 1250, 1100])
-    draws = sample_rates(posts, size=1_000_000, rng=rng)
+    draws = sample_rates(posts, n_draws=1_000_000, rng=rng)
     share = np.bincount(draws.argmax(axis=1), minlength=3) / draws.shape[0]
     se = np.sqrt(share * (1 - share) / draws.shape[0])
     assert np.all(np.abs(prob_best(posts) - share) <= 4 * se)
@@ -58,7 +58,7 @@ def test_prob_best_two_variants_is_prob_greater():
 
 def test_expected_loss_three_variants_matches_monte_carlo(rng):
     posts = posteriors([48, 61, 55], [1200, 1250, 1100])
-    draws = sample_rates(posts, size=1_000_000, rng=rng)
+    draws = sample_rates(posts, n_draws=1_000_000, rng=rng)
     regret = draws.max(axis=1, keepdims=True) - draws
     se = regret.std(axis=0, ddof=1) / np.sqrt(draws.shape[0])
     assert np.all(np.abs(expected_loss(posts) - regret.mean(axis=0)) <= 4 * se)
@@ -89,7 +89,7 @@ def test_summarize_rows_are_exact():
 
 def test_compare_intervals_cover_the_exact_difference_mean(rng):
     posts = posteriors([504, 387, 430], [12600, 8400, 9000])
-    table = compare(posts, names=["C", "T1", "T2"], rng=rng, size=200_000)
+    table = compare(posts, names=["C", "T1", "T2"], rng=rng, n_draws=200_000)
     assert table.index.tolist() == ["T1", "T2"]
     for name, k in (("T1", 1), ("T2", 2)):
         row = table.loc[name]
@@ -107,13 +107,13 @@ def test_compare_intervals_cover_the_exact_difference_mean(rng):
 
 def test_seed_reproducibility():
     posts = posteriors([40, 52], [1000, 1000])
-    first = compare(posts, rng=7, size=1000)
-    assert first.equals(compare(posts, rng=7, size=1000))
+    first = compare(posts, rng=7, n_draws=1000)
+    assert first.equals(compare(posts, rng=7, n_draws=1000))
     assert np.array_equal(
-        sample_rates(posts, size=10, rng=np.random.default_rng(3)),
-        sample_rates(posts, size=10, rng=3),
+        sample_rates(posts, n_draws=10, rng=np.random.default_rng(3)),
+        sample_rates(posts, n_draws=10, rng=3),
     )
-    assert not first.equals(compare(posts, rng=8, size=1000))
+    assert not first.equals(compare(posts, rng=8, n_draws=1000))
 
 
 # --- the frequentist interval -------------------------------------------------------------------
@@ -209,8 +209,8 @@ def test_summarize_validation(kwargs, error, message):
     [
         ({"reference": 2}, ValueError, "`reference` must be an integer from 0 to 1"),
         ({"reference": 0.0}, TypeError, "`reference` must be an integer"),
-        ({"size": 1}, ValueError, "`size` must be an integer >= 2"),
-        ({"size": 10.0}, TypeError, "`size` must be an integer"),
+        ({"n_draws": 1}, ValueError, "`n_draws` must be an integer >= 2"),
+        ({"n_draws": 10.0}, TypeError, "`n_draws` must be an integer"),
     ],
 )
 def test_compare_validation(kwargs, error, message):
@@ -248,7 +248,7 @@ def test_densities_singular_at_an_end_are_integrated_without_warnings(rng):
         best = prob_best(posts)
         loss = expected_loss(posts)
     assert best.sum() == pytest.approx(1.0, abs=1e-10)
-    draws = sample_rates(posts, size=1_000_000, rng=rng)
+    draws = sample_rates(posts, n_draws=1_000_000, rng=rng)
     regret = draws.max(axis=1, keepdims=True) - draws
     se = regret.std(axis=0, ddof=1) / 1000
     assert np.all(np.abs(loss - regret.mean(axis=0)) <= 4 * se)

@@ -6,7 +6,7 @@ from helpers.budget import Budget, get_budget, is_fast
 def test_fast_budget_is_smaller_than_full():
     fast, full = get_budget(fast=True), get_budget(fast=False)
     assert fast.fast and not full.fast
-    for field in ("draws", "tune", "svi_steps", "epochs", "samples"):
+    for field in ("draws", "tune", "svi_steps", "epochs", "n_draws"):
         assert getattr(fast, field) < getattr(full, field), field
     assert fast.chains >= 2 and full.chains >= 2
     assert fast.cores <= 2 and full.cores <= 2

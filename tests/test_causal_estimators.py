@@ -172,7 +172,7 @@ def test_dml_seed_contract_and_validation(rng):
 
 def test_placebo_centres_on_zero(rng):
     y, t, z = _linear_data(rng)
-    est = placebo_treatment(y, t, z, n_simulations=200, rng=1)
+    est = placebo_treatment(y, t, z, n_draws=200, rng=1)
     assert est.shape == (200,)
     assert abs(est.mean()) < 4 * est.std() / np.sqrt(est.size)
     assert np.abs(est).max() < ols_effect(y, t, z)
@@ -182,12 +182,12 @@ def test_placebo_uses_permutations_in_order(rng):
     y, t, z = _linear_data(rng, n=50)
     g = np.random.default_rng(9)
     expected = [ols_effect(y, t[g.permutation(50)], z) for _ in range(3)]
-    np.testing.assert_allclose(placebo_treatment(y, t, z, n_simulations=3, rng=9), expected)
+    np.testing.assert_allclose(placebo_treatment(y, t, z, n_draws=3, rng=9), expected)
 
 
 def test_random_common_cause_barely_moves(rng):
     y, t, z = _linear_data(rng)
-    moved = random_common_cause(y, t, z, n_simulations=50, rng=2) - ols_effect(y, t, z)
+    moved = random_common_cause(y, t, z, n_draws=50, rng=2) - ols_effect(y, t, z)
     assert np.abs(moved).max() < 0.05
 
 
@@ -197,12 +197,12 @@ def test_unobserved_common_cause_moves_as_predicted(rng):
     design = np.column_stack([np.ones(len(y)), z])
     v = np.var(t - design @ np.linalg.lstsq(design, t, rcond=None)[0])
     moved = unobserved_common_cause(
-        y, t, z, effect_on_treatment=0.8, effect_on_outcome=1.0, n_simulations=500, rng=4
+        y, t, z, effect_on_treatment=0.8, effect_on_outcome=1.0, n_draws=500, rng=4
     )
     predicted = (est * v + 0.8) / (v + 0.64)
     assert moved.mean() == pytest.approx(predicted, abs=4 * moved.std() / np.sqrt(500) + 0.01)
     # no confounder: nothing moves
     same = unobserved_common_cause(
-        y, t, z, effect_on_treatment=0.0, effect_on_outcome=0.0, n_simulations=2, rng=4
+        y, t, z, effect_on_treatment=0.0, effect_on_outcome=0.0, n_draws=2, rng=4
     )
     np.testing.assert_allclose(same, est, atol=1e-12)

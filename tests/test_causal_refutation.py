@@ -120,7 +120,7 @@ def test_data_subset_spread_follows_sampling_theory(rng):
     design = np.column_stack([np.ones(len(y)), t, z])
     resid = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
     se = np.sqrt(resid @ resid / (len(y) - 3) * np.linalg.inv(design.T @ design)[1, 1])
-    est = data_subset(y, t, z, fraction=0.5, n_simulations=400, rng=3)
+    est = data_subset(y, t, z, fraction=0.5, n_draws=400, rng=3)
     # 4 Monte Carlo SEs of an SD from 400 draws is about 14%
     assert est.std() == pytest.approx(se * np.sqrt(0.5 / 0.5), rel=0.15)
 
@@ -130,8 +130,8 @@ def test_data_subset_validation(rng):
     for bad in (0.0, 1.0, 1.5):
         with pytest.raises(ValueError, match="`fraction` must be in"):
             data_subset(y, t, z, fraction=bad)
-    with pytest.raises(ValueError, match="`n_simulations` must be an integer >= 1"):
-        data_subset(y, t, z, n_simulations=0)
+    with pytest.raises(ValueError, match="`n_draws` must be an integer >= 1"):
+        data_subset(y, t, z, n_draws=0)
 
 
 def test_unobserved_common_cause_validation(rng):
@@ -146,5 +146,5 @@ def test_refuters_accept_a_custom_estimator(rng):
     def difference_in_means(y, t, x):
         return float(y[t > np.median(t)].mean() - y[t <= np.median(t)].mean())
 
-    out = placebo_treatment(y, t, z, estimator=difference_in_means, n_simulations=4, rng=0)
+    out = placebo_treatment(y, t, z, estimator=difference_in_means, n_draws=4, rng=0)
     assert out.shape == (4,)

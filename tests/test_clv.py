@@ -257,7 +257,7 @@ def test_gamma_gamma_validation(x, m, params, error, message):
 def test_simulated_alive_share_matches_p_alive(rng):
     # P(any purchase in a long horizon) <= P(alive); with a very long horizon they nearly agree
     counts = draw_purchases(
-        [8], [5.0], [38.86], **MLE, n_periods=1, period_length=1e4, n_sims=20_000, rng=rng
+        [8], [5.0], [38.86], **MLE, n_periods=1, period_length=1e4, n_draws=20_000, rng=rng
     )
     p_alive = float(posterior_alive_probability(8, 5.0, 38.86, **MLE))
     share = (counts[:, 0, 0] > 0).mean()

@@ -21,9 +21,9 @@ from tests.test_clv import GG, MLE
 OTHER = {**MLE, "r": 2.0}
 
 
-def _alternating_draws(n_sims):
+def _alternating_draws(n_draws):
     """Parameter draws that alternate between MLE (even simulations) and OTHER (odd ones)."""
-    even = np.arange(n_sims) % 2 == 0
+    even = np.arange(n_draws) % 2 == 0
     return {k: np.where(even, MLE[k], OTHER[k]) for k in MLE}
 
 
@@ -65,7 +65,7 @@ def test_simulated_purchases_match_conditional_expectation(rng):
     fitter.params_ = pd.Series(MLE)
     x, t_x, t = np.array([0, 1, 2, 8]), np.array([0.0, 5.0, 30.43, 20.0]), np.full(4, 38.86)
     counts = draw_purchases(
-        x, t_x, t, **MLE, n_periods=4, period_length=13.0, n_sims=40_000, rng=rng
+        x, t_x, t, **MLE, n_periods=4, period_length=13.0, n_draws=40_000, rng=rng
     )
     assert counts.shape == (40_000, 4, 4) and counts.dtype.kind == "i" and counts.min() >= 0
     total = counts.sum(axis=2)
@@ -75,7 +75,7 @@ def test_simulated_purchases_match_conditional_expectation(rng):
 
 
 def test_draw_purchases_seed_contract():
-    kw = dict(**MLE, n_periods=3, period_length=4.345, n_sims=50)
+    kw = dict(**MLE, n_periods=3, period_length=4.345, n_draws=50)
     first = draw_purchases([1, 3], [10.0, 20.0], [38.86, 38.86], rng=7, **kw)
     again = draw_purchases([1, 3], [10.0, 20.0], [38.86, 38.86], rng=np.random.default_rng(7), **kw)
     np.testing.assert_array_equal(first, again)
@@ -84,18 +84,18 @@ def test_draw_purchases_seed_contract():
 def test_draw_purchases_uses_each_simulations_own_parameters(rng):
     from lifetimes import BetaGeoFitter
 
-    n_sims = 40_000
+    n_draws = 40_000
     counts = draw_purchases(
         [1],
         [10.0],
         [38.86],
-        **_alternating_draws(n_sims),
+        **_alternating_draws(n_draws),
         n_periods=2,
         period_length=13.0,
-        n_sims=n_sims,
+        n_draws=n_draws,
         rng=rng,
     )
-    assert counts.shape == (n_sims, 1, 2)
+    assert counts.shape == (n_draws, 1, 2)
     total = counts.sum(axis=(1, 2))
     halves = []
     for params, sims in ((MLE, total[0::2]), (OTHER, total[1::2])):
@@ -119,11 +119,11 @@ def test_draw_purchases_uses_each_simulations_own_parameters(rng):
     [
         ({"n_periods": 0}, "`n_periods` must be an integer >= 1"),
         ({"period_length": -1.0}, "`period_length` must be a number > 0"),
-        ({"r": np.ones(3)}, r"`r` must be a number or have shape \(n_sims,\) = \(5,\)"),
+        ({"r": np.ones(3)}, r"`r` must be a number or have shape \(n_draws,\) = \(5,\)"),
     ],
 )
 def test_draw_purchases_validation(kwargs, message):
-    args = dict(**MLE, n_periods=2, period_length=4.0, n_sims=5)
+    args = dict(**MLE, n_periods=2, period_length=4.0, n_draws=5)
     args.update(kwargs)
     with pytest.raises(ValueError, match=message):
         draw_purchases([1], [10.0], [38.86], rng=1, **args)
@@ -131,7 +131,7 @@ def test_draw_purchases_validation(kwargs, message):
 
 def test_draw_purchases_rejects_non_numeric_period():
     with pytest.raises(TypeError, match="`period_length` must be a real number"):
-        draw_purchases([1], [1.0], [2.0], **MLE, n_periods=1, period_length="4", n_sims=1)
+        draw_purchases([1], [1.0], [2.0], **MLE, n_periods=1, period_length="4", n_draws=1)
 
 
 def test_simulated_spend_mean_matches_gamma_gamma(rng):
@@ -193,7 +193,7 @@ def test_discount_factors_validation(n, rate, message):
 
 def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
     c = small_cohort
-    sim = project_cohort(c, bgnbd=MLE, gamma_gamma=GG, n_sims=40_000, chunk=10_000, rng=rng)
+    sim = project_cohort(c, bgnbd=MLE, gamma_gamma=GG, n_draws=40_000, chunk=10_000, rng=rng)
     se = sim.value.std(ddof=1) / np.sqrt(sim.value.size)
     assert abs(sim.value.mean() - _lifetimes_cohort_clv(c, MLE)) < 4 * se
     assert np.all(sim.value <= sim.revenue + 1e-9)
@@ -201,16 +201,16 @@ def test_cohort_mean_matches_lifetimes_clv(small_cohort, rng):
 
 
 def test_cohort_seed_contract_and_chunking(small_cohort):
-    a = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=30, chunk=7, rng=5)
+    a = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_draws=30, chunk=7, rng=5)
     b = project_cohort(
-        small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=30, chunk=7, rng=np.random.default_rng(5)
+        small_cohort, bgnbd=MLE, gamma_gamma=GG, n_draws=30, chunk=7, rng=np.random.default_rng(5)
     )
     np.testing.assert_array_equal(a.value, b.value)
     assert isinstance(a, CohortProjection) and a.purchases.shape == (30,)
 
 
 def test_cohort_interval_and_summary(small_cohort):
-    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=500, rng=2)
+    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_draws=500, rng=2)
     low, high = sim.interval(0.9)
     assert low <= np.median(sim.value) <= high
     table = sim.summary(0.9)
@@ -219,17 +219,17 @@ def test_cohort_interval_and_summary(small_cohort):
 
 
 def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
-    n_sims = 40_000
-    # a chunk size that does not divide n_sims, nor keep chunk starts even
+    n_draws = 40_000
+    # a chunk size that does not divide n_draws, nor keep chunk starts even
     sim = project_cohort(
         small_cohort,
-        bgnbd=_alternating_draws(n_sims),
+        bgnbd=_alternating_draws(n_draws),
         gamma_gamma=GG,
-        n_sims=n_sims,
+        n_draws=n_draws,
         chunk=9_999,
         rng=rng,
     )
-    assert sim.value.shape == (n_sims,)
+    assert sim.value.shape == (n_draws,)
     c = small_cohort
     halves = []
     for params, values in ((MLE, sim.value[0::2]), (OTHER, sim.value[1::2])):
@@ -256,13 +256,13 @@ def test_cohort_uses_each_simulations_own_parameters(small_cohort, rng):
         (
             {"bgnbd": {**MLE, "r": np.ones(3)}},
             ValueError,
-            r"`r` must be a number or have shape \(n_sims,\) = \(10,\)",
+            r"`r` must be a number or have shape \(n_draws,\) = \(10,\)",
         ),
         ({"chunk": 0}, ValueError, "`chunk` must be an integer >= 1"),
     ],
 )
 def test_cohort_validation(small_cohort, kwargs, error, message):
-    args = {"summary": small_cohort, "bgnbd": MLE, "gamma_gamma": GG, "n_sims": 10}
+    args = {"summary": small_cohort, "bgnbd": MLE, "gamma_gamma": GG, "n_draws": 10}
     args.update(kwargs)
     with pytest.raises(error, match=message):
         project_cohort(args.pop("summary"), **args, rng=1)
@@ -276,6 +276,6 @@ def test_cohort_validation(small_cohort, kwargs, error, message):
     ],
 )
 def test_interval_validation(small_cohort, mass, of, message):
-    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_sims=10, rng=1)
+    sim = project_cohort(small_cohort, bgnbd=MLE, gamma_gamma=GG, n_draws=10, rng=1)
     with pytest.raises(ValueError, match=message):
         sim.interval(mass, of=of)

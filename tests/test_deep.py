@@ -91,8 +91,8 @@ def test_elbo_per_digit_is_log_evidence_when_the_guide_is_the_posterior(rng):
     model, guide = _conjugate()
     x = torch.as_tensor(rng.normal(0, 2, size=(40, 1)), dtype=torch.float64)
     exact = stats.norm(0, np.sqrt(2)).logpdf(x[:, 0].numpy())
-    for num_samples in (1, 3):
-        ours = elbo_per_digit(model, guide, x, num_samples=num_samples)
+    for n_draws in (1, 3):
+        ours = elbo_per_digit(model, guide, x, n_draws=n_draws)
         assert ours.shape == (40,)
         np.testing.assert_allclose(ours.numpy(), exact, rtol=1e-10, atol=1e-12)
 
@@ -129,7 +129,7 @@ def test_elbo_per_digit_matches_pyro_trace_elbo(digits):
     seed_torch(0)
     model, guide = _tiny_vae()
     x = digits.x_test[:50]
-    ours = elbo_per_digit(model, guide, x, num_samples=200)
+    ours = elbo_per_digit(model, guide, x, n_draws=200)
     pyro_loss = Trace_ELBO(num_particles=200, vectorize_particles=True, max_plate_nesting=1).loss(
         model, guide, x
     )
@@ -172,8 +172,8 @@ def test_elbo_per_digit_validates(digits):
         elbo_per_digit(model, guide, digits.x_test.numpy())
     with pytest.raises(ValueError, match=r"`x` must be a tensor of shape \(n, d\) with n >= 1"):
         elbo_per_digit(model, guide, digits.x_test[0])
-    with pytest.raises(ValueError, match="`num_samples` must be an integer >= 1"):
-        elbo_per_digit(model, guide, digits.x_test, num_samples=0)
+    with pytest.raises(ValueError, match="`n_draws` must be an integer >= 1"):
+        elbo_per_digit(model, guide, digits.x_test, n_draws=0)
 
     def global_model(x):  # a latent outside the plate cannot be split by row
         shift = pyro.sample("shift", dist.Normal(0.0, 1.0))

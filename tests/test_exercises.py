@@ -1,8 +1,12 @@
 """The exercise machinery: lookup, answer forms, declared context, feedback that teaches, bugs.
 
-:func:`assert_teaches` is shared with the per-notebook tests (``test_exercises_nbNN.py``).
+:func:`assert_teaches` and :func:`assert_expected_is_right` are shared with the per-notebook
+tests (``test_exercises_nbNN.py``), which build the exercises' contexts.
 """
 
+import contextlib
+import dataclasses
+import io
 import re
 
 import numpy as np
@@ -45,6 +49,54 @@ def assert_teaches(exercise_id: str, wrong, **context) -> str:
         if failed.expected is not None:
             assert f"expected {failed.expected}" in again
         return again
+    finally:
+        ex.reset_attempts()
+
+
+def _wrong_like(value, spec: Exercise):
+    """A well-formed value derived from the right one that no checker may accept."""
+    if spec.answer.expects.startswith("one probability"):
+        return (float(value) + 0.5) % 1.0  # half the unit interval away, still a probability
+    if isinstance(value, (int, np.integer)):
+        return int(value) + max(1, abs(int(value)) // 2)
+    if dataclasses.is_dataclass(value):  # an estimate: move its mean by many standard errors
+        return dataclasses.replace(value, mean=value.mean + 20 * value.se + 0.5 * abs(value.mean))
+    if isinstance(value, pd.DataFrame):
+        wrong = value.copy()
+        numeric = wrong.select_dtypes("number").columns
+        wrong[numeric] = wrong[numeric].iloc[::-1].to_numpy()  # rows swapped: the wrong versions
+        if wrong.equals(value):
+            wrong[numeric] = wrong[numeric] * 1.5 + 0.1
+        return wrong
+    if isinstance(value, list) and all(isinstance(x, str) for x in value):
+        return value[1:] if value else ["no such name"]
+    arr = np.asarray(value, dtype=float)
+    return arr + 0.5 * np.abs(arr) + 1.0
+
+
+def assert_expected_is_right(exercise_id: str, wrong=None, **context):
+    """The exercise's ``expected(**context)`` passes its own checker, :func:`check.reveal` prints
+    it before any answer, and a value derived from it (``wrong``, by default moved well outside
+    any tolerance) is rejected. Returns the expected value."""
+    spec = get_exercise(exercise_id)
+    assert spec.expected is not None, f"exercise {exercise_id} has no expected function"
+    ex.reset_attempts()
+    try:
+        value = spec.expected(**context)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            check.reveal(exercise_id, **context)
+        assert f"Expected: {ex.show_value(value)}" in out.getvalue(), out.getvalue()
+        assert "worked solution" in out.getvalue()
+        ex.reset_attempts()
+        with contextlib.redirect_stdout(out):
+            check.exercise(exercise_id, value, **context)
+        assert f"\u2713 Exercise {exercise_id}: correct" in out.getvalue()
+        with pytest.raises(check.AnswerIncorrect):
+            check.exercise(
+                exercise_id, _wrong_like(value, spec) if wrong is None else wrong, **context
+            )
+        return value
     finally:
         ex.reset_attempts()
 
@@ -115,10 +167,10 @@ def test_first_wrong_answer_hints_without_the_number_second_shows_it():
 
 
 def test_reveal_prints_solution_and_expected_and_unlocks_the_number(capsys):
-    check.reveal("01-4")  # before any answer: the checker states its expected value
+    check.reveal("01-4")  # before any answer: the exercise's expected function states it
     out = capsys.readouterr().out
     assert "worked solution" in out and "grid_posterior" in out
-    assert "Expected: P(rate > 0.2) under the mixture prior: 0.2204 \u00b1 0.005." in out
+    assert "Expected: 0.2204\n" in out
     with pytest.raises(check.AnswerIncorrect, match=r"expected 0\.2204 \u00b1 0\.005"):
         check.exercise("01-4", 0.4069)  # after reveal the first wrong answer shows it at once
 
@@ -135,9 +187,11 @@ def test_reveal_after_a_wrong_answer_shows_it_next_to_yours(capsys):
 def test_reveal_of_a_context_exercise_takes_the_same_context(capsys):
     observed, replicated = np.array([3.0, 5.0]), np.array([[1.0, 6.0], [4.0, 4.0], [3.0, 9.0]])
     check.reveal("04-1", observed=observed, replicated=replicated)
-    assert "Expected: P(min y_rep >= min y): 0.6667 \u00b1 1e-12." in capsys.readouterr().out
-    check.reveal("04-1")  # without context: the solution, and where to see the value
-    assert "Run the self-check cell" in capsys.readouterr().out
+    assert "Expected: 0.6667\n" in capsys.readouterr().out
+    check.reveal("04-1")  # without context: the solution, and the keywords that show the value
+    out = capsys.readouterr().out
+    assert "worked solution" in out and "Expected" not in out
+    assert 'check.reveal("04-1", observed=..., replicated=...) with the same values' in out
     with pytest.raises(TypeError, match="unexpected context keyword `idata`"):
         check.reveal("04-1", idata=1)
 
@@ -192,6 +246,48 @@ def test_every_exercise_rejects_a_string_as_malformed(exercise_id):
 
 
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_every_exercise_has_an_expected_function(exercise_id):
+    assert get_exercise(exercise_id).expected is not None, f"{exercise_id} has no expected"
+
+
+CONTEXT_FREE = [i for i in ALL_IDS if not get_exercise(i).context]
+
+
+@pytest.mark.parametrize("exercise_id", CONTEXT_FREE)
+def test_expected_passes_reveal_shows_it_and_a_wrong_value_fails(exercise_id):
+    assert_expected_is_right(exercise_id)  # exercises with a context: in test_exercises_nbNN
+
+
+def test_the_expected_check_catches_a_wrong_expected(monkeypatch):
+    spec = get_exercise("01-1")
+    broken = dataclasses.replace(spec, expected=lambda: 20)  # off by one
+    monkeypatch.setitem(nb01.EXERCISES, "01-1", broken)
+    with pytest.raises(check.AnswerIncorrect):
+        assert_expected_is_right("01-1")
+
+
+def test_expected_must_take_the_checkers_context():
+    spec = get_exercise("04-1")
+    with pytest.raises(ValueError, match="`expected` must be a function of the checker's"):
+        dataclasses.replace(spec, expected=lambda *, observed: 0.5)
+
+
+def test_show_value_formats_readably():
+    est = nb01._mc_tail_expected()
+    assert ex.show_value(est).startswith("MCEstimate(mean=0.1998, se=0.001264, n_draws=100000")
+    assert ex.show_value(np.array([1, 2])) == "[1, 2]"
+    assert ex.show_value(["a", "b"]) == "['a', 'b']"
+    draws = np.column_stack([np.arange(101.0), np.zeros(101)])
+    assert ex.show_value(draws) == (
+        "an array of shape (101, 2) with column means [50, 0] and column sds [29.3, 0]"
+    )
+    assert ex.show_value(np.arange(101.0)) == "101 values with mean 50 and sd 29.3"
+    assert ex.show_value(np.arange(3.0)) == "[0, 1, 2]"
+    table = ex.show_value(pd.DataFrame({"x": [0.123456]}, index=["a"]))
+    assert "0.1235" in table and table.startswith("\n")
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_every_exercise_has_teaching_feedback(exercise_id):
     spec = get_exercise(exercise_id)
     assert spec.hint != spec.solution
@@ -212,8 +308,10 @@ def test_every_exercise_refuses_a_context_that_does_not_match(exercise_id):
             check.exercise(exercise_id, ..., **context)
 
 
-def _install(monkeypatch, checker, answer=None):
-    spec = Exercise(checker, answer=answer or Answer.number(), hint="h" * 41, solution="s")
+def _install(monkeypatch, checker, answer=None, expected=lambda: 0.0):
+    spec = Exercise(
+        checker, answer=answer or Answer.number(), hint="h" * 41, solution="s", expected=expected
+    )
     monkeypatch.setitem(nb01.EXERCISES, "01-9", spec)
 
 
@@ -241,7 +339,7 @@ def test_a_checker_may_raise_malformed_with_context(monkeypatch):
                 f"the answer must hold {n} numbers; yours has {answer.size}"
             )
 
-    _install(monkeypatch, needs_five, Answer.vector())
+    _install(monkeypatch, needs_five, Answer.vector(), expected=lambda *, n: np.zeros(n))
     check.exercise("01-9", np.zeros(5), n=5)
     with pytest.raises(
         check.AnswerMalformed, match="Exercise 01-9: the answer must hold 5 numbers"
@@ -253,7 +351,15 @@ def test_exercise_declarations_are_validated():
     def fine(answer, *, idata):
         return None
 
-    assert Exercise(fine, answer=Answer.number(), hint="h", solution="s").context == ("idata",)
+    def right(*, idata):
+        return 0.5
+
+    spec = Exercise(fine, answer=Answer.number(), hint="h", solution="s", expected=right)
+    assert spec.context == ("idata",)
+    with pytest.raises(TypeError, match="`expected` must be given"):
+        Exercise(fine, answer=Answer.number(), hint="h", solution="s")  # no expected: refused
+    with pytest.raises(ValueError, match=r"context \['idata'\]; got parameters \['idata'\]"):
+        Exercise(fine, answer=Answer.number(), hint="h", solution="s", expected=lambda idata: 0)
     with pytest.raises(ValueError, match="`checker` must be a function of the answer alone"):
         Exercise(lambda answer, idata: None, answer=Answer.number(), hint="h", solution="s")
     with pytest.raises(ValueError, match="`checker` must be"):
@@ -320,7 +426,18 @@ def test_mixture_closed_form_matches_a_grid():
 # notebook's exercises (prompt or solution), so the two cannot drift apart unnoticed. These are
 # the model's own settings from the notebook's body rather than the exercises'.
 _FROM_THE_BODY = {("04", "VAGUE_SD"), ("05", "MU_SD"), ("14", "MU_SD"), ("14", "TAU_SCALE")}
-_CHECKER_INTERNALS = {"CHECK_SEED", "CHECK_SIZE", "PRELIZ_MASS_RTOL"}
+# the checkers' own simulation sizes and tolerances, and the sample size of an expected answer
+_CHECKER_INTERNALS = {
+    "CHECK_SEED",
+    "CHECK_SIZE",
+    "PRELIZ_MASS_RTOL",
+    "_MC_TAIL_DRAWS",
+    "_THREE_WAY_DRAWS",
+    "_CUSTOMER_1_DRAWS",
+    "_CUSTOMER_1_SEED",
+    "_WORKED_DRAWS",
+    "_WORKED_SEED",
+}
 
 
 def _numbers_in(value) -> list[float]:

@@ -9,7 +9,7 @@ from helpers import check
 from helpers.ab import posteriors, summarize
 from helpers.decisions import expected_loss, prob_best, prob_greater
 from helpers.exercises import exercise_ids, nb02
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 CLICKS, VISITORS = np.array([386, 304]), np.array([10169, 6733])
 
@@ -74,6 +74,8 @@ def test_02_3():
     check.exercise("02-3", round(answer, -2), clicks=CLICKS, visitors=VISITORS)
     message = assert_teaches("02-3", 2 * VISITORS.sum(), clicks=CLICKS, visitors=VISITORS)
     assert "width ratio at the answer: expected 0.5" in message
+    expected = assert_expected_is_right("02-3", clicks=CLICKS, visitors=VISITORS)
+    assert expected == pytest.approx(answer, rel=1e-6)
 
 
 def test_02_4_exact_and_monte_carlo_answers_pass(rng):

@@ -9,7 +9,7 @@ from scipy import stats
 from helpers import check
 from helpers.exercises import exercise_ids, nb03
 from helpers.regression import prediction_table
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 @pytest.fixture
@@ -46,6 +46,7 @@ def test_03_2(idata):
     draws = idata.posterior["beta"].sel(feature="burstiness")
     check.exercise("03-2", float((draws > 0.04).mean()), idata=idata)
     assert_teaches("03-2", float((draws > 0.03).mean()), idata=idata)
+    assert assert_expected_is_right("03-2", idata=idata) == float((draws > 0.04).mean())
 
 
 def test_03_3(rng):
@@ -56,6 +57,7 @@ def test_03_3(rng):
     right = float(inside[few].mean())
     check.exercise("03-3", right, table=table, rows=rows)
     assert_teaches("03-3", float(inside.mean()), table=table, rows=rows)  # all rows
+    assert assert_expected_is_right("03-3", table=table, rows=rows) == right
 
 
 def test_exact_tail_matches_simulation(idata, rng):
@@ -82,3 +84,4 @@ def test_03_4(idata, rng):
     mu = post["alpha"].values + nb03.NEW_ACCOUNT @ post["beta"].values
     wrong = float(np.mean(stats.binom.sf(17, 50, mu) > 0.5))
     assert "18 or more" in assert_teaches("03-4", wrong, idata=idata)
+    assert_expected_is_right("03-4", wrong=wrong, idata=idata)

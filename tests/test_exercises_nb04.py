@@ -7,7 +7,7 @@ from scipy import stats
 
 from helpers import check
 from helpers.exercises import exercise_ids, nb04
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def test_ids():
@@ -20,6 +20,7 @@ def test_04_1_min_pvalue(rng):
     right = float(np.mean(replicated.reshape(-1, 40).min(axis=1) >= observed.min()))
     check.exercise("04-1", right, observed=observed, replicated=replicated)
     assert_teaches("04-1", 1 - right, observed=observed, replicated=replicated)
+    assert assert_expected_is_right("04-1", observed=observed, replicated=replicated) == right
 
 
 def test_04_2_closed_form_matches_simulation(rng):
@@ -35,6 +36,7 @@ def test_04_2_answers(rng):
     check.exercise("04-2", float(np.mean(alpha + 30 * beta > 168)), draws=draws)
     wrong = float(np.mean(alpha > 168))  # forgot the slope
     assert_teaches("04-2", wrong, draws=draws)
+    assert_expected_is_right("04-2", wrong=wrong, draws=draws)
 
 
 def test_04_3_quadrature_matches_simulation(rng):
@@ -57,6 +59,7 @@ def test_04_3_answers(rng):
     wrong = float((np.abs(biased.posterior["x"].sel(group=0)) > 10).mean())
     assert wrong > 2 * nb04.exact_funnel_wide()
     assert_teaches("04-3", wrong, idata=idata)
+    assert_expected_is_right("04-3", wrong=wrong, idata=idata)
 
 
 def test_exact_values_agree_with_scipy():

@@ -5,7 +5,7 @@ from helpers import check
 from helpers.exercises import exercise_ids, nb05
 from helpers.hierarchical import EIGHT_SCHOOLS_EFFECTS, EIGHT_SCHOOLS_SE
 from helpers.segments import simulate_segments
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def _posterior_draws(rng, draws=1000):
@@ -55,6 +55,7 @@ def test_05_2():
     truth = exp.truth  # the hidden truth: the learner's data do not show it
     wrong = float(np.sqrt(np.mean((truth.lift_mean - truth.lift) ** 2)))
     assert "complete-pooling RMSE" in assert_teaches("05-2", wrong, experiment=exp)
+    assert_expected_is_right("05-2", wrong=wrong, experiment=exp)
     # the wrong context is the notebook's bug, not the learner's: it propagates as is
     with pytest.raises(TypeError, match="Simulation from simulate_segments"):
         check.exercise("05-2", 0.1, experiment=exp.data)
@@ -67,6 +68,7 @@ def test_05_3_reference_passes_and_no_pooling_answer_fails(rng):
     from scipy import stats
 
     assert "theta_A > 10" in assert_teaches("05-3", float(stats.norm.sf(10, 28, 15)), idata=idata)
+    assert_expected_is_right("05-3", wrong=float(stats.norm.sf(10, 28, 15)), idata=idata)
     with pytest.raises(TypeError, match="non-centered fit"):
         check.exercise("05-3", answer, idata=None)
 
@@ -78,3 +80,4 @@ def test_05_4_reference_passes_and_mu_alone_fails(rng):
     answer = float((mu + tau * rng.standard_normal(mu.size) > 0).mean())
     check.exercise("05-4", answer, idata=idata)
     assert "theta_new > 0" in assert_teaches("05-4", float((mu > 0).mean()), idata=idata)
+    assert_expected_is_right("05-4", wrong=float((mu > 0).mean()), idata=idata)

@@ -9,7 +9,7 @@ from helpers import check
 from helpers.clv_cohort import draw_purchases
 from helpers.exercises import exercise_ids, nb06
 from helpers.montecarlo import mc_estimate
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 MLE = {"r": 0.2426, "alpha": 4.4136, "a": 0.7929, "b": 2.4259}
 
@@ -38,19 +38,23 @@ def test_p_alive_quiet():
     right = nb06.p_alive(4, 10.0, 38.86, MLE)
     check.exercise("06-1", right, params=MLE)
     assert_teaches("06-1", 1.0 - right, params=MLE)  # P(dead) instead of P(alive)
+    assert assert_expected_is_right("06-1", params=MLE) == right
     with pytest.raises(TypeError, match="dict of BG/NBD parameters"):
         check.exercise("06-1", right, params=[0.2, 4.0, 0.8, 2.4])
 
 
 def test_customer_1_simulation(rng):
     counts = draw_purchases(
-        2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_sims=20_000, rng=rng
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=52.0, n_draws=20_000, rng=rng
     )
     check.exercise("06-2", mc_estimate(counts.ravel()), params=MLE)
     wrong = draw_purchases(  # a 39-week horizon instead of 52
-        2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_sims=20_000, rng=rng
+        2, 30.43, 38.86, **MLE, n_periods=1, period_length=39.0, n_draws=20_000, rng=rng
     )
     assert "4 SE" in assert_teaches("06-2", mc_estimate(wrong.ravel()), params=MLE)
+    expected = assert_expected_is_right("06-2", wrong=mc_estimate(wrong.ravel()), params=MLE)
+    # its standard error is that of the learner's estimate, scaled to its number of draws
+    assert expected.se * np.sqrt(expected.n_draws) == pytest.approx(counts.std(ddof=1), rel=0.05)
     with pytest.raises(check.AnswerMalformed, match="MCEstimate"):
         check.exercise("06-2", 1.56, params=MLE)
     with pytest.raises(check.AnswerIncorrect, match="at least 10,000"):
@@ -63,6 +67,7 @@ def test_below_threshold(rng):
     check.exercise("06-3", est.mean, values=values, se=est.se)
     wrong = float(np.mean(values > 65_000))
     assert "P(value < $65,000)" in assert_teaches("06-3", wrong, values=values, se=est.se)
+    assert assert_expected_is_right("06-3", values=values, se=est.se) == est.mean
     with pytest.raises(check.AnswerIncorrect, match="its standard error"):
         check.exercise("06-3", est.mean, values=values, se=est.se * 10)
     with pytest.raises(ValueError, match="1-D array"):
@@ -130,6 +135,7 @@ def test_p_alive_interval(rng):
     check.exercise("06-5", right, idata=idata)
     wrong = np.quantile(per_draw, [0.025, 0.975])  # 95%
     assert "90% interval of P(alive)" in assert_teaches("06-5", wrong, idata=idata)
+    assert_expected_is_right("06-5", wrong=wrong, idata=idata)
     with pytest.raises(check.AnswerIncorrect, match="90% interval of P\\(alive\\)"):
         plug_in = nb06.p_alive(4, 10.0, 38.86, MLE)
         check.exercise("06-5", [plug_in, plug_in], idata=idata)  # no uncertainty

@@ -45,17 +45,15 @@ def test_07_2_exact_value_matches_closed_form():
 def test_07_3_hmc_on_the_harder_target():
     target = GaussianTarget.correlated(rho=0.99)
     good = hmc(
-        target.logp, target.grad, np.zeros(2), n_samples=1000, step_size=0.09, n_steps=25, rng=1
+        target.logp, target.grad, np.zeros(2), n_draws=1000, step_size=0.09, n_steps=25, rng=1
     )
     check.exercise("07-3", good.draws)
     # a random walk of the same length mixes far too slowly
-    bad = random_walk_metropolis(target.logp, np.zeros(2), n_samples=1000, step_size=0.2, rng=1)
+    bad = random_walk_metropolis(target.logp, np.zeros(2), n_draws=1000, step_size=0.2, rng=1)
     assert "effective sample size" in assert_teaches("07-3", bad.draws)
     # draws from the wrong target (rho = 0.5) fail the covariance check
     wrong = GaussianTarget.correlated(rho=0.5)
-    other = hmc(
-        wrong.logp, wrong.grad, np.zeros(2), n_samples=1000, step_size=0.2, n_steps=12, rng=1
-    )
+    other = hmc(wrong.logp, wrong.grad, np.zeros(2), n_draws=1000, step_size=0.2, n_steps=12, rng=1)
     with pytest.raises(check.AnswerIncorrect, match="covariance"):
         check.exercise("07-3", other.draws)
     with pytest.raises(check.AnswerMalformed, match=r"shape \(n, 2\)"):

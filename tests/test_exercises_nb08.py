@@ -6,7 +6,7 @@ from helpers import check
 from helpers.exercises import exercise_ids, nb08
 from helpers.rare_events import form, importance_sampling
 from helpers.reliability import bracket_margin, bracket_problem, failure_probability, sample_inputs
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def test_ids():
@@ -17,6 +17,7 @@ def test_08_1_runs_needed():
     mc = failure_probability(np.r_[-np.ones(5), np.ones(995)])  # p_f = 0.005
     check.exercise("08-1", (1 - 0.005) / (0.005 * 0.05**2), mc=mc)
     assert_teaches("08-1", 1 / (0.005 * 0.05), mc=mc)  # forgot to square the target
+    assert assert_expected_is_right("08-1", mc=mc) == pytest.approx(79_600)
     with pytest.raises(TypeError, match="missing context keyword `mc`"):
         check.exercise("08-1", 1000.0)
     with pytest.raises(TypeError, match="mc=mc"):

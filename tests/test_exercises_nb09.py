@@ -7,7 +7,7 @@ from helpers import check
 from helpers.exercises import exercise_ids
 from helpers.exercises.nb09 import NEW_SESSION_MINUTES
 from helpers.latent import membership_probabilities, simulate_factors
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 LOADINGS = np.array([[0.9, 0.0], [0.7, 0.1], [0.9, 0.2], [0.1, 0.9], [0.2, 0.8], [0.5, 0.4]])
 
@@ -22,6 +22,7 @@ def test_09_1_principal_angles(rng):
     check.exercise("09-1", right, a=a, b=b)
     radians = np.radians(right)  # radians, not degrees
     assert "principal angles" in assert_teaches("09-1", radians, a=a, b=b)
+    assert_expected_is_right("09-1", wrong=radians, a=a, b=b)
     with pytest.raises(check.AnswerMalformed, match="must hold 2 angles"):
         check.exercise("09-1", right[:1], a=a, b=b)
 
@@ -49,6 +50,9 @@ def test_09_2_membership_of_a_new_user(rng):
     check.exercise("09-2", float(probs[:, 0, 2].mean()), idata=idata)
     wrong = float(probs[:, 0, 1].mean())  # the lesson segment
     assert "binge" in assert_teaches("09-2", wrong, idata=idata)
+    assert assert_expected_is_right("09-2", wrong=wrong, idata=idata) == pytest.approx(
+        float(probs[:, 0, 2].mean()), abs=1e-12
+    )
 
 
 def test_09_3_ppca_closed_form(rng):
@@ -62,6 +66,7 @@ def test_09_3_ppca_closed_form(rng):
     check.exercise("09-3", right @ rotation, x=x)  # any rotation is equally right
     wrong = vec[:, :2] * np.sqrt(lam[:2])  # forgot to subtract sigma^2
     assert "W W^T" in assert_teaches("09-3", wrong, x=x)
+    assert_expected_is_right("09-3", wrong=wrong, x=x)
     with pytest.raises(check.AnswerMalformed, match=r"shape \(n, 2\)"):
         check.exercise("09-3", right[:, :1], x=x)
     with pytest.raises(check.AnswerMalformed, match="one row per variable"):
@@ -72,6 +77,7 @@ def test_09_4_number_of_traits(rng):
     x = simulate_factors(600, loadings=LOADINGS, noise_sd=0.4, rng=rng).data
     check.exercise("09-4", 2, x=x)
     assert "number of traits" in assert_teaches("09-4", 1, x=x)
+    assert assert_expected_is_right("09-4", wrong=1, x=x) == 2
 
 
 def test_09_5_reviews_without_a_dominant_topic(rng):
@@ -84,5 +90,7 @@ def test_09_5_reviews_without_a_dominant_topic(rng):
         check.exercise("09-5", mean_only, theta_draws=theta_draws)  # no uncertainty
     # the dominant ones
     assert "largest topic share" in assert_teaches("09-5", 1 - right, theta_draws=theta_draws)
+    expected = assert_expected_is_right("09-5", wrong=1 - right, theta_draws=theta_draws)
+    np.testing.assert_array_equal(expected, right)
     with pytest.raises(check.AnswerMalformed, match="one probability per review"):
         check.exercise("09-5", right[:5], theta_draws=theta_draws)

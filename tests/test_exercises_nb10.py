@@ -9,7 +9,7 @@ import torch
 from helpers import check, seed_torch
 from helpers.deep import PIXEL_MAX, load_digits_data, make_moons_data
 from helpers.exercises import exercise_ids, nb10
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 class _Encoder(torch.nn.Module):
@@ -87,6 +87,7 @@ def test_10_1(trained):
     _, _, data = trained
     check.exercise("10-1", 2 * 2 * 480, latent_dim=2, data=data)
     assert_teaches("10-1", 2 * 2 * 400, latent_dim=2, data=data)  # training digits only
+    assert assert_expected_is_right("10-1", latent_dim=2, data=data) == 2 * 2 * 480
 
 
 def _closed_form_kl(encoder, data, variance_for_sd=False):
@@ -102,6 +103,7 @@ def test_10_2(trained):
     wrong = _closed_form_kl(encoder, data, variance_for_sd=True)
     message = assert_teaches("10-2", wrong, encoder=encoder, data=data)
     assert "average KL(q(z|x) || p(z)): expected" in message
+    assert_expected_is_right("10-2", wrong=wrong, encoder=encoder, data=data)
 
 
 def test_10_3(flow):
@@ -119,6 +121,7 @@ def test_10_3(flow):
     check.exercise("10-3", right, flow=flow, points=points)
     message = assert_teaches("10-3", wrong, flow=flow, points=points)
     assert "log-densities by change of variables: expected" in message
+    assert_expected_is_right("10-3", wrong=wrong, flow=flow, points=points)
     check.exercise("10-3", right.tolist(), flow=flow, points=points)  # a list is as good
     with pytest.raises(check.AnswerMalformed, match=r"one log-density per point \(30\)"):
         check.exercise("10-3", right[:10], flow=flow, points=points)
@@ -129,20 +132,19 @@ def test_10_4(trained):
     nets = {"encoder": encoder, "decoder": decoder}
     state = torch.get_rng_state()
     answer = nb10.importance_weighted_bound(
-        encoder, decoder, data.x_test, num_samples=64, seed=123
+        encoder, decoder, data.x_test, n_draws=64, seed=123
     ).mean()
     check.exercise("10-4", float(answer), **nets, data=data)
     assert torch.equal(state, torch.get_rng_state())  # the checker leaves torch's stream alone
-    elbo = nb10.importance_weighted_bound(
-        encoder, decoder, data.x_test, num_samples=1, seed=7
-    ).mean()
+    elbo = nb10.importance_weighted_bound(encoder, decoder, data.x_test, n_draws=1, seed=7).mean()
     assert "importance-weighted bound" in assert_teaches("10-4", float(elbo), **nets, data=data)
+    assert_expected_is_right("10-4", wrong=float(elbo), **nets, data=data)
 
 
 def test_iw_bound_rises_with_k(trained):
     encoder, decoder, data = trained
     bounds = [
-        nb10.importance_weighted_bound(encoder, decoder, data.x_test, num_samples=k, seed=0).mean()
+        nb10.importance_weighted_bound(encoder, decoder, data.x_test, n_draws=k, seed=0).mean()
         for k in (1, 16, 256)
     ]
     assert bounds[0] < bounds[1] < bounds[2]
@@ -159,5 +161,6 @@ def test_10_5():
     check.exercise("10-5", right, **context)
     flagged_all = np.mean(score >= threshold)  # averaged over every scan
     assert "false-alarm rate: expected" in assert_teaches("10-5", flagged_all, **context)
+    assert assert_expected_is_right("10-5", wrong=flagged_all, **context) == right
     with pytest.raises(check.AnswerIncorrect, match="Hint"):
         check.exercise("10-5", 1 - right, **context)  # share of clean scans not flagged

@@ -10,7 +10,7 @@ import torch
 from helpers import check, seed_torch
 from helpers.bnn import TorchOp
 from helpers.exercises import exercise_ids
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def test_ids():
@@ -26,6 +26,7 @@ def test_14_1():
     low, high = np.quantile(draws, [0.2, 0.8], axis=0)  # a 60% interval
     wrong = float(np.mean((y >= low) & (y <= high)))
     assert "80% interval" in assert_teaches("11-1", wrong, draws=draws, y=y)
+    assert assert_expected_is_right("11-1", wrong=wrong, draws=draws, y=y) == right
 
 
 T_OBS = torch.linspace(0, 6, 30, dtype=torch.float64)
@@ -43,6 +44,8 @@ def test_14_2():
     check.exercise("11-2", right, fn=_curve, y=y)
     wrong = pt.grad(sse, theta).eval({theta: np.array([1.0, 1.5])}, mode="CVM")
     assert "gradient of the SSE" in assert_teaches("11-2", wrong, fn=_curve, y=y)
+    expected = assert_expected_is_right("11-2", wrong=wrong, fn=_curve, y=y)
+    np.testing.assert_allclose(expected, right, rtol=1e-10)
     with pytest.raises(check.AnswerMalformed, match="expects 2 numbers"):
         check.exercise("11-2", right[:1], fn=_curve, y=y)
 
@@ -62,3 +65,5 @@ def test_14_3():
     assert wrong != right
     message = assert_teaches("11-3", wrong, classifier=classifier, x=x, y=y)
     assert "unlabelled digits" in message
+    expected = assert_expected_is_right("11-3", wrong=wrong, classifier=classifier, x=x, y=y)
+    assert expected == right

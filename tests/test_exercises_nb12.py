@@ -8,7 +8,7 @@ from helpers.causal_estimators import NonlinearSCM, ols_effect, simulate_campaig
 from helpers.causal_refutation import confounder_bias, flip_strength
 from helpers.exercises import exercise_ids
 from helpers.instruments import simulate_iv
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def test_ids():
@@ -30,6 +30,7 @@ def test_11_2_wald():
     check.exercise("12-2", wald, iv_data=data)
     slope = np.polyfit(data["ads"], data["sales"], 1)[0]
     assert "Wald estimate" in assert_teaches("12-2", slope, iv_data=data)
+    assert assert_expected_is_right("12-2", wrong=slope, iv_data=data) == pytest.approx(wald)
     with pytest.raises(TypeError, match="iv_data"):
         check.exercise("12-2", wald, iv_data=data.values)
 
@@ -65,6 +66,7 @@ def test_11_4_flip(rng):
     check.exercise("12-4", flip_strength(draws, column="low", **kw), **context)
     wrong = flip_strength(draws, column="mean", **kw)
     assert "95% interval" in assert_teaches("12-4", wrong, **context)
+    assert assert_expected_is_right("12-4", wrong=wrong, **context) == pytest.approx(answer)
 
 
 def _campaign_fit(data):
@@ -81,6 +83,9 @@ def test_11_5_atu(rng):
     check.exercise("12-5", rng.normal(atu, 0.1, 4000), campaign_data=data)
     att = coef[1] + coef[2] * z[t == 1].mean()  # the wrong population
     assert "ATU" in assert_teaches("12-5", rng.normal(att, 0.1, 4000), campaign_data=data)
+    wrong = rng.normal(att, 0.1, 4000)
+    expected = assert_expected_is_right("12-5", wrong=wrong, campaign_data=data)
+    assert expected.mean() == pytest.approx(atu, abs=4 * expected.std() / np.sqrt(expected.size))
     with pytest.raises(check.AnswerMalformed, match="one value per posterior draw"):
         check.exercise("12-5", atu, campaign_data=data)
     with pytest.raises(TypeError, match="campaign_data"):
@@ -94,6 +99,8 @@ def test_11_6_first_stage_f():
     se = np.sqrt(rss[0] / 398 * np.linalg.inv(design.T @ design)[1, 1])
     check.exercise("12-6", (coef[1] / se) ** 2, iv_data=data)
     assert "first-stage F" in assert_teaches("12-6", coef[1] / se, iv_data=data)  # t, not t^2
+    expected = assert_expected_is_right("12-6", wrong=coef[1] / se, iv_data=data)
+    assert expected == pytest.approx((coef[1] / se) ** 2)
     with pytest.raises(TypeError, match="iv_data"):
         check.exercise("12-6", 1.0, iv_data=data.values)
 
@@ -111,6 +118,7 @@ def test_11_7_hidden_move():
     context = {"sales": y, "ads": t, "covariates": z}
     check.exercise("12-7", (est * v + 1.0) / (v + 0.25), **context)
     assert "hidden confounder" in assert_teaches("12-7", est, **context)  # no move at all
+    assert_expected_is_right("12-7", wrong=est, **context)
 
 
 def test_11_8_fwl():
@@ -125,6 +133,8 @@ def test_11_8_fwl():
     check.exercise("12-8", r_x @ r_y / (r_x @ r_x), nl_data=data)
     linear = ols_effect(data["sales"], data["ads"], data["demand"])  # Z^2 left out
     assert "OLS coefficient" in assert_teaches("12-8", linear, nl_data=data)
+    expected = assert_expected_is_right("12-8", wrong=linear, nl_data=data)
+    assert expected == pytest.approx(r_x @ r_y / (r_x @ r_x))
     with pytest.raises(TypeError, match="nl_data"):
         check.exercise("12-8", 0.5, nl_data=data.values)
 
@@ -142,5 +152,6 @@ def test_11_9_deep_counterfactual():
     mean_only = scm.sales_mean(unit["ads"].to_numpy() - 1.0, unit["demand"].to_numpy())[0]
     # no abduction: loses the noise
     assert "counterfactual sales" in assert_teaches("12-9", mean_only, **context)
+    assert assert_expected_is_right("12-9", wrong=mean_only, **context) == truth
     with pytest.raises(TypeError, match="one-row DataFrame"):
         check.exercise("12-9", truth, unit=data, noise=noise, resid_sd=0.5)

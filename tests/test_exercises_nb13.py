@@ -6,7 +6,7 @@ from helpers.exercises import exercise_ids
 from helpers.instruments import simulate_pricing
 from helpers.panel import simulate_rollout, simulate_synthetic_control, synthetic_control_weights
 from helpers.timeseries import fourier_features, ols
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 
 def test_ids():
@@ -28,6 +28,8 @@ def test_13_1_iv_by_hand():
     check.exercise("13-1", (z @ q) / (z @ p), pricing=pricing)
     naive = ols(d["log_rides"], np.column_stack([f, d["log_price"]]))[0][-1]
     assert "2SLS" in assert_teaches("13-1", naive, pricing=pricing)
+    expected = assert_expected_is_right("13-1", wrong=naive, pricing=pricing)
+    assert expected == pytest.approx((z @ q) / (z @ p), abs=1e-8)
     with pytest.raises(TypeError, match="from simulate_pricing"):
         check.exercise("13-1", -1.2, pricing=d)
     with pytest.raises(check.AnswerMalformed, match="expects one number"):
@@ -44,6 +46,7 @@ def test_13_2_lift_probability(rng):
     check.exercise("13-2", answer, **context)
     wrong = np.mean(cumulative > 0)  # P(effect > 0) instead
     assert "lift" in assert_teaches("13-2", wrong, **context)
+    assert assert_expected_is_right("13-2", wrong=wrong, **context) == answer
     with pytest.raises(ValueError, match="one column per day"):
         check.exercise("13-2", answer, rides=rides, y0_draws=y0_draws[:, :5], n_pre=n_pre)
 
@@ -59,6 +62,8 @@ def test_13_3_placebo_gap():
     w52 = synthetic_control_weights(treated[:52], donors[:52])
     off = (treated - donors @ w52)[52:].mean()  # the real effect, not a placebo
     assert "placebo gap" in assert_teaches("13-3", off, treated=treated, donors=donors)
+    expected = assert_expected_is_right("13-3", wrong=off, treated=treated, donors=donors)
+    assert expected == pytest.approx(answer, abs=0.05)
     with pytest.raises(ValueError, match="52 weeks"):
         check.exercise("13-3", answer, treated=treated[:30], donors=donors[:30])
 
@@ -78,5 +83,9 @@ def test_13_4_twfe_by_hand():
     y, d = demean("y"), demean("treated")
     check.exercise("13-4", (d @ y) / (d @ d), panel=panel)
     assert "TWFE" in assert_teaches("13-4", simulate_rollout(rng=3).truth.att, panel=panel)
+    expected = assert_expected_is_right(
+        "13-4", wrong=simulate_rollout(rng=3).truth.att, panel=panel
+    )
+    assert expected == pytest.approx((d @ y) / (d @ d), abs=1e-8)
     with pytest.raises(TypeError, match="DataFrame"):
         check.exercise("13-4", 0.2, panel=panel.to_numpy())

@@ -5,7 +5,7 @@ import pytest
 from helpers import check
 from helpers.exercises import exercise_ids, nb14
 from helpers.segments import segment_log_odds, simulate_segments
-from tests.test_exercises import assert_teaches
+from tests.test_exercises import assert_expected_is_right, assert_teaches
 
 MARKETS = ["US", "DE", "UK", "FR", "NL", "SE", "PL", "IE"]
 
@@ -51,6 +51,7 @@ def test_12_1(log_odds, rng):
     check.exercise("14-1", answer, idata=idata, log_odds=log_odds)
     wrong = float((idata.posterior["mu"] > 0).mean())
     assert "mu > 0.05" in assert_teaches("14-1", wrong, idata=idata, log_odds=log_odds)
+    assert_expected_is_right("14-1", wrong=wrong, idata=idata, log_odds=log_odds)
     with pytest.raises(TypeError, match="log_odds"):
         check.exercise("14-1", answer, idata=idata, log_odds=None)
     with pytest.raises(TypeError, match="posterior has `mu`"):
@@ -65,6 +66,8 @@ def test_12_2(log_odds, rng):
     everything = list(MARKETS)  # every market: the small ones are not 90% sure
     message = assert_teaches("14-2", everything, idata=idata, log_odds=log_odds)
     assert "is not confident" in message
+    expected = assert_expected_is_right("14-2", wrong=everything, idata=idata, log_odds=log_odds)
+    assert expected == answer
     raw = [m for m, y in zip(MARKETS, log_odds["estimate"], strict=True) if y > 0]
     if set(raw) != set(answer):
         with pytest.raises(check.AnswerIncorrect):
@@ -92,6 +95,7 @@ def test_12_3(log_odds, rng):
     check.exercise("14-3", answer, idata=idata, log_odds=log_odds)
     wrong = float((mu > 0.05).mean())
     assert "theta_new > 0.05" in assert_teaches("14-3", wrong, idata=idata, log_odds=log_odds)
+    assert_expected_is_right("14-3", wrong=wrong, idata=idata, log_odds=log_odds)
 
 
 def test_exact_posterior_rejects_bad_table():
@@ -107,6 +111,8 @@ def test_12_4_max_pvalue(rng):
     wrong = float(np.mean(replicated.min(axis=1) >= observed.min()))  # the minimum instead
     assert abs(wrong - right) > 1e-3
     assert_teaches("14-4", wrong, observed=observed, replicated=replicated)
+    expected = assert_expected_is_right("14-4", observed=observed, replicated=replicated)
+    assert expected == right
 
 
 def test_12_4_rejects_mismatched_shapes(rng):

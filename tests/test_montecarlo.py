@@ -21,7 +21,7 @@ def test_mc_estimate_matches_the_generating_distribution(rng):
     n, mu, sigma = 10_000, 3.0, 2.0
     est = mc_estimate(rng.normal(mu, sigma, size=n))
     true_se = sigma / np.sqrt(n)
-    assert est.n == n
+    assert est.n_draws == n
     # 4 standard errors of a Monte Carlo mean with n draws: 4 * sigma / sqrt(n) = 0.08
     assert abs(est.mean - mu) < 4 * true_se
     # se is sd_hat / sqrt(n); for Normal draws sd_hat has relative standard error
@@ -117,7 +117,7 @@ def test_draws_matrix_rejects_bad_input(idata, names, error, message):
 
 
 def test_interval_uses_the_normal_quantile_of_ci_prob():
-    est = MCEstimate(mean=0.0, se=1.0, n=10)
+    est = MCEstimate(mean=0.0, se=1.0, n_draws=10)
     low, high = est.interval(0.9)
     assert high == pytest.approx(stats.norm.ppf(0.95)) and low == pytest.approx(-high)
     with pytest.raises(ValueError, match="`ci_prob` must be a probability strictly between"):
@@ -137,7 +137,7 @@ def test_probability_estimate_is_the_binomial_share_and_se(rng):
 def test_probability_estimate_weights_and_clipping():
     est = probability_estimate([True, False, False, False], weights=[2.0, 1.0, 1.0, 1.0])
     assert est.mean == 0.5
-    assert ProbabilityEstimate(mean=0.99, se=0.1, n=10).interval()[1] == 1.0
+    assert ProbabilityEstimate(mean=0.99, se=0.1, n_draws=10).interval()[1] == 1.0
     with pytest.raises(ValueError, match="`events` must be an array of booleans"):
         probability_estimate([0.5, 1.0])
     with pytest.raises(ValueError, match=r"`weights` must be an array of shape \(2,\)"):

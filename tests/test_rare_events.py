@@ -26,7 +26,7 @@ def test_importance_sampling_validation_and_seed():
     g = lambda x: 3.0 - x[:, 0]  # noqa: E731
     with pytest.raises(ValueError, match=r"`center` must be an array of shape \(2,\)"):
         importance_sampling(g, NORMAL2, [3.0], 100, rng=0)
-    with pytest.raises(ValueError, match="`n` must be an integer >= 2"):
+    with pytest.raises(ValueError, match="`n_draws` must be an integer >= 2"):
         importance_sampling(g, NORMAL2, [3.0, 0.0], 1, rng=0)
     a = importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)
     assert a == importance_sampling(g, NORMAL2, [3.0, 0.0], 100, rng=5)

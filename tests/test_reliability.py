@@ -108,7 +108,7 @@ def test_sample_inputs_seed_contract():
 
 
 @pytest.mark.parametrize(
-    ("problem", "n", "error", "message"),
+    ("problem", "n_draws", "error", "message"),
     [
         ([1, 2], 5, TypeError, "`problem` must be a SALib problem dict"),
         (
@@ -117,13 +117,13 @@ def test_sample_inputs_seed_contract():
             ValueError,
             "`problem` must be a SALib problem dict with num_vars, names and bounds",
         ),
-        (NORMAL2, 0, ValueError, "`n` must be an integer >= 1"),
-        (NORMAL2, 2.5, TypeError, "`n` must be an integer"),
+        (NORMAL2, 0, ValueError, "`n_draws` must be an integer >= 1"),
+        (NORMAL2, 2.5, TypeError, "`n_draws` must be an integer"),
     ],
 )
-def test_sample_inputs_validation(problem, n, error, message):
+def test_sample_inputs_validation(problem, n_draws, error, message):
     with pytest.raises(error, match=message):
-        sample_inputs(problem, n, rng=0)
+        sample_inputs(problem, n_draws, rng=0)
 
 
 def test_inputs_from_quantiles_agrees_with_scipy():
@@ -151,7 +151,7 @@ def test_inputs_from_quantiles_validation(q, message):
 
 def test_failure_probability_known_counts():
     est = failure_probability(np.array([-1.0, 1.0, 1.0, 1.0, -2.0]))
-    assert est.pf == 0.4 and est.n == 5  # 2 of 5 margins are negative: exact
+    assert est.pf == 0.4 and est.n_draws == 5  # 2 of 5 margins are negative: exact
     # -Phi^{-1}(0.4) = 0.253347 (normal table: Phi(0.253347) = 0.6); 1e-6 is the table's rounding
     assert est.beta == pytest.approx(0.253347, abs=1e-6)
     # one failure in ten: pf - 1.96 se < 0, so the interval's lower end is clipped to exactly 0

@@ -113,8 +113,8 @@ def test_leapfrog_rejects_bad_input(kwargs, error, message):
 
 def test_hmc_beats_random_walk_per_evaluation():
     target = GaussianTarget.correlated(0.95)
-    h = hmc(target.logp, target.grad, [0.0, 0.0], n_samples=1000, step_size=0.2, n_steps=12, rng=1)
-    r = random_walk_metropolis(target.logp, [0.0, 0.0], n_samples=12_000, step_size=0.45, rng=1)
+    h = hmc(target.logp, target.grad, [0.0, 0.0], n_draws=1000, step_size=0.2, n_steps=12, rng=1)
+    r = random_walk_metropolis(target.logp, [0.0, 0.0], n_draws=12_000, step_size=0.45, rng=1)
     ess_h = min(float(az.ess(h.draws[None, :, i])) for i in range(2))
     ess_r = min(float(az.ess(r.draws[None, :, i])) for i in range(2))
     assert ess_h / (h.n_grad + h.n_logp) > 3 * ess_r / r.n_logp
@@ -128,13 +128,13 @@ def test_samplers_are_reproducible(sampler, rng):
                 TARGET.logp,
                 TARGET.grad,
                 [0.0, 0.0],
-                n_samples=50,
+                n_draws=50,
                 step_size=0.2,
                 n_steps=5,
                 rng=seed,
             ).draws
         return random_walk_metropolis(
-            TARGET.logp, [0.0, 0.0], n_samples=50, step_size=0.5, rng=seed
+            TARGET.logp, [0.0, 0.0], n_draws=50, step_size=0.5, rng=seed
         ).draws
 
     np.testing.assert_array_equal(run(7), run(7))
@@ -158,7 +158,7 @@ def test_hmc_without_jitter_is_the_plain_transition_of_notebook_07():
         TARGET.logp,
         TARGET.grad,
         [0.5, 0.5],
-        n_samples=30,
+        n_draws=30,
         step_size=0.2,
         n_steps=6,
         jitter=0.0,
@@ -174,7 +174,7 @@ def test_random_walk_is_the_plain_transition_of_notebook_07():
         if np.log(gen.uniform()) < TARGET.logp(proposal) - TARGET.logp(x):
             x = proposal
         draws.append(x)
-    res = random_walk_metropolis(TARGET.logp, [0.0, 0.0], n_samples=200, step_size=0.7, rng=12)
+    res = random_walk_metropolis(TARGET.logp, [0.0, 0.0], n_draws=200, step_size=0.7, rng=12)
     np.testing.assert_array_equal(res.draws, draws)
 
 
@@ -184,7 +184,7 @@ def test_hmc_rejects_everything_when_unstable():
         target.logp,
         target.grad,
         [0.0, 0.0],
-        n_samples=50,
+        n_draws=50,
         step_size=0.8,
         n_steps=30,
         jitter=0.0,
@@ -198,7 +198,7 @@ def test_hmc_rejects_everything_when_unstable():
     [
         ({"logp": None}, TypeError, "`logp` must be callable"),
         ({"x0": [[0.0]]}, ValueError, "`x0` must be a 1-D array"),
-        ({"n_samples": 0}, ValueError, "`n_samples` must be an integer >= 1"),
+        ({"n_draws": 0}, ValueError, "`n_draws` must be an integer >= 1"),
         ({"jitter": 1.0}, ValueError, r"`jitter` must be a number in \[0, 1\)"),
         ({"step_size": -1.0}, ValueError, "`step_size` must be a number > 0"),
         ({"rng": "seed"}, TypeError, "`rng` must be a numpy.random.Generator"),
@@ -209,7 +209,7 @@ def test_hmc_rejects_bad_input(kwargs, error, message):
         "logp": TARGET.logp,
         "grad_logp": TARGET.grad,
         "x0": [0.0, 0.0],
-        "n_samples": 5,
+        "n_draws": 5,
         "step_size": 0.1,
         "n_steps": 3,
         **kwargs,
@@ -224,11 +224,11 @@ def test_hmc_rejects_bad_input(kwargs, error, message):
         ({"logp": 1.0}, TypeError, "`logp` must be callable"),
         ({"step_size": np.inf}, ValueError, "`step_size` must be a finite number"),
         ({"step_size": 0.0}, ValueError, "`step_size` must be a number > 0"),
-        ({"n_samples": 2.5}, TypeError, "`n_samples` must be an integer"),
+        ({"n_draws": 2.5}, TypeError, "`n_draws` must be an integer"),
     ],
 )
 def test_random_walk_rejects_bad_input(kwargs, error, message):
-    args = {"logp": TARGET.logp, "x0": [0.0, 0.0], "n_samples": 5, "step_size": 0.1, **kwargs}
+    args = {"logp": TARGET.logp, "x0": [0.0, 0.0], "n_draws": 5, "step_size": 0.1, **kwargs}
     with pytest.raises(error, match=message):
         random_walk_metropolis(args.pop("logp"), args.pop("x0"), **args)
 
@@ -237,9 +237,7 @@ def test_random_walk_rejects_bad_input(kwargs, error, message):
 @given(st.floats(-0.9, 0.9), st.floats(0.05, 0.6), st.integers(0, 2**31 - 2))
 def test_hmc_acceptance_is_a_probability_and_draws_are_finite(rho, step, seed):
     target = GaussianTarget.correlated(rho)
-    res = hmc(
-        target.logp, target.grad, [0.0, 0.0], n_samples=20, step_size=step, n_steps=5, rng=seed
-    )
+    res = hmc(target.logp, target.grad, [0.0, 0.0], n_draws=20, step_size=step, n_steps=5, rng=seed)
     assert 0.0 <= res.accept_rate <= 1.0
     assert np.all(np.isfinite(res.draws))
 
@@ -299,9 +297,7 @@ def test_plot_target_rejects_bad_input(kwargs, error, message):
 
 
 def test_hmc_recovers_known_moments():
-    res = hmc(
-        TARGET.logp, TARGET.grad, [0.0, 0.0], n_samples=4000, step_size=0.25, n_steps=10, rng=3
-    )
+    res = hmc(TARGET.logp, TARGET.grad, [0.0, 0.0], n_draws=4000, step_size=0.25, n_steps=10, rng=3)
     mean, mean_se, cov, cov_se = moments_with_mcse(res.draws, TARGET.mean)
     assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
     assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)
@@ -310,7 +306,7 @@ def test_hmc_recovers_known_moments():
 
 
 def test_random_walk_recovers_known_moments():
-    res = random_walk_metropolis(TARGET.logp, [1.0, -2.0], n_samples=60_000, step_size=0.8, rng=4)
+    res = random_walk_metropolis(TARGET.logp, [1.0, -2.0], n_draws=60_000, step_size=0.8, rng=4)
     mean, mean_se, cov, cov_se = moments_with_mcse(res.draws[5000:], TARGET.mean)
     assert np.all(np.abs(mean - TARGET.mean) < 4 * mean_se)
     assert np.all(np.abs(cov - TARGET.cov) < 4 * cov_se)

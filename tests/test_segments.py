@@ -64,7 +64,7 @@ def test_separate_lift_draws_match_the_conjugate_posterior(rng):
             "conversions_treatment": [150],
         }
     )
-    draws = separate_lift_draws(data, draws=50_000, rng=rng)[:, 0]
+    draws = separate_lift_draws(data, n_draws=50_000, rng=rng)[:, 0]
     # delta method: var(logit p) ~ 1 / (n p (1 - p)) for each Beta(1 + y, 1 + n - y) posterior
     expected_sd = np.sqrt(
         1 / (1002 * (101 / 1002) * (901 / 1002)) + 1 / (1002 * (151 / 1002) * (851 / 1002))
@@ -76,23 +76,23 @@ def test_separate_lift_draws_match_the_conjugate_posterior(rng):
 def test_separate_lift_draws_seed_contract():
     data = simulate_segments([100, 100], rng=1).data
     assert np.array_equal(
-        separate_lift_draws(data, draws=10, rng=5), separate_lift_draws(data, draws=10, rng=5)
+        separate_lift_draws(data, n_draws=10, rng=5), separate_lift_draws(data, n_draws=10, rng=5)
     )
 
 
 def test_separate_lift_draws_rejects_bad_input():
     data = simulate_segments([100, 100], rng=1).data
     with pytest.raises(TypeError, match="`data` must be a pandas DataFrame"):
-        separate_lift_draws(data.to_numpy(), draws=10)
+        separate_lift_draws(data.to_numpy(), n_draws=10)
     with pytest.raises(ValueError, match="missing \\['users_control'\\]"):
-        separate_lift_draws(data.drop(columns="users_control"), draws=10)
-    with pytest.raises(ValueError, match="`draws` must be an integer >= 1"):
-        separate_lift_draws(data, draws=0)
+        separate_lift_draws(data.drop(columns="users_control"), n_draws=10)
+    with pytest.raises(ValueError, match="`n_draws` must be an integer >= 1"):
+        separate_lift_draws(data, n_draws=0)
     with pytest.raises(ValueError, match="`a` must be a number > 0"):
-        separate_lift_draws(data, draws=10, a=-1.0)
+        separate_lift_draws(data, n_draws=10, a=-1.0)
     bad = data.assign(conversions_treatment=data["users_treatment"] + 1)
     with pytest.raises(ValueError, match="0 <= conversions_treatment <= users_treatment"):
-        separate_lift_draws(bad, draws=10)
+        separate_lift_draws(bad, n_draws=10)
 
 
 def _table(**overrides):

@@ -75,7 +75,7 @@ def test_run_sobol_without_second_order():
 
 
 def test_run_sobol_validation():
-    with pytest.raises(ValueError, match="`n` must be a power of two; got 1000"):
+    with pytest.raises(ValueError, match="`n_draws` must be a power of two; got 1000"):
         run_sobol(ISHIGAMI, Ishigami.evaluate, 1000, rng=0)
     with pytest.raises(ValueError, match=r"`model` must return shape \(40,\)"):
         run_sobol(ISHIGAMI, lambda x: x, 8, rng=0, second_order=False)

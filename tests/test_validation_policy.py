@@ -273,6 +273,137 @@ def test_interval_probability_is_called_ci_prob_everywhere() -> None:
     assert not offenders, f"rename to ci_prob: {offenders}"
 
 
+# Names the package used for a number of random draws before it settled on ``n_draws``; none may
+# come back, as a parameter or as a field, whatever its type.
+OLD_SAMPLE_COUNT_NAMES = {
+    "size",
+    "samples",
+    "n_samples",
+    "num_samples",
+    "n_sims",
+    "n_simulations",
+    "n_sim",
+    "num_draws",
+    "ndraws",
+    "n_mc",
+}
+# An integer ``n`` is the number of observations or units a data simulator generates (a
+# ``simulate*`` or ``make_*`` callable); anywhere else it would be a sample count. An integer
+# ``draws`` is a sample count too, except where it is ``pm.sample``'s own per-chain count.
+COUNT_NAMES_WITH_A_MEANING = {"n", "draws"}
+ALLOWED_COUNT_NAMES = {
+    "budget.Budget.draws": "pm.sample's draws per chain, passed through by sample_kwargs()",
+    "diagnostics.DiagnosticsReport.draws": "the fit's draws per chain, reported next to chains",
+    "sensitivity.power_of_two.n": "arithmetic on any positive integer, not a count of draws",
+}
+
+
+def _is_int(annotation: Any) -> bool:
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    return re.fullmatch(r"int( \| None)?", str(text)) is not None
+
+
+def _count_names(module: Any, prefix: str) -> list[tuple[str, str, Any]]:
+    """(owner, name, annotation) of every parameter and dataclass field of a module's public API."""
+    import dataclasses
+
+    members = []
+    for name, obj in vars(module).items():
+        if name.startswith("_") or getattr(obj, "__module__", None) != module.__name__:
+            continue
+        owners = [(f"{prefix}{name}", obj)]
+        if inspect.isclass(obj):
+            if dataclasses.is_dataclass(obj):
+                members += [(f"{prefix}{name}", f.name, f.type) for f in dataclasses.fields(obj)]
+            owners += [
+                (f"{prefix}{name}.{attr}", value)
+                for attr, value in vars(obj).items()
+                if inspect.isfunction(value) and not attr.startswith("_")
+            ]
+        for owner, fn in owners:
+            try:
+                parameters = inspect.signature(fn).parameters.values()
+            except (TypeError, ValueError):  # not callable, or a builtin such as an exception
+                continue
+            members += [(owner, p.name, p.annotation) for p in parameters]
+    return members
+
+
+def _sample_count_offenders(members: list[tuple[str, str, Any]]) -> list[str]:
+    offenders = []
+    for owner, name, annotation in members:
+        where = f"{owner}.{name}"
+        if name in OLD_SAMPLE_COUNT_NAMES:
+            offenders.append(where)
+        elif name in COUNT_NAMES_WITH_A_MEANING and _is_int(annotation):
+            last = owner.split(".")[-1]
+            simulator = name == "n" and re.match(r"(simulate|make_)", last) is not None
+            if not simulator and where not in ALLOWED_COUNT_NAMES:
+                offenders.append(where)
+    return offenders
+
+
+def _package_count_names() -> list[tuple[str, str, Any]]:
+    members = []
+    for info in pkgutil.walk_packages(helpers.__path__, "helpers."):
+        if info.name.rsplit(".", 1)[-1].startswith("_"):
+            continue
+        module = importlib.import_module(info.name)
+        members += _count_names(module, info.name.removeprefix("helpers.") + ".")
+    return members
+
+
+def test_sample_counts_are_called_n_draws_everywhere() -> None:
+    members = _package_count_names()
+    offenders = sorted(set(_sample_count_offenders(members)))
+    assert not offenders, f"rename to n_draws: {offenders}"
+    owners = {f"{owner}.{name}" for owner, name, _ in members}
+    assert set(ALLOWED_COUNT_NAMES) <= owners, "an allowed name no longer exists: drop it"
+    # the walk reaches the renamed helpers, the exercise modules and dataclass fields
+    for where in (
+        "ab.sample_rates.n_draws",
+        "samplers.hmc.n_draws",
+        "montecarlo.MCEstimate.n_draws",
+        "budget.Budget.n_draws",
+        "exercises.nb08.coated_reference.n_draws",
+        "clv_cohort.project_cohort.n_draws",
+    ):
+        assert where in owners, where
+
+
+def test_the_sample_count_check_rejects_other_names() -> None:
+    import dataclasses
+    import types
+
+    fake = types.ModuleType("fake")
+
+    def sample_rates(posteriors: Any, *, size: int) -> None: ...
+
+    def estimate(values: Any, n: int) -> None: ...
+
+    def lift_draws(data: Any, *, draws: int) -> None: ...
+
+    def plot_draws(draws: Any, ax: Any = None) -> None: ...
+
+    def simulate_data(n: int) -> None: ...
+
+    @dataclasses.dataclass
+    class Estimate:
+        mean: float
+        n: int
+
+    for obj in (sample_rates, estimate, lift_draws, plot_draws, simulate_data, Estimate):
+        obj.__module__ = "fake"
+        setattr(fake, obj.__name__, obj)
+    found = set(_sample_count_offenders(_count_names(fake, "")))
+    assert sorted(found) == [
+        "Estimate.n",
+        "estimate.n",
+        "lift_draws.draws",
+        "sample_rates.size",
+    ]
+
+
 PLOTS = [(q, fn) for q, fn in FUNCTIONS if q.split(".")[-1].startswith("plot_")]
 
 

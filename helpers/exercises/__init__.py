@@ -15,7 +15,10 @@ An exercise declares three things:
   a call with other keywords is the notebook's bug and raises :class:`TypeError` naming them;
 - feedback that teaches: a ``hint`` that points at the idea (which quantity, which
   distribution, which direction) without the number or the recipe, a worked ``solution`` shown
-  only by :func:`reveal`, and an ``explanation`` shown when the answer is right.
+  only by :func:`reveal`, and an ``explanation`` shown when the answer is right;
+- the right answer, as an ``expected`` function of the same keyword-only context
+  (``def _sds_expected(*, cov)``) returning the value a learner would pass: :func:`reveal`
+  prints it, before any answer too, and the tests feed it to the checker.
 
 A checker recomputes the right answer independently (from the same seeded data or from the
 context) and compares with the ``helpers.check`` functions, whose :class:`~helpers.check.CheckFailed`
@@ -30,13 +33,17 @@ Introduced in notebook 01.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import inspect
+import numbers
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from helpers import _validate as v
 from helpers.exercises.answers import Answer, _Malformed
@@ -53,6 +60,7 @@ __all__ = [
     "judge",
     "reveal",
     "reset_attempts",
+    "show_value",
 ]
 
 _ID = re.compile(r"^(\d{2})-(\d+)$")
@@ -76,6 +84,11 @@ class Exercise:
         The worked way to the answer, shown by :func:`reveal`.
     explanation : str, optional
         Shown when the answer is right: why it is right, or what to notice.
+    expected : callable
+        ``expected(*, name, ...)``: the right answer (the value a learner would pass), computed
+        from the module's shared constants and the same keyword-only context as ``checker``,
+        independently of the notebook's solution cell. :func:`reveal` prints it. Required
+        (keyword-only in practice: it follows the optional ``explanation``).
     """
 
     checker: Callable[..., None]
@@ -83,6 +96,7 @@ class Exercise:
     hint: str
     solution: str
     explanation: str = ""
+    expected: Callable[..., Any] | None = None
 
     def __post_init__(self) -> None:
         v.function(self.checker, "checker")
@@ -99,6 +113,21 @@ class Exercise:
                 "a function of the answer alone plus keyword-only context, "
                 "like `def check(answer, *, idata)`",
                 f"parameters {[str(p) for p in params]}",
+            )
+        if self.expected is None:
+            raise TypeError(
+                "`expected` must be given: a function of the checker's context returning the "
+                "right answer, which reveal() prints"
+            )
+        v.function(self.expected, "expected")
+        takes = list(inspect.signature(self.expected).parameters.values())
+        if any(p.kind is not p.KEYWORD_ONLY for p in takes) or tuple(
+            p.name for p in takes
+        ) != tuple(self.context):
+            raise v.fail_value(
+                "expected",
+                f"a function of the checker's keyword-only context {list(self.context)}",
+                f"parameters {[str(p) for p in takes]}",
             )
 
     @property
@@ -249,22 +278,44 @@ def judge(exercise_id: str, answer: Any, context: dict[str, Any]) -> None:
     ) from None
 
 
-def _probe(spec: Exercise, context: dict[str, Any]) -> CheckFailed | None:
-    """The checker's first failed comparison for an answer that cannot be right, if it has one."""
-    from helpers.check import _SILENT, CheckFailed
+def show_value(value: Any) -> str:
+    """An expected value, readably: numbers at ``check``'s 4 significant digits, arrays and
+    tables compactly, an estimate object by its fields.
 
-    if spec.answer.probe is None:
-        return None
-    token = _SILENT.set(True)
+    Examples
+    --------
+    >>> show_value(0.123456789), show_value([1.0, 2.5]), show_value(21)
+    ('0.1235', '[1, 2.5]', '21')
+    """
+    from helpers.check import _fmt
+
+    if isinstance(value, (bool, np.bool_, str)) or value is None:
+        return repr(value)
+    if type(value).__name__ == "DataFrame":
+        return "\n" + value.to_string(max_rows=12, float_format=lambda x: f"{x:.4g}")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = ", ".join(
+            f"{f.name}={show_value(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({fields})"
+    if isinstance(value, (list, tuple)) and all(isinstance(x, str) for x in value):
+        return repr(list(value))
+    if isinstance(value, numbers.Integral) or (
+        isinstance(value, np.ndarray) and value.dtype.kind in "iu"
+    ):
+        return str(np.asarray(value).tolist()) if np.ndim(value) else str(int(value))
     try:
-        spec.checker(spec.answer.probe(), **context)
-    except CheckFailed as err:
-        return err if err.expected is not None else None
-    except (ArithmeticError, ValueError, TypeError, AnswerMalformed):  # cannot digest infinity
-        return None
-    finally:
-        _SILENT.reset(token)
-    return None
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return repr(value)
+    if arr.ndim == 1 and arr.size > 50:  # draws: what they must look like, not themselves
+        return f"{arr.size} values with mean {_fmt(arr.mean())} and sd {_fmt(arr.std(ddof=1))}"
+    if arr.ndim == 2 and arr.shape[0] > 50:
+        return (
+            f"an array of shape {arr.shape} with column means {_fmt(arr.mean(axis=0))} "
+            f"and column sds {_fmt(arr.std(axis=0, ddof=1))}"
+        )
+    return _fmt(arr)
 
 
 def reveal(exercise_id: str, /, **context: Any) -> None:
@@ -276,14 +327,14 @@ def reveal(exercise_id: str, /, **context: Any) -> None:
     lines = [f"Exercise {exercise_id}, worked solution: {spec.solution}"]
     if spec.explanation:
         lines.append(spec.explanation)
+    if len(context) == len(spec.context):
+        lines.append(f"Expected: {show_value(spec.expected(**context))}")
+    else:
+        keywords = ", ".join(f"{k}=..." for k in spec.context)
+        lines.append(
+            f'For the expected value, pass the self-check\'s context: check.reveal("{exercise_id}", '
+            f"{keywords}) with the same values as in the self-check cell."
+        )
     if exercise_id in _LAST:
         lines.append(f"Your last answer: {_revealed_line(_LAST[exercise_id])}.")
-    else:
-        probed = _probe(spec, context) if len(context) == len(spec.context) else None
-        if probed is not None:
-            lines.append(f"Expected: {probed.name}: {probed.expected}.")
-        else:
-            lines.append(
-                "Run the self-check cell with your answer to see the expected value next to yours."
-            )
     print("\n".join(lines))

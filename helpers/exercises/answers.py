@@ -84,9 +84,6 @@ class Answer:
 
     expects: str
     read: Callable[[Any], Any] = field(repr=False)
-    #: a well-formed answer that cannot be right (infinite values), used by :func:`reveal` to
-    #: make the checker state its expected value before any answer was checked
-    probe: Callable[[], Any] | None = field(default=None, repr=False)
 
     @staticmethod
     def _say(what: str, meaning: str) -> str:
@@ -104,13 +101,13 @@ class Answer:
                 raise _Malformed(f"your answer is {x:g}, outside [{low}, {high}]")
             return x
 
-        return cls(cls._say("one number", meaning), read, lambda: float("inf"))
+        return cls(cls._say("one number", meaning), read)
 
     @classmethod
     def probability(cls, meaning: str = "") -> Answer:
         """One probability, a proportion from 0 to 1 (not a percentage)."""
         base = cls.number(low=0.0, high=1.0).read
-        return cls(cls._say("one probability from 0 to 1", meaning), base, lambda: float("inf"))
+        return cls(cls._say("one probability from 0 to 1", meaning), base)
 
     @classmethod
     def integer(cls, meaning: str = "") -> Answer:
@@ -122,7 +119,7 @@ class Answer:
                 raise _Malformed(f"your answer is {x:g}, which is not a whole number")
             return int(x)
 
-        return cls(cls._say("one whole number", meaning), read, lambda: float("inf"))
+        return cls(cls._say("one whole number", meaning), read)
 
     @classmethod
     def vector(cls, size: int | None = None, meaning: str = "") -> Answer:
@@ -137,8 +134,7 @@ class Answer:
                 raise _Malformed(f"your answer has {arr.size}")
             return arr
 
-        probe = None if size is None else (lambda: np.full(size, np.inf))
-        return cls(cls._say(what, meaning), read, probe)
+        return cls(cls._say(what, meaning), read)
 
     @classmethod
     def interval(cls, meaning: str = "") -> Answer:
@@ -151,11 +147,7 @@ class Answer:
                 raise _Malformed(f"your low end {arr[0]:g} is above your high end {arr[1]:g}")
             return arr
 
-        return cls(
-            cls._say("an interval: two numbers, low then high", meaning),
-            read,
-            lambda: np.array([np.inf, np.inf]),
-        )
+        return cls(cls._say("an interval: two numbers, low then high", meaning), read)
 
     @classmethod
     def array(cls, shape: tuple[int | None, ...], meaning: str = "") -> Answer:
@@ -171,8 +163,7 @@ class Answer:
                 raise _Malformed(f"your answer has shape {arr.shape}")
             return arr
 
-        probe = None if None in shape else (lambda: np.full(shape, np.inf))
-        return cls(cls._say(f"an array of shape {want}", meaning), read, probe)
+        return cls(cls._say(f"an array of shape {want}", meaning), read)
 
     @classmethod
     def table(cls, columns: Iterable[str], meaning: str = "") -> Answer:

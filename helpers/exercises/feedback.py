@@ -59,9 +59,11 @@ def exercise(exercise_id: str, answer: Any, /, **context: Any) -> None:
 def reveal(exercise_id: str, /, **context: Any) -> None:
     """Print exercise ``"NN-k"``'s worked solution and its expected value.
 
-    The expected value is the one the last wrong answer was compared with, or, before any, what
-    the checker states (pass the self-check's context, ``reveal("03-2", idata=aware_idata)``,
-    when the exercise takes one). Later wrong answers show the expected value at once.
+    The expected value comes from the exercise's own ``expected`` function, before any answer
+    too; an exercise that takes a context needs the self-check's context to compute it
+    (``reveal("03-2", idata=aware_idata)``), and without it the keywords to pass are printed.
+    After a wrong answer, the comparison it failed is shown as well. Later wrong answers show
+    the expected value at once.
 
     Raises
     ------
@@ -75,7 +77,7 @@ def reveal(exercise_id: str, /, **context: Any) -> None:
     >>> from helpers import check
     >>> check.reveal("01-1")  # doctest: +ELLIPSIS
     Exercise 01-1, worked solution: ...
-    Expected: orders to staff for: 21 ± 0.
+    Expected: 21
     """
     from helpers.exercises import reveal as _reveal
 

@@ -6,10 +6,12 @@ different one-dimensional integral, a property of the answer, or a large seeded 
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
-from scipy import integrate, special, stats
+import pandas as pd
+from scipy import integrate, optimize, special, stats
 
 from helpers import check
 from helpers.check import AnswerMalformed
@@ -22,6 +24,9 @@ THREE_WAY = {
     "trials": (5230, 5105, 5180),
     "prior": (40.0, 960.0),
 }
+
+
+_THREE_WAY_DRAWS = 2_000_000  # the checker's simulation of 02-4
 
 
 def _flat(successes: int, trials: int) -> tuple[int, int]:
@@ -54,23 +59,30 @@ def positive_part_mean(first: Any, second: Any) -> float:
     return float(value)
 
 
-def _p_checkout(answer: Any) -> None:
+def _p_checkout_expected() -> float:
     (yc, yt), (nc, nt) = CHECKOUT["successes"], CHECKOUT["trials"]
-    expected = prob_greater_closed_form(*_flat(yt, nt), *_flat(yc, nc))
+    return prob_greater_closed_form(*_flat(yt, nt), *_flat(yc, nc))
+
+
+def _p_checkout(answer: Any) -> None:
+    expected = _p_checkout_expected()
     check.close(answer, expected, atol=1e-6, name="P(new button > old button)")
 
 
-def _checkout_loss(answer: Any) -> None:
+def _checkout_loss_expected() -> np.ndarray:
     (yc, yt), (nc, nt) = CHECKOUT["successes"], CHECKOUT["trials"]
     old, new = stats.beta(*_flat(yc, nc)), stats.beta(*_flat(yt, nt))
-    got = answer
-    expected = [positive_part_mean(new, old), positive_part_mean(old, new)]
-    check.close(got, expected, atol=1e-7, name="expected losses [keep old, ship new]")
+    return np.array([positive_part_mean(new, old), positive_part_mean(old, new)])
 
 
-def _visitors_needed(answer: Any, *, clicks: Any, visitors: Any) -> None:
+def _checkout_loss(answer: Any) -> None:
+    expected = _checkout_loss_expected()
+    check.close(answer, expected, atol=1e-7, name="expected losses [keep old, ship new]")
+
+
+def _width_ratio(growth: float, clicks: Any, visitors: Any) -> float:
+    """The sd of the rates' sum at ``growth`` times today's traffic, over today's sd."""
     y, n = np.asarray(clicks, dtype=float), np.asarray(visitors, dtype=float)
-    growth = float(answer) / n.sum()
 
     def sd(m: float) -> float:
         return float(
@@ -82,8 +94,43 @@ def _visitors_needed(answer: Any, *, clicks: Any, visitors: Any) -> None:
             )
         )
 
+    return sd(growth) / sd(1.0)
+
+
+def _visitors_needed_expected(*, clicks: Any, visitors: Any) -> float:
+    growth = optimize.brentq(lambda m: _width_ratio(m, clicks, visitors) - 0.5, 1.0, 100.0)
+    return float(growth * np.sum(visitors))
+
+
+def _visitors_needed(answer: Any, *, clicks: Any, visitors: Any) -> None:
+    growth = float(answer) / float(np.sum(visitors))
     # the property asked for: the width at the answer is half today's width (to within 1%)
-    check.close(sd(growth) / sd(1.0), 0.5, atol=0.005, name="width ratio at the answer")
+    ratio = _width_ratio(growth, clicks, visitors)
+    check.close(ratio, 0.5, atol=0.005, name="width ratio at the answer")
+
+
+@functools.cache
+def _three_way_reference() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """P(best), expected loss and the loss's sd per draw, from the checker's own simulation."""
+    a, b = THREE_WAY["prior"]
+    generator = np.random.default_rng(20_260_202)  # the checker's own stream, fixed
+    size = _THREE_WAY_DRAWS
+    draws = np.column_stack(
+        [
+            generator.beta(a + y, b + n - y, size=size)
+            for y, n in zip(THREE_WAY["successes"], THREE_WAY["trials"], strict=True)
+        ]
+    )
+    share = np.bincount(draws.argmax(axis=1), minlength=3) / size
+    regret = draws.max(axis=1, keepdims=True) - draws
+    return share, regret.mean(axis=0), regret.std(axis=0)
+
+
+def _three_way_expected() -> pd.DataFrame:
+    share, loss, _ = _three_way_reference()
+    return pd.DataFrame(
+        {"P(best)": share, "expected loss": loss}, index=pd.Index(THREE_WAY["names"])
+    )
 
 
 def _three_way(answer: Any) -> None:
@@ -93,18 +140,8 @@ def _three_way(answer: Any) -> None:
             f"the table must have one row per version, indexed by {names}; "
             f"yours has {list(answer.index)}"
         )
-    a, b = THREE_WAY["prior"]
-    generator = np.random.default_rng(20_260_202)  # the checker's own stream, fixed
-    size = 2_000_000
-    draws = np.column_stack(
-        [
-            generator.beta(a + y, b + n - y, size=size)
-            for y, n in zip(THREE_WAY["successes"], THREE_WAY["trials"], strict=True)
-        ]
-    )
-    share = np.bincount(draws.argmax(axis=1), minlength=3) / size
-    regret = draws.max(axis=1, keepdims=True) - draws
-    loss, loss_sd = regret.mean(axis=0), regret.std(axis=0)
+    share, loss, loss_sd = _three_way_reference()
+    size = _THREE_WAY_DRAWS
     # 4 standard errors of the checker's simulation plus one of 200,000 learner draws
     per_draw = 1 / size + 1 / 200_000
     got = answer.loc[names]
@@ -125,6 +162,7 @@ def _three_way(answer: Any) -> None:
 EXERCISES = {
     "02-1": Exercise(
         _p_checkout,
+        expected=_p_checkout_expected,
         answer=Answer.probability("P(new button > old button)"),
         hint="Each button's conversion rate gets its own posterior from its own clicks and "
         "visitors; the question is how often the new button's rate beats the old one's, so "
@@ -136,6 +174,7 @@ EXERCISES = {
     ),
     "02-2": Exercise(
         _checkout_loss,
+        expected=_checkout_loss_expected,
         answer=Answer.vector(2, "the expected loss of [keeping the old, shipping the new]"),
         hint="The loss of a choice is how much conversion rate you give up, on average, in the "
         "worlds where the other button is better: one number per choice, as a proportion "
@@ -147,6 +186,7 @@ EXERCISES = {
     ),
     "02-3": Exercise(
         _visitors_needed,
+        expected=_visitors_needed_expected,
         answer=Answer.number("the total number of visitors"),
         hint="Think about how the width of an interval for a difference of rates shrinks as "
         "the traffic grows: not in proportion to the visitors, but more slowly.",
@@ -158,6 +198,7 @@ EXERCISES = {
     ),
     "02-4": Exercise(
         _three_way,
+        expected=_three_way_expected,
         answer=Answer.table(["P(best)", "expected loss"], "one row per version"),
         hint="With three versions, 'best' means best of all three at once, and the prior is the "
         "informative one of the exercise, not the flat one; the table needs both the "

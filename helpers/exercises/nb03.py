@@ -21,23 +21,35 @@ NEW_ACCOUNT = np.array([0.0, 0.0, 1.5, 0.0])  # centrality, response_time, burst
 NEW_MESSAGES, AT_LEAST = 50, 18
 
 
-def _se(answer: Any) -> None:
+def _se_expected() -> float:
     smoothed = stats.beta(FLAGGED + 1, MESSAGES - FLAGGED + 1).mean()  # (k + 1) / (n + 2)
-    expected = np.sqrt(smoothed * (1 - smoothed) / MESSAGES)
+    return float(np.sqrt(smoothed * (1 - smoothed) / MESSAGES))
+
+
+def _se(answer: Any) -> None:
+    expected = _se_expected()
     check.close(answer, expected, rtol=1e-6, name="standard error of 12 of 80")
 
 
-def _p_burst(answer: Any, *, idata: Any) -> None:
+def _p_burst_expected(*, idata: Any) -> float:
     draws = idata.posterior["beta"].sel(feature="burstiness").values.ravel()
-    expected = np.count_nonzero(draws > BURST_THRESHOLD) / draws.size
+    return np.count_nonzero(draws > BURST_THRESHOLD) / draws.size
+
+
+def _p_burst(answer: Any, *, idata: Any) -> None:
+    expected = _p_burst_expected(idata=idata)
     check.close(answer, expected, atol=1e-9, name="P(beta_burstiness > 0.04)")
 
 
-def _coverage_few(answer: Any, *, table: Any, rows: Any) -> None:
+def _coverage_few_expected(*, table: Any, rows: Any) -> float:
     few = rows["messages"].to_numpy() < FEW_MESSAGES
     y = rows["share"].to_numpy()[few]
     low, high = table.iloc[:, 1].to_numpy()[few], table.iloc[:, 2].to_numpy()[few]
-    expected = np.count_nonzero((low <= y) & (y <= high)) / few.sum()
+    return np.count_nonzero((low <= y) & (y <= high)) / few.sum()
+
+
+def _coverage_few(answer: Any, *, table: Any, rows: Any) -> None:
+    expected = _coverage_few_expected(table=table, rows=rows)
     check.close(answer, expected, atol=1e-9, name="naive coverage, < 50 messages")
 
 
@@ -57,6 +69,10 @@ def exact_tail_probability(idata: Any, *, nodes: int = 60) -> float:
     return float(np.mean(tail @ (w / w.sum())))
 
 
+def _p_18_expected(*, idata: Any) -> float:
+    return exact_tail_probability(idata)
+
+
 def _p_18(answer: Any, *, idata: Any) -> None:
     expected = exact_tail_probability(idata)
     draws = idata.posterior.sizes["chain"] * idata.posterior.sizes["draw"]
@@ -67,6 +83,7 @@ def _p_18(answer: Any, *, idata: Any) -> None:
 EXERCISES = {
     "03-1": Exercise(
         _se,
+        expected=_se_expected,
         answer=Answer.number("the standard error of the smoothed share"),
         hint="The standard error of a share from n messages shrinks with n; use the smoothed "
         "share (one pseudo-flag and one pseudo-clean message added), and divide by the "
@@ -77,6 +94,7 @@ EXERCISES = {
     ),
     "03-2": Exercise(
         _p_burst,
+        expected=_p_burst_expected,
         answer=Answer.probability("P(beta_burstiness > 0.04 | data)"),
         hint="A posterior probability is the share of posterior draws in which the statement "
         "holds: use the burstiness coefficient's draws from the measurement-aware model, all "
@@ -86,6 +104,7 @@ EXERCISES = {
     ),
     "03-3": Exercise(
         _coverage_few,
+        expected=_coverage_few_expected,
         answer=Answer.probability("the coverage of the naive intervals for small accounts"),
         hint="Coverage is the share of held-out accounts whose true share lies inside their "
         "interval; restrict both the accounts and their intervals to those with few messages.",
@@ -96,6 +115,7 @@ EXERCISES = {
     ),
     "03-4": Exercise(
         _p_18,
+        expected=_p_18_expected,
         answer=Answer.probability("P(18 or more of 50 messages flagged)"),
         hint="Carry every source of uncertainty: for each posterior draw, the new account's "
         "share (the regression line plus its own scatter), then a Binomial count of 50 "

@@ -25,10 +25,14 @@ NOISE_UPPER, NOISE_MASS = 20.0, 0.95  # the expert: sigma below 20 hours, 95% su
 PRELIZ_MASS_RTOL = 1e-4
 
 
-def _p_min(answer: Any, *, observed: Any, replicated: Any) -> None:
+def _p_min_expected(*, observed: Any, replicated: Any) -> float:
     y = np.asarray(observed, dtype=float)
     rep = np.asarray(replicated, dtype=float).reshape(-1, y.size)
-    expected = float(np.mean(rep.min(axis=1) >= y.min()))
+    return float(np.mean(rep.min(axis=1) >= y.min()))
+
+
+def _p_min(answer: Any, *, observed: Any, replicated: Any) -> None:
+    expected = _p_min_expected(observed=observed, replicated=replicated)
     check.close(answer, expected, atol=1e-12, name="P(min y_rep >= min y)")
 
 
@@ -36,6 +40,10 @@ def exact_week_probability() -> float:
     """P(alpha + 30 beta > 168) for independent alpha, beta ~ Normal(0, 100)."""
     sd = VAGUE_SD * np.sqrt(1 + DISTANCE_KM**2)
     return float(stats.norm(0, sd).sf(WEEK_HOURS))
+
+
+def _p_week_expected(*, draws: int) -> float:
+    return exact_week_probability()
 
 
 def _p_week(answer: Any, *, draws: int) -> None:
@@ -54,6 +62,10 @@ def exact_funnel_wide(threshold: float = WIDE, v_sd: float = FUNNEL_V_SD) -> flo
     return float(value)
 
 
+def _p_wide_expected(*, idata: Any) -> float:
+    return exact_funnel_wide()
+
+
 def _p_wide(answer: Any, *, idata: Any) -> None:
     import arviz as az
 
@@ -69,6 +81,10 @@ def exact_noise_scale(upper: float = NOISE_UPPER, mass: float = NOISE_MASS) -> f
     return float(upper / stats.halfnorm.ppf(mass))
 
 
+def _noise_scale_expected() -> float:
+    return exact_noise_scale()
+
+
 def _noise_scale(answer: Any) -> None:
     scale = answer
     if not scale > 0:
@@ -82,6 +98,7 @@ def _noise_scale(answer: Any) -> None:
 EXERCISES = {
     "04-1": Exercise(
         _p_min,
+        expected=_p_min_expected,
         answer=Answer.probability("P(min y_rep >= min y)"),
         hint="A posterior predictive p-value compares one statistic of each replicated data set "
         "with the same statistic of the observed data; here the statistic is the minimum, and "
@@ -95,6 +112,7 @@ EXERCISES = {
     ),
     "04-2": Exercise(
         _p_week,
+        expected=_p_week_expected,
         answer=Answer.probability("P(alpha + 30 beta > 168 h) under the vague prior"),
         hint="Use the vague prior's draws (prior, not posterior): the expected time for a 30 km "
         "delivery is the intercept plus 30 times the slope, and a week is 168 hours.",
@@ -106,6 +124,7 @@ EXERCISES = {
     ),
     "04-3": Exercise(
         _p_wide,
+        expected=_p_wide_expected,
         answer=Answer.probability("P(|x_0| > 10) in the funnel"),
         hint="Trust the fit that explores the whole funnel, including its narrow neck; the "
         "event is about the size of the first group's effect in either direction.",
@@ -119,6 +138,7 @@ EXERCISES = {
     ),
     "04-4": Exercise(
         _noise_scale,
+        expected=_noise_scale_expected,
         answer=Answer.number("the HalfNormal scale sigma"),
         hint="Translate the expert's sentence into a lower end, an upper end and the probability "
         "mass between them, and let PreliZ find the HalfNormal that puts that mass there; the "

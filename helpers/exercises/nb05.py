@@ -32,14 +32,19 @@ def exact_posterior() -> Any:
     )
 
 
-def _pooled_without_a(answer: Any) -> None:
+def _pooled_without_a_expected() -> np.ndarray:
     y = np.array(EIGHT_SCHOOLS_EFFECTS[1:])
     precision = 1 / np.array(EIGHT_SCHOOLS_SE[1:]) ** 2
-    check.close(answer[0], np.sum(precision * y) / np.sum(precision), atol=1e-6, name="estimate")
-    check.close(answer[1], np.sqrt(1 / np.sum(precision)), atol=1e-6, name="standard error")
+    return np.array([np.sum(precision * y) / np.sum(precision), np.sqrt(1 / np.sum(precision))])
 
 
-def _complete_rmse(answer: Any, *, experiment: Any) -> None:
+def _pooled_without_a(answer: Any) -> None:
+    estimate, se = _pooled_without_a_expected()
+    check.close(answer[0], estimate, atol=1e-6, name="estimate")
+    check.close(answer[1], se, atol=1e-6, name="standard error")
+
+
+def _complete_rmse_expected(*, experiment: Any) -> float:
     if not isinstance(experiment, Simulation) or "lift" not in experiment.truth:
         raise TypeError("pass the Simulation from simulate_segments as context")
     data = experiment.data
@@ -48,7 +53,11 @@ def _complete_rmse(answer: Any, *, experiment: Any) -> None:
         for arm in ("control", "treatment")
     }
     pooled = special.logit(rate["treatment"]) - special.logit(rate["control"])
-    expected = np.sqrt(np.mean((pooled - experiment.truth.lift) ** 2))
+    return float(np.sqrt(np.mean((pooled - experiment.truth.lift) ** 2)))
+
+
+def _complete_rmse(answer: Any, *, experiment: Any) -> None:
+    expected = _complete_rmse_expected(experiment=experiment)
     check.close(answer, expected, atol=1e-6, name="complete-pooling RMSE")
 
 
@@ -58,6 +67,11 @@ def _draws(idata: Any, name: str) -> np.ndarray:
     return np.asarray(idata.posterior[name].values)
 
 
+def _p_a_above_10_expected(*, idata: Any) -> float:
+    _draws(idata, "theta")  # the same context as the checker's, or its TypeError
+    return float(exact_posterior().prob_theta_above(0, 10.0))
+
+
 def _p_a_above_10(answer: Any, *, idata: Any) -> None:
     import arviz as az
 
@@ -65,6 +79,12 @@ def _p_a_above_10(answer: Any, *, idata: Any) -> None:
     mcse = float(np.asarray(az.mcse(indicator, method="mean")).ravel()[0])
     exact = exact_posterior().prob_theta_above(0, 10.0)
     check.close(answer, exact, atol=4 * max(mcse, 1e-3), name="P(theta_A > 10 | y)")
+
+
+def _p_new_positive_expected(*, idata: Any) -> float:
+    for name in ("mu", "tau"):
+        _draws(idata, name)  # the same context as the checker's, or its TypeError
+    return float(exact_posterior().prob_new_above(0.0))
 
 
 def _p_new_positive(answer: Any, *, idata: Any) -> None:
@@ -82,6 +102,7 @@ def _p_new_positive(answer: Any, *, idata: Any) -> None:
 EXERCISES = {
     "05-1": Exercise(
         _pooled_without_a,
+        expected=_pooled_without_a_expected,
         answer=Answer.vector(2, "the pooled estimate and its standard error"),
         hint="Complete pooling weights each school by its precision (one over its squared "
         "standard error); leave school A out of both the effects and their standard errors.",
@@ -91,6 +112,7 @@ EXERCISES = {
     ),
     "05-2": Exercise(
         _complete_rmse,
+        expected=_complete_rmse_expected,
         answer=Answer.number("the RMSE of complete pooling"),
         hint="Complete pooling ignores the markets: one lift for everyone, from the conversions "
         "and users summed over all markets per arm, on the log-odds scale; its error is then "
@@ -103,6 +125,7 @@ EXERCISES = {
     ),
     "05-3": Exercise(
         _p_a_above_10,
+        expected=_p_a_above_10_expected,
         answer=Answer.probability("P(theta_A > 10 | y)"),
         hint="Use the partially pooled posterior of school A's own effect (not the raw estimate "
         "of 28, and not the average effect mu), from the fit that samples well.",
@@ -112,6 +135,7 @@ EXERCISES = {
     ),
     "05-4": Exercise(
         _p_new_positive,
+        expected=_p_new_positive_expected,
         answer=Answer.probability("P(theta_new > 0 | y)"),
         hint="A new school is not the average school: its effect is drawn from the population "
         "distribution, so for each posterior draw add the between-school spread to mu before "

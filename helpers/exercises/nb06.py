@@ -7,6 +7,7 @@ with SciPy, the 78-week MLE with ``lifetimes`` on a summary the checker builds i
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -47,44 +48,94 @@ def conditional_expected_purchases(
     return float(numerator / denominator)
 
 
+def _p_alive_quiet_expected(*, params: Any) -> float:
+    return p_alive(QUIET["frequency"], QUIET["recency"], QUIET["T"], params)
+
+
 def _p_alive_quiet(answer: Any, *, params: Any) -> None:
-    expected = p_alive(QUIET["frequency"], QUIET["recency"], QUIET["T"], params)
+    expected = _p_alive_quiet_expected(params=params)
     check.close(answer, expected, atol=1e-6, name="P(alive) of the quiet customer")
 
 
-def _customer_1(answer: Any, *, params: Any) -> None:
-    exact = conditional_expected_purchases(
+#: the number of simulated futures of the worked answer to 06-2, and the seed of its spread
+_CUSTOMER_1_DRAWS, _CUSTOMER_1_SEED = 100_000, 6_002
+
+
+def _customer_1_exact(params: Any) -> float:
+    return conditional_expected_purchases(
         HORIZON_WEEKS, CUSTOMER_1["frequency"], CUSTOMER_1["recency"], CUSTOMER_1["T"], params
     )
+
+
+def _customer_1_expected(*, params: Any) -> MCEstimate:
+    """What ``mc_estimate`` of simulated futures reports: the exact mean of eq. (10), with the
+    standard error of a mean of that many simulated futures."""
+    from helpers.clv_cohort import draw_purchases
+
+    r, alpha, a, b = _params(params)
+    counts = draw_purchases(
+        CUSTOMER_1["frequency"],
+        CUSTOMER_1["recency"],
+        CUSTOMER_1["T"],
+        r=r,
+        alpha=alpha,
+        a=a,
+        b=b,
+        n_periods=1,
+        period_length=HORIZON_WEEKS,
+        n_draws=_CUSTOMER_1_DRAWS,
+        rng=_CUSTOMER_1_SEED,
+    ).ravel()
+    se = float(counts.std(ddof=1) / np.sqrt(counts.size))
+    return MCEstimate(mean=_customer_1_exact(params), se=se, n_draws=counts.size)
+
+
+def _customer_1(answer: Any, *, params: Any) -> None:
+    exact = _customer_1_exact(params)
     check.close(answer.mean, exact, atol=4 * answer.se, name="simulated purchases (4 SE)")
     check.holds(
-        bool(answer.n >= 10_000), name="at least 10,000 simulated futures", detail=f"{answer.n}"
+        bool(answer.n_draws >= 10_000),
+        name="at least 10,000 simulated futures",
+        detail=f"{answer.n_draws}",
     )
+
+
+def _below_threshold_expected(*, values: Any, se: Any) -> float:
+    draws = np.asarray(values, dtype=float)
+    if draws.ndim != 1 or draws.size < 100:
+        raise ValueError("`values` must be the 1-D array of simulated cohort values")
+    return float(np.mean(draws < THRESHOLD))
 
 
 def _below_threshold(answer: Any, *, values: Any, se: Any) -> None:
     draws = np.asarray(values, dtype=float)
-    if draws.ndim != 1 or draws.size < 100:
-        raise ValueError("`values` must be the 1-D array of simulated cohort values")
-    expected = float(np.mean(draws < THRESHOLD))
+    expected = _below_threshold_expected(values=values, se=se)
     check.close(answer, expected, atol=1e-12, name="P(value < $65,000)")
     expected_se = np.sqrt(expected * (1 - expected) / draws.size)
     check.close(float(se), expected_se, rtol=0.01, atol=1e-12, name="its standard error")
 
 
-def _p_alive_interval(answer: Any, *, idata: Any) -> None:
-    got = answer
+def _p_alive_interval_expected(*, idata: Any) -> np.ndarray:
     post = idata.posterior
     r, alpha, a, b = (np.asarray(post[k], dtype=float).ravel() for k in ("r", "alpha", "a", "b"))
     x, t_x, T = QUIET["frequency"], QUIET["recency"], QUIET["T"]
     # P(alive) of eq. (A.10), one value per posterior draw
     draws = 1.0 / (1.0 + a / (b + x - 1) * ((alpha + T) / (alpha + t_x)) ** (r + x))
-    expected = np.quantile(draws, [0.05, 0.95])
-    check.close(got, expected, atol=1e-6, name="90% interval of P(alive), quiet customer")
+    return np.quantile(draws, [0.05, 0.95])
+
+
+def _p_alive_interval(answer: Any, *, idata: Any) -> None:
+    expected = _p_alive_interval_expected(idata=idata)
+    check.close(answer, expected, atol=1e-6, name="90% interval of P(alive), quiet customer")
 
 
 def mle_78_weeks() -> np.ndarray:
     """(r, alpha, a, b) fitted by lifetimes to the 78-week CDNOW summary built from the raw log."""
+    return _mle_78_weeks().copy()
+
+
+@functools.cache
+def _mle_78_weeks() -> np.ndarray:
     from lifetimes import BetaGeoFitter
     from lifetimes.utils import summary_data_from_transaction_data
 
@@ -102,6 +153,10 @@ def mle_78_weeks() -> np.ndarray:
     return fit.params_[["r", "alpha", "a", "b"]].to_numpy()
 
 
+def _mle_expected() -> np.ndarray:
+    return mle_78_weeks()
+
+
 def _mle(answer: Any) -> None:
     got = answer
     # both optimisers stop near the same maximum; 0.5% covers their stopping rules
@@ -111,6 +166,7 @@ def _mle(answer: Any) -> None:
 EXERCISES = {
     "06-1": Exercise(
         _p_alive_quiet,
+        expected=_p_alive_quiet_expected,
         answer=Answer.probability("P(alive) of the quiet customer"),
         hint="The fitted BG/NBD model gives P(alive) from three numbers per customer: how many "
         "repeat purchases, when the last one was, and how long they have been watched. A long "
@@ -121,17 +177,19 @@ EXERCISES = {
     ),
     "06-2": Exercise(
         _customer_1,
+        expected=_customer_1_expected,
         answer=Answer.instance(MCEstimate, "the result of mc_estimate(...)"),
         hint="Simulate many possible next years of this one customer under the fitted "
         "parameters (one period of 52 weeks) and estimate the mean number of purchases, with "
         "its Monte Carlo error.",
         solution="draw_purchases(2, 30.43, 38.86, **bgnbd_mle, n_periods=1, "
-        "period_length=52.0, n_sims=budget.samples, rng=rng); mc_estimate(counts.ravel()).",
+        "period_length=52.0, n_draws=budget.n_draws, rng=rng); mc_estimate(counts.ravel()).",
         explanation="The simulation reproduces equation (10) of the paper, and also gives the "
         "spread.",
     ),
     "06-3": Exercise(
         _below_threshold,
+        expected=_below_threshold_expected,
         answer=Answer.probability("P(cohort value < $65,000)"),
         hint="A probability about the cohort's value is the share of simulated cohort values "
         "on the right side of the line, and its standard error is that of a share.",
@@ -140,6 +198,7 @@ EXERCISES = {
     ),
     "06-4": Exercise(
         _mle,
+        expected=_mle_expected,
         answer=Answer.vector(4, "the maximum-likelihood r, alpha, a, b"),
         hint="Rebuild the customer summary over the full 78 weeks (in weeks, as before), and "
         "maximise the summed BG/NBD log-likelihood over the four positive parameters: optimise "
@@ -152,6 +211,7 @@ EXERCISES = {
     ),
     "06-5": Exercise(
         _p_alive_interval,
+        expected=_p_alive_interval_expected,
         answer=Answer.interval("the 5% and 95% quantiles of P(alive)"),
         hint="The Bayesian model gives one P(alive) per posterior draw for the quiet customer; "
         "a 90% interval is the pair of quantiles that leaves 5% of those draws on each side.",

@@ -34,10 +34,12 @@ def mean_field_sds_by_conditioning(cov: np.ndarray) -> np.ndarray:
     return np.array(sds)
 
 
+def _mean_field_expected() -> np.ndarray:
+    return mean_field_sds_by_conditioning(EXERCISE_COV)
+
+
 def _mean_field(answer: Any) -> None:
-    check.close(
-        answer, mean_field_sds_by_conditioning(EXERCISE_COV), atol=1e-6, name="mean-field sds"
-    )
+    check.close(answer, _mean_field_expected(), atol=1e-6, name="mean-field sds")
 
 
 def exact_cos_gradient(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
@@ -63,11 +65,28 @@ def reparam_cos_sd(mu: float = COS_MU, sigma: float = COS_SIGMA) -> float:
     return float(np.sqrt(moment(2) - moment(1) ** 2))
 
 
+#: the number of draws of the worked answers to 07-2 and 07-3, and the seed of 07-3's draws
+_WORKED_DRAWS, _WORKED_SEED = 100_000, 7_003
+
+
+def _cos_gradient_expected() -> MCEstimate:
+    """What ``mc_estimate`` of pathwise gradients reports: the exact gradient and its SE."""
+    se = reparam_cos_sd() / np.sqrt(_WORKED_DRAWS)
+    return MCEstimate(mean=float(exact_cos_gradient()), se=float(se), n_draws=_WORKED_DRAWS)
+
+
 def _cos_gradient(answer: Any) -> None:
     exact = exact_cos_gradient()
     check.close(answer.mean, exact, atol=4 * answer.se, name="gradient estimate (4 SE)")
-    expected_se = reparam_cos_sd() / np.sqrt(answer.n)
+    expected_se = reparam_cos_sd() / np.sqrt(answer.n_draws)
     check.close(answer.se, expected_se, rtol=0.1, name="its standard error (reparameterised)")
+
+
+def _hmc_hard_expected() -> np.ndarray:
+    """Draws a perfect sampler would return: independent, exactly from the target."""
+    truth = GaussianTarget.correlated(rho=RHO_HARD)
+    z = np.random.default_rng(_WORKED_SEED).standard_normal((_WORKED_DRAWS // 50, 2))
+    return truth.mean + z @ np.linalg.cholesky(truth.cov).T
 
 
 def _hmc_hard(answer: Any) -> None:
@@ -85,6 +104,7 @@ def _hmc_hard(answer: Any) -> None:
 EXERCISES = {
     "07-1": Exercise(
         _mean_field,
+        expected=_mean_field_expected,
         answer=Answer.vector(3, "one mean-field sd per coordinate"),
         hint="Mean-field VI on a Gaussian matches the target's precision (inverse covariance), "
         "not its covariance: each sd is that of one coordinate with the others held fixed, so "
@@ -95,6 +115,7 @@ EXERCISES = {
     ),
     "07-2": Exercise(
         _cos_gradient,
+        expected=_cos_gradient_expected,
         answer=Answer.instance(MCEstimate, "the result of mc_estimate(...)"),
         hint="Write theta as mu + sigma * eps with eps standard normal, so the randomness no "
         "longer depends on sigma; then differentiate cos(theta) with respect to sigma (chain "
@@ -106,11 +127,12 @@ EXERCISES = {
     ),
     "07-3": Exercise(
         _hmc_hard,
+        expected=_hmc_hard_expected,
         answer=Answer.array((None, 2), "the HMC draws, one row per draw"),
         hint="The step size must resolve the target's narrowest direction (its sd is "
         "sqrt(1 - rho)), and a trajectory (steps x step size) must be long enough to cross "
         "its widest direction; a stronger correlation shrinks the first and not the second.",
-        solution="helpers.samplers.hmc(target_99.logp, target_99.grad, np.zeros(2), n_samples=..., "
+        solution="helpers.samplers.hmc(target_99.logp, target_99.grad, np.zeros(2), n_draws=..., "
         "step_size=0.09, n_steps=25, rng=rng): the narrow sd is 0.1, so the step stays well "
         "below 0.2, and 0.09 x 25 is about 2 for the wide sd of 1.41.",
         explanation="With rho = 0.99 the target is 14 times longer than wide: HMC still works, "

@@ -19,35 +19,48 @@ from helpers.exercises import Answer, Exercise
 THETA_14_2 = (1.5, 1.0)
 
 
+def _coverage_80_expected(*, draws: Any, y: Any) -> float:
+    return float(interval_coverage(draws, y, 0.8))
+
+
 def _coverage_80(answer: Any, *, draws: Any, y: Any) -> None:
-    expected = interval_coverage(draws, y, 0.8)
+    expected = _coverage_80_expected(draws=draws, y=y)
     check.close(answer, expected, atol=1e-9, name="coverage of the central 80% interval")
 
 
-def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
+def _sse_gradient_expected(*, fn: Any, y: Any) -> np.ndarray:
     import torch
 
-    got = answer
     theta = torch.tensor(THETA_14_2, dtype=torch.float64, requires_grad=True)
     sse = ((torch.as_tensor(np.asarray(y, dtype=float)) - fn(theta)) ** 2).sum()
-    (expected,) = torch.autograd.grad(sse, theta)
-    check.close(got, expected.numpy(), atol=1e-8, rtol=1e-8, name="gradient of the SSE")
+    (gradient,) = torch.autograd.grad(sse, theta)
+    return gradient.numpy()
 
 
-def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> None:
+def _sse_gradient(answer: Any, *, fn: Any, y: Any) -> None:
+    expected = _sse_gradient_expected(fn=fn, y=y)
+    check.close(answer, expected, atol=1e-8, rtol=1e-8, name="gradient of the SSE")
+
+
+def _unlabelled_accuracy_expected(*, classifier: Any, x: Any, y: Any) -> float:
     import torch
 
     from helpers.deep import PIXEL_MAX
 
     with torch.no_grad():
         guessed = classifier(x / PIXEL_MAX).argmax(-1).cpu().numpy()
-    expected = float(np.mean(guessed == np.asarray(y)))
+    return float(np.mean(guessed == np.asarray(y)))
+
+
+def _unlabelled_accuracy(answer: Any, *, classifier: Any, x: Any, y: Any) -> None:
+    expected = _unlabelled_accuracy_expected(classifier=classifier, x=x, y=y)
     check.close(answer, expected, atol=1e-9, name="accuracy on the unlabelled digits")
 
 
 EXERCISES = {
     "11-1": Exercise(
         _coverage_80,
+        expected=_coverage_80_expected,
         answer=Answer.probability("the coverage of the central 80% intervals"),
         hint="A central 80% interval leaves 10% of each point's predictive draws on either "
         "side; coverage is the share of held-out points whose observed value lies inside "
@@ -58,6 +71,7 @@ EXERCISES = {
     ),
     "11-2": Exercise(
         _sse_gradient,
+        expected=_sse_gradient_expected,
         answer=Answer.vector(2, "the gradient with respect to the two parameters"),
         hint="Build the sum of squared errors symbolically on a PyTensor vector of parameters, "
         "through the wrapped torch Op, let PyTensor differentiate it, and evaluate at the "
@@ -68,6 +82,7 @@ EXERCISES = {
     ),
     "11-3": Exercise(
         _unlabelled_accuracy,
+        expected=_unlabelled_accuracy_expected,
         answer=Answer.probability("the accuracy on the unlabelled digits"),
         hint="Feed the classifier its inputs exactly as in training (same scaling of the "
         "pixel counts), take its most probable class per digit, and compare with the labels "

@@ -21,30 +21,38 @@ from helpers.simulation import Simulation
 from helpers.timeseries import fourier_features
 
 
-def _iv_by_hand(answer: Any, *, pricing: Simulation) -> None:
+def _iv_by_hand_expected(*, pricing: Simulation) -> float:
     if not isinstance(pricing, Simulation) or "elasticity" not in pricing.truth:
         raise TypeError("pass the pricing simulation as pricing=... (from simulate_pricing)")
-    value = answer
     data = pricing.data
     hour = data["hour"].to_numpy()
     controls = np.column_stack([fourier_features(hour, 24, 2), fourier_features(hour, 168, 1)])
     expected, _ = two_stage_least_squares(
         data["log_rides"], data["log_price"], data["cost_shock"], controls
     )
+    return float(expected)
+
+
+def _iv_by_hand(answer: Any, *, pricing: Simulation) -> None:
+    value = answer
+    expected = _iv_by_hand_expected(pricing=pricing)
     # Frisch-Waugh-Lovell makes the partialled-out ratio equal 2SLS up to rounding
     check.close(value, expected, atol=1e-8, name="IV estimate (2SLS with controls)")
 
 
-def _lift_probability(answer: Any, *, rides: Any, y0_draws: Any, n_pre: int) -> None:
-    value = answer
+def _lift_probability_expected(*, rides: Any, y0_draws: Any, n_pre: int) -> float:
     y = np.asarray(rides, dtype=float)
     draws = np.asarray(y0_draws, dtype=float)
     if draws.ndim != 2 or draws.shape[1] != y.size:
         raise ValueError("`y0_draws` must be (draws, days) with one column per day of `rides`")
     # lift > 10% <=> observed total > 1.1 x counterfactual total, draw by draw
     observed = y[n_pre:].sum()
-    expected = float(np.mean(observed > 1.1 * draws[:, n_pre:].sum(axis=1)))
-    check.close(value, expected, atol=1e-9, name="P(lift > 10%)")
+    return float(np.mean(observed > 1.1 * draws[:, n_pre:].sum(axis=1)))
+
+
+def _lift_probability(answer: Any, *, rides: Any, y0_draws: Any, n_pre: int) -> None:
+    expected = _lift_probability_expected(rides=rides, y0_draws=y0_draws, n_pre=n_pre)
+    check.close(answer, expected, atol=1e-9, name="P(lift > 10%)")
 
 
 def _simplex_weights(y: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -61,29 +69,39 @@ def _simplex_weights(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     return result.x
 
 
-def _placebo_gap(answer: Any, *, treated: Any, donors: Any) -> None:
-    value = answer
+def _placebo_gap_expected(*, treated: Any, donors: Any) -> float:
     y = np.asarray(treated, dtype=float)
     x = np.asarray(donors, dtype=float)
     if x.ndim != 2 or x.shape[0] != y.size or y.size < 52:
         raise ValueError("`treated` (weeks,) and `donors` (weeks, donors) must cover 52 weeks")
     weights = _simplex_weights(y[:40], x[:40])
-    expected = float((y - x @ weights)[40:52].mean())
+    return float((y - x @ weights)[40:52].mean())
+
+
+def _placebo_gap(answer: Any, *, treated: Any, donors: Any) -> None:
+    value = answer
+    expected = _placebo_gap_expected(treated=treated, donors=donors)
     # two optimisers agree to about 1e-4 in the weights, i.e. 0.01-0.05 in a gap of rides ~100
     check.close(value, expected, atol=0.05, name="placebo gap, weeks 40-51")
 
 
-def _twfe(answer: Any, *, panel: pd.DataFrame) -> None:
+def _twfe_expected(*, panel: pd.DataFrame) -> float:
     if not isinstance(panel, pd.DataFrame):
         raise TypeError("pass the rollout panel as panel=... (a DataFrame)")
-    value = answer
     expected, _ = twfe_estimate(panel)
+    return float(expected)
+
+
+def _twfe(answer: Any, *, panel: pd.DataFrame) -> None:
+    value = answer
+    expected = _twfe_expected(panel=panel)
     check.close(value, expected, atol=1e-8, name="TWFE estimate (dummy regression)")
 
 
 EXERCISES = {
     "13-1": Exercise(
         _iv_by_hand,
+        expected=_iv_by_hand_expected,
         answer=Answer.number("the IV estimate of the price elasticity"),
         hint="With one instrument, IV is a ratio: how rides move with the cost shock over how "
         "price moves with it, after removing from all three what the seasonal controls "
@@ -94,6 +112,7 @@ EXERCISES = {
     ),
     "13-2": Exercise(
         _lift_probability,
+        expected=_lift_probability_expected,
         answer=Answer.probability("P(cumulative lift > 10%)"),
         hint="The lift is relative to the counterfactual, and the counterfactual is uncertain: "
         "compute the lift once per posterior draw of the post-launch counterfactual total, "
@@ -107,6 +126,7 @@ EXERCISES = {
     ),
     "13-3": Exercise(
         _placebo_gap,
+        expected=_placebo_gap_expected,
         answer=Answer.number("the mean placebo gap"),
         hint="Pretend the launch happened earlier: fit the synthetic control's weights only on "
         "the weeks before the fake launch, then look at the gap over the weeks between the "
@@ -120,6 +140,7 @@ EXERCISES = {
     ),
     "13-4": Exercise(
         _twfe,
+        expected=_twfe_expected,
         answer=Answer.number("the TWFE estimate"),
         hint="Two-way fixed effects removes market means and week means from both the outcome "
         "and the treatment (adding back the overall mean once); the estimate is then a "

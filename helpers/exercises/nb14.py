@@ -49,11 +49,24 @@ def _indicator_mcse(indicator: np.ndarray) -> float:
     return max(float(np.asarray(az.mcse(indicator.astype(float), method="mean")).ravel()[0]), 1e-3)
 
 
-def _p_mu_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
+def _p_mu_above_expected(*, idata: Any, log_odds: Any) -> float:
+    _draws(idata, "mu")  # the same context as the checker's, or its TypeError
     post = exact_posterior(log_odds)
-    exact = float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
+    return float(post.weights @ stats.norm.sf(0.05, post.mu_mean, np.sqrt(post.mu_var)))
+
+
+def _p_mu_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
+    exact = _p_mu_above_expected(idata=idata, log_odds=log_odds)
     mcse = _indicator_mcse(_draws(idata, "mu") > 0.05)
     check.close(answer, exact, atol=4 * mcse, name="P(mu > 0.05 | y)")
+
+
+def _confident_markets_expected(*, idata: Any, log_odds: Any) -> list[str]:
+    """The markets whose exact P(theta > 0 | y) is at least 0.9, in the table's order."""
+    _draws(idata, "theta")  # the same context as the checker's, or its TypeError
+    post = exact_posterior(log_odds)
+    names = [str(n) for n in log_odds.index]
+    return [name for k, name in enumerate(names) if post.prob_theta_above(k, 0.0) >= 0.9]
 
 
 def _confident_markets(answer: Any, *, idata: Any, log_odds: Any) -> None:
@@ -78,6 +91,12 @@ def _confident_markets(answer: Any, *, idata: Any, log_odds: Any) -> None:
     check.holds(list(answer) == order, name="markets in the order of `markets`")
 
 
+def _p_new_above_expected(*, idata: Any, log_odds: Any) -> float:
+    for name in ("mu", "tau"):
+        _draws(idata, name)  # the same context as the checker's, or its TypeError
+    return float(exact_posterior(log_odds).prob_new_above(0.05))
+
+
 def _p_new_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
     import arviz as az
 
@@ -90,18 +109,23 @@ def _p_new_above(answer: Any, *, idata: Any, log_odds: Any) -> None:
     check.close(answer, exact, atol=4 * max(float(mcse), 1e-3), name="P(theta_new > 0.05 | y)")
 
 
-def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
+def _p_max_expected(*, observed: Any, replicated: Any) -> float:
     y = np.asarray(observed, dtype=float)
     rep = np.asarray(replicated, dtype=float)
     if y.ndim != 1 or rep.shape[-1] != y.size:
         raise TypeError("pass the observed estimates and the replicates (draw, market)")
-    expected = float(np.mean(rep.reshape(-1, y.size).max(axis=1) >= y.max()))
+    return float(np.mean(rep.reshape(-1, y.size).max(axis=1) >= y.max()))
+
+
+def _p_max(answer: Any, *, observed: Any, replicated: Any) -> None:
+    expected = _p_max_expected(observed=observed, replicated=replicated)
     check.close(answer, expected, atol=1e-12, name="P(max y_rep >= max y)")
 
 
 EXERCISES = {
     "14-1": Exercise(
         _p_mu_above,
+        expected=_p_mu_above_expected,
         answer=Answer.probability("P(mu > 0.05 | y)"),
         hint="A posterior probability is the share of posterior draws where the statement "
         "holds: here about the population mean lift and a threshold of 5%, not zero.",
@@ -111,6 +135,7 @@ EXERCISES = {
     ),
     "14-2": Exercise(
         _confident_markets,
+        expected=_confident_markets_expected,
         answer=Answer.names("the markets with P(theta > 0) >= 0.9"),
         hint="Compute each market's own probability of a positive lift from the Pyro fit's "
         "draws of its theta, keep those at or above 0.9, and list them in the order of "
@@ -122,6 +147,7 @@ EXERCISES = {
     ),
     "14-3": Exercise(
         _p_new_above,
+        expected=_p_new_above_expected,
         answer=Answer.probability("P(theta_new > 0.05 | y)"),
         hint="A new market is drawn from the population: for each posterior draw add the "
         "between-market spread to mu before comparing with 5%; it is not P(mu > 0.05).",
@@ -132,6 +158,7 @@ EXERCISES = {
     ),
     "14-4": Exercise(
         _p_max,
+        expected=_p_max_expected,
         answer=Answer.probability("P(max y_rep >= max y)"),
         hint="A posterior predictive p-value for the largest market estimate: compare each "
         "replicated data set's maximum over markets with the observed maximum, in the "
