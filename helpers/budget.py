@@ -35,6 +35,18 @@ def _env_flag(name: str) -> bool:
     )
 
 
+def _env_cores() -> int | None:
+    """``COURSE_CORES``: how many processes PyMC may sample chains in (unset: the mode's default)."""
+    raw = os.environ.get("COURSE_CORES", "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise ValueError(
+            f"environment variable `COURSE_CORES` must be a positive integer; got {raw!r}"
+        )
+    return int(raw)
+
+
 def is_fast() -> bool:
     """Return True when the fast (CI) budget is selected with ``COURSE_FAST=1``.
 
@@ -195,7 +207,10 @@ def get_budget(fast: bool | None = None) -> Budget:
         ``COURSE_FAST`` environment variable. Progress bars are off in fast mode and whenever
         ``COURSE_QUIET=1`` (the site build sets it); under ``COURSE_QUIET=1`` PyMC's sampler
         log lines ("Initializing NUTS", "Sampling 4 chains") are also left out, while its
-        warnings (divergences, R-hat) still show.
+        warnings (divergences, R-hat) still show. ``COURSE_CORES=N`` caps the processes PyMC
+        samples chains in (the full budget's 2 by default); the parallel site build sets it so
+        that notebooks running side by side do not each start a process per core. The draws do
+        not depend on it: every chain has its own seed.
 
     Returns
     -------
@@ -205,6 +220,9 @@ def get_budget(fast: bool | None = None) -> Budget:
     ------
     TypeError
         If ``fast`` is neither a bool nor None.
+    ValueError
+        If ``COURSE_FAST`` or ``COURSE_QUIET`` is not a yes/no value, or ``COURSE_CORES`` is
+        not a positive integer.
 
     Examples
     --------
@@ -216,6 +234,7 @@ def get_budget(fast: bool | None = None) -> Budget:
     elif not isinstance(fast, bool):
         raise TypeError(f"`fast` must be a bool or None; got {type(fast).__name__}")
     quiet = _env_flag("COURSE_QUIET")
+    cores = _env_cores()
     if quiet:
         # the site shows results, not sampler logs; warnings and errors still reach the page
         logging.getLogger("pymc").setLevel(logging.WARNING)
@@ -239,7 +258,7 @@ def get_budget(fast: bool | None = None) -> Budget:
         draws=1000,
         tune=1000,
         chains=4,
-        cores=2,
+        cores=2 if cores is None else min(2, cores),
         svi_steps=5000,
         epochs=60,
         n_draws=100_000,

@@ -10,7 +10,11 @@ in ``execution_seconds``, which the page footers show). The build that follows t
 notebook in the cache and only renders it, so the pages show what they showed before.
 
 Kernels inherit this process's environment (``COURSE_FAST``, ``PYTENSOR_FLAGS``,
-``IPYTHONDIR`` with the guards, ...); with ``--record-dir`` each notebook's kernel records its
+``IPYTHONDIR`` with the guards, ...), plus ``COURSE_CORES`` (unless it is set already): the
+cores divided by the notebooks running at once, so that PyMC in two full-mode notebooks side by
+side on two cores samples its chains in one process each instead of starting two each (four
+sampling processes on two cores made the full build slower than running the notebooks one
+after another; the draws do not depend on it); with ``--record-dir`` each notebook's kernel records its
 checked numbers to ``<dir>/<notebook>.jsonl`` (``COURSE_RECORD``), as the book extension does
 when Sphinx executes a notebook itself. With ``--compiledir-root`` each notebook compiles into an
 empty PyTensor cache of its own (``<root>/<notebook>``): code loaded from a cache that another
@@ -56,6 +60,15 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def cores_per_notebook(jobs: int, cores: int | None = None) -> int:
+    """The cores each of ``jobs`` notebooks running at once may sample in (at least one).
+
+    >>> cores_per_notebook(2, cores=2), cores_per_notebook(2, cores=8), cores_per_notebook(4, cores=2)
+    (1, 4, 1)
+    """
+    return max(1, (default_jobs() if cores is None else cores) // jobs)
 
 
 def _budget(path: Path) -> int:
@@ -124,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         parser.error("no notebooks to execute")
     settings = execute_settings()
+    os.environ.setdefault("COURSE_CORES", str(cores_per_notebook(args.jobs)))  # workers inherit it
     args.cache.mkdir(parents=True, exist_ok=True)
     import nbformat
     from jupyter_cache import get_cache
@@ -144,7 +158,11 @@ def main(argv: list[str] | None = None) -> int:
         NbProjectRecord.remove_tracebacks([stage.pk], cache.db)
         stages[str(path)] = stage
         todo.append(path)
-    print(f"Executing {len(todo)} notebooks, {args.jobs} at a time, into {args.cache}", flush=True)
+    print(
+        f"Executing {len(todo)} notebooks, {args.jobs} at a time, sampling on at most "
+        f"{os.environ['COURSE_CORES']} core(s) each, into {args.cache}",
+        flush=True,
+    )
     failures = []
     # The largest budgets first keeps the cores busy to the end (a short notebook fills the
     # last gap); the order changes no result: each notebook runs in its own fresh kernel.

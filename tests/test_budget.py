@@ -40,6 +40,24 @@ def test_quiet_turns_off_progress_bars(monkeypatch):
     assert get_budget(fast=True).progressbar is False
 
 
+def test_course_cores_caps_the_full_budgets_sampling_processes(monkeypatch):
+    monkeypatch.delenv("COURSE_CORES", raising=False)
+    assert get_budget(fast=False).cores == 2
+    monkeypatch.setenv("COURSE_CORES", "1")
+    assert get_budget(fast=False).cores == 1
+    assert get_budget(fast=False).sample_kwargs()["cores"] == 1
+    monkeypatch.setenv("COURSE_CORES", "8")  # a cap, never more than the budget's own
+    assert get_budget(fast=False).cores == 2
+    assert get_budget(fast=True).cores == 1
+
+
+@pytest.mark.parametrize("raw", ["0", "-1", "two", "1.5"])
+def test_bad_course_cores_is_a_clear_error(monkeypatch, raw):
+    monkeypatch.setenv("COURSE_CORES", raw)
+    with pytest.raises(ValueError, match=f"COURSE_CORES.*positive integer; got '{raw}'"):
+        get_budget(fast=False)
+
+
 def test_sample_kwargs_and_overrides():
     kwargs = get_budget(fast=True).sample_kwargs(target_accept=0.95, chains=2)
     assert kwargs["draws"] == 400 and kwargs["chains"] == 2 and kwargs["target_accept"] == 0.95
