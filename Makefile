@@ -15,6 +15,9 @@ PIP_VERSION := 25.3
 JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 2 ] && n=2; echo $$n)
 # Notebooks the site build executes at a time (scripts/execute_notebooks.py fills the
 # execution cache in parallel before Sphinx reads it; each mode has its own cache): the core count.
+# Each notebook then samples its PyMC chains on its share of the cores (COURSE_CORES, set by the
+# script): with two cores per notebook, two full-mode notebooks ran four sampling processes on
+# two cores and the parallel build was slower than one notebook at a time.
 BOOK_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # The seed `make test` runs every notebook under besides the default (COURSE_SEED; any
 # non-negative integer must pass: `make test-seeds` tries several).
