@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -39,6 +39,8 @@ __all__ = [
     "function",
     "instance",
     "salib_problem",
+    "beta_posteriors",
+    "effect_data",
 ]
 
 
@@ -275,3 +277,54 @@ def salib_problem(value: Any, name: str = "problem") -> int:
             name, "a SALib problem dict with num_vars, names and bounds", sorted(value)
         )
     return int(value["num_vars"])
+
+
+def _beta_params(dist: Any, name: str) -> tuple[float, float]:
+    """(a, b) of a frozen standard scipy.stats.beta."""
+    from scipy import stats
+
+    frozen = isinstance(dist, stats.distributions.rv_frozen)
+    if not frozen or getattr(dist.dist, "name", None) != "beta":
+        raise fail_type(
+            name, "a frozen scipy.stats.beta distribution (as beta_posterior returns)", dist
+        )
+    params = dict(zip(["a", "b", "loc", "scale"], dist.args, strict=False)) | dict(dist.kwds)
+    if params.get("loc", 0) != 0 or params.get("scale", 1) != 1:
+        raise fail_value(
+            name,
+            "a standard Beta on [0, 1] (loc 0, scale 1)",
+            f"loc {params.get('loc', 0)}, scale {params.get('scale', 1)}",
+        )
+    return float(params["a"]), float(params["b"])
+
+
+def beta_posteriors(
+    value: Any, name: str = "posteriors", *, minimum: int = 2
+) -> list[tuple[float, float]]:
+    """A list of frozen standard Beta distributions, one per variant; returns their (a, b)."""
+    from scipy import stats
+
+    if isinstance(value, stats.distributions.rv_frozen) or not isinstance(value, Sequence):
+        raise fail_type(name, "a list of frozen Beta distributions, one per variant", value)
+    if len(value) < minimum:
+        raise fail_value(name, f"a list of at least {minimum} variants", f"{len(value)}")
+    return [_beta_params(dist, f"{name}[{i}]") for i, dist in enumerate(value)]
+
+
+def effect_data(
+    outcome: Any, treatment: Any, covariates: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """An effect estimator's inputs: outcome and treatment of one length n, an (n, k) covariate
+    matrix, and n >= k + 3 rows."""
+    y = array(outcome, "outcome", ndim=1)
+    t = array(treatment, "treatment", shape=(y.size,))
+    x = matrix(covariates, "covariates")
+    if x.shape[0] != y.size:
+        raise fail_value(
+            "covariates", f"a matrix with one row per outcome ({y.size})", f"shape {x.shape}"
+        )
+    if y.size < x.shape[1] + 3:
+        raise fail_value(
+            "outcome", f"an array of at least {x.shape[1] + 3} rows (covariates + 3)", y.size
+        )
+    return y, t, x

@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 from scipy import stats
 
 from helpers import _validate as validate
-from helpers.decisions import _betas, expected_loss, prob_best, prob_greater
+from helpers.decisions import expected_loss, prob_best, prob_greater
 from helpers.probability import beta_posterior
 from helpers.seeding import RngLike, make_rng
 
@@ -154,7 +154,7 @@ def sample_rates(posteriors: Sequence[Any], *, n_draws: int, rng: RngLike = None
     >>> sample_rates([stats.beta(2, 8), stats.beta(3, 7)], n_draws=5, rng=1).shape
     (5, 2)
     """
-    params = _betas(posteriors, minimum=1)
+    params = validate.beta_posteriors(posteriors, minimum=1)
     n_draws = validate.integer(n_draws, "n_draws", minimum=2)
     generator = make_rng(rng)
     return np.column_stack([generator.beta(a, b, size=int(n_draws)) for a, b in params])
@@ -193,7 +193,7 @@ def summarize(
     >>> bool(table.loc["B", "P(best)"] > 0.85)
     True
     """
-    _betas(posteriors)
+    validate.beta_posteriors(posteriors)
     labels = _names(names, len(posteriors))
     tail = (1 - validate.ci_prob(ci_prob)) / 2
     return pd.DataFrame(
@@ -255,7 +255,7 @@ def compare(
     >>> table.index.tolist()
     ['B']
     """
-    params = _betas(posteriors)
+    params = validate.beta_posteriors(posteriors)
     labels = _names(names, len(posteriors))
     ref = _reference(reference, len(posteriors))
     tail = (1 - validate.ci_prob(ci_prob)) / 2

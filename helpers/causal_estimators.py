@@ -37,23 +37,6 @@ __all__ = [
 Estimator = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
 
 
-def _arrays(
-    outcome: Any, treatment: Any, covariates: Any
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = validate.array(outcome, "outcome", ndim=1)
-    t = validate.array(treatment, "treatment", shape=(y.size,))
-    x = validate.matrix(covariates, "covariates")
-    if x.shape[0] != y.size:
-        raise validate.fail_value(
-            "covariates", f"a matrix with one row per outcome ({y.size})", f"shape {x.shape}"
-        )
-    if y.size < x.shape[1] + 3:
-        raise validate.fail_value(
-            "outcome", f"an array of at least {x.shape[1] + 3} rows (covariates + 3)", y.size
-        )
-    return y, t, x
-
-
 # --------------------------------------------------------------------------------------------
 # Simulators
 # --------------------------------------------------------------------------------------------
@@ -236,7 +219,7 @@ def ols_effect(outcome: ArrayLike, treatment: ArrayLike, covariates: ArrayLike) 
     >>> round(ols_effect(y, t, z), 10)
     2.0
     """
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     design = np.column_stack([np.ones(len(y)), t, x])
     return float(np.linalg.lstsq(design, y, rcond=None)[0][1])
 
@@ -310,7 +293,7 @@ def dml_partialling_out(
     """
     from sklearn.base import clone
 
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     n_folds = validate.integer(n_folds, "n_folds", minimum=2)
     if n_folds > len(y) // 2:
         raise ValueError(f"`n_folds` must be <= n / 2 = {len(y) // 2}; got {n_folds}")

@@ -21,7 +21,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from helpers import _validate as validate
-from helpers.causal_estimators import Estimator, _arrays, ols_effect
+from helpers.causal_estimators import Estimator, ols_effect
 from helpers.seeding import RngLike, make_rng
 
 __all__ = [
@@ -268,7 +268,7 @@ def placebo_treatment(
     >>> bool(abs(est.mean()) < 4 * est.std() / np.sqrt(est.size))
     True
     """
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     rng = make_rng(rng)
     return np.array(
         [
@@ -299,7 +299,7 @@ def random_common_cause(
     >>> bool(np.abs(moved).max() < 0.05)
     True
     """
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     rng = make_rng(rng)
     out = []
     for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
@@ -334,7 +334,7 @@ def data_subset(
     >>> data_subset(t + z, t, z, fraction=0.5, n_draws=3, rng=1).round(6)
     array([1., 1., 1.])
     """
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     fraction = validate.real(fraction, "fraction")
     if not 0 < fraction < 1:
         raise ValueError(f"`fraction` must be in (0, 1); got {fraction}")
@@ -374,7 +374,7 @@ def unobserved_common_cause(
     >>> bool(abs(est.mean() - 0.5 * 1 / (1 + 1)) < 0.05)  # attenuated: V = 1, k_T = 1
     True
     """
-    y, t, x = _arrays(outcome, treatment, covariates)
+    y, t, x = validate.effect_data(outcome, treatment, covariates)
     k_t = validate.real(effect_on_treatment, "effect_on_treatment")
     k_y = validate.real(effect_on_outcome, "effect_on_outcome")
     rng = make_rng(rng)

@@ -18,7 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from scipy import integrate, special, stats
+from scipy import integrate, special
+
+from helpers import _validate as validate
 
 __all__ = [
     "prob_greater",
@@ -28,39 +30,6 @@ __all__ = [
 
 
 _TAIL = 1e-15  # probability mass of X left out at each end of the integration range
-
-
-def _beta_params(dist: Any, index: int) -> tuple[float, float]:
-    frozen = isinstance(dist, stats.distributions.rv_frozen)
-    if not frozen or getattr(dist.dist, "name", None) != "beta":
-        raise TypeError(
-            f"`posteriors[{index}]` must be a frozen scipy.stats.beta distribution "
-            f"(as beta_posterior returns); got {type(dist).__name__}"
-        )
-    args, kwds = list(dist.args), dict(dist.kwds)
-    names = ["a", "b", "loc", "scale"]
-    params = dict(zip(names, args, strict=False))
-    params.update(kwds)
-    if params.get("loc", 0) != 0 or params.get("scale", 1) != 1:
-        raise ValueError(
-            f"`posteriors[{index}]` must be a standard Beta on [0, 1] (loc 0, scale 1)"
-        )
-    return float(params["a"]), float(params["b"])
-
-
-def _betas(posteriors: Any, minimum: int = 2) -> list[tuple[float, float]]:
-    if isinstance(posteriors, stats.distributions.rv_frozen) or not isinstance(
-        posteriors, Sequence
-    ):
-        raise TypeError(
-            "`posteriors` must be a list of frozen Beta distributions, one per variant; "
-            f"got {type(posteriors).__name__}"
-        )
-    if len(posteriors) < minimum:
-        raise ValueError(
-            f"`posteriors` must hold at least {minimum} variants; got {len(posteriors)}"
-        )
-    return [_beta_params(p, i) for i, p in enumerate(posteriors)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -134,7 +103,7 @@ def prob_greater(first: Any, second: Any) -> float:
     >>> round(prob_greater(beta_posterior(60, 1000), beta_posterior(45, 1000)), 3)
     0.933
     """
-    (a1, b1), (a2, b2) = _betas([first, second])
+    (a1, b1), (a2, b2) = validate.beta_posteriors([first, second])
     return _prob_top(a1, b1, [(a2, b2)])
 
 
@@ -166,7 +135,7 @@ def prob_best(posteriors: Sequence[Any]) -> np.ndarray:
     >>> prob_best([stats.beta(2, 2), stats.beta(2, 2), stats.beta(2, 2)]).round(4).tolist()
     [0.3333, 0.3333, 0.3333]
     """
-    params = _betas(posteriors)
+    params = validate.beta_posteriors(posteriors)
     return np.array(
         [_prob_top(a, b, params[:k] + params[k + 1 :]) for k, (a, b) in enumerate(params)]
     )
@@ -215,7 +184,7 @@ def expected_loss(posteriors: Sequence[Any]) -> np.ndarray:
     >>> loss.round(6).tolist()  # E[max(U1, U2)] - E[U1] = 2/3 - 1/2
     [0.166667, 0.166667]
     """
-    params = _betas(posteriors)
+    params = validate.beta_posteriors(posteriors)
     top = _expected_max(params)
     means = np.array([a / (a + b) for a, b in params])
     return np.maximum(top - means, 0.0)

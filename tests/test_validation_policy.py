@@ -438,3 +438,45 @@ def test_plot_functions_take_ax_none_and_return_the_axes(qualname: str, fn: Any)
         assert isinstance(fn(*bound.args, **bound.kwargs), Axes), f"{qualname} must return Axes"
     finally:
         plt.close("all")
+
+
+def test_shared_domain_validators_follow_the_template() -> None:
+    """Validators two modules share live in _validate too (Beta posteriors: ab and decisions;
+    effect-estimator inputs: causal_estimators and causal_refutation)."""
+    import numpy as np
+    from scipy import stats
+
+    from helpers import _validate as validate
+
+    assert validate.beta_posteriors([stats.beta(2, 3), stats.beta(4, 5)]) == [
+        (2.0, 3.0),
+        (4.0, 5.0),
+    ]
+    with pytest.raises(
+        TypeError, match=r"^`posteriors` must be a list of frozen Beta .*; got rv_continuous_frozen"
+    ):
+        validate.beta_posteriors(stats.beta(2, 3))
+    with pytest.raises(
+        TypeError, match=r"^`posteriors\[1\]` must be a frozen scipy.stats.beta .*; got rv_continuous_frozen"
+    ):
+        validate.beta_posteriors([stats.beta(2, 3), stats.norm()])
+    with pytest.raises(
+        ValueError, match=r"^`posteriors` must be a list of at least 2 variants; got 1$"
+    ):
+        validate.beta_posteriors([stats.beta(2, 3)])
+    with pytest.raises(
+        ValueError, match=r"^`posteriors\[0\]` must be a standard Beta .*; got loc 1, scale 1$"
+    ):
+        validate.beta_posteriors([stats.beta(2, 3, loc=1), stats.beta(2, 3)])
+    y, t, x = validate.effect_data(np.arange(6.0), np.ones(6), np.ones((6, 2)))
+    assert y.shape == t.shape == (6,) and x.shape == (6, 2)
+    with pytest.raises(
+        ValueError,
+        match=r"^`covariates` must be a matrix with one row per outcome \(6\); got shape \(5, 2\)$",
+    ):
+        validate.effect_data(np.arange(6.0), np.ones(6), np.ones((5, 2)))
+    with pytest.raises(
+        ValueError,
+        match=r"^`outcome` must be an array of at least 5 rows \(covariates \+ 3\); got 4$",
+    ):
+        validate.effect_data(np.arange(4.0), np.ones(4), np.ones((4, 2)))
