@@ -457,7 +457,8 @@ def test_shared_domain_validators_follow_the_template() -> None:
     ):
         validate.beta_posteriors(stats.beta(2, 3))
     with pytest.raises(
-        TypeError, match=r"^`posteriors\[1\]` must be a frozen scipy.stats.beta .*; got rv_continuous_frozen"
+        TypeError,
+        match=r"^`posteriors\[1\]` must be a frozen scipy.stats.beta .*; got rv_continuous_frozen",
     ):
         validate.beta_posteriors([stats.beta(2, 3), stats.norm()])
     with pytest.raises(
