@@ -13,7 +13,7 @@ Introduced in notebook 12 (sections 8-10).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -248,6 +248,11 @@ def robustness_value(
     return 0.5 * (math.sqrt(f2 * f2 + 4 * f2) - f2)
 
 
+def _reruns(n_draws: Any, once: Callable[[], float]) -> np.ndarray:
+    """The estimates of ``n_draws`` reruns of a refuter; ``once()`` makes one."""
+    return np.array([once() for _ in range(validate.integer(n_draws, "n_draws", minimum=1))])
+
+
 def placebo_treatment(
     outcome: ArrayLike,
     treatment: ArrayLike,
@@ -270,12 +275,7 @@ def placebo_treatment(
     """
     y, t, x = validate.effect_data(outcome, treatment, covariates)
     rng = make_rng(rng)
-    return np.array(
-        [
-            estimator(y, t[rng.permutation(len(t))], x)
-            for _ in range(validate.integer(n_draws, "n_draws", minimum=1))
-        ]
-    )
+    return _reruns(n_draws, lambda: estimator(y, t[rng.permutation(len(t))], x))
 
 
 def random_common_cause(
@@ -301,11 +301,9 @@ def random_common_cause(
     """
     y, t, x = validate.effect_data(outcome, treatment, covariates)
     rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
-        extra = rng.standard_normal(len(y))
-        out.append(estimator(y, t, np.column_stack([x, extra])))
-    return np.array(out)
+    return _reruns(
+        n_draws, lambda: estimator(y, t, np.column_stack([x, rng.standard_normal(len(y))]))
+    )
 
 
 def data_subset(
@@ -337,14 +335,15 @@ def data_subset(
     y, t, x = validate.effect_data(outcome, treatment, covariates)
     fraction = validate.real(fraction, "fraction")
     if not 0 < fraction < 1:
-        raise ValueError(f"`fraction` must be in (0, 1); got {fraction}")
+        raise validate.fail_value("fraction", "a number strictly between 0 and 1", fraction)
     size = round(fraction * len(y))
     rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
+
+    def once() -> float:
         rows = rng.choice(len(y), size=size, replace=False)
-        out.append(estimator(y[rows], t[rows], x[rows]))
-    return np.array(out)
+        return estimator(y[rows], t[rows], x[rows])
+
+    return _reruns(n_draws, once)
 
 
 def unobserved_common_cause(
@@ -378,8 +377,9 @@ def unobserved_common_cause(
     k_t = validate.real(effect_on_treatment, "effect_on_treatment")
     k_y = validate.real(effect_on_outcome, "effect_on_outcome")
     rng = make_rng(rng)
-    out = []
-    for _ in range(validate.integer(n_draws, "n_draws", minimum=1)):
+
+    def once() -> float:
         u = rng.standard_normal(len(y))
-        out.append(estimator(y + k_y * u, t + k_t * u, x))
-    return np.array(out)
+        return estimator(y + k_y * u, t + k_t * u, x)
+
+    return _reruns(n_draws, once)

@@ -128,7 +128,9 @@ def test_data_subset_spread_follows_sampling_theory(rng):
 def test_data_subset_validation(rng):
     y, t, z = _linear_data(rng, n=50)
     for bad in (0.0, 1.0, 1.5):
-        with pytest.raises(ValueError, match="`fraction` must be in"):
+        with pytest.raises(
+            ValueError, match="`fraction` must be a number strictly between 0 and 1; got"
+        ):
             data_subset(y, t, z, fraction=bad)
     with pytest.raises(ValueError, match="`n_draws` must be an integer >= 1"):
         data_subset(y, t, z, n_draws=0)
