@@ -15,6 +15,8 @@ import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from helpers import _validate as validate
+
 __all__ = ["Budget", "get_budget", "is_fast"]
 
 #: NUTS implementations ``pm.sample(nuts_sampler=...)`` accepts.
@@ -106,15 +108,10 @@ class Budget:
 
     def __post_init__(self) -> None:
         for name in ("draws", "tune", "chains", "cores", "svi_steps", "epochs", "n_draws"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
-        if not 0 < self.fraction <= 1:
-            raise ValueError(f"`fraction` must be in (0, 1]; got {self.fraction!r}")
-        if self.nuts_sampler not in NUTS_SAMPLERS:
-            raise ValueError(
-                f"`nuts_sampler` must be one of {NUTS_SAMPLERS}; got {self.nuts_sampler!r}"
-            )
+            validate.integer(getattr(self, name), name, minimum=1)
+        if not 0 < validate.real(self.fraction, "fraction") <= 1:
+            raise validate.fail_value("fraction", "a number > 0 and <= 1", self.fraction)
+        validate.one_of(self.nuts_sampler, "nuts_sampler", NUTS_SAMPLERS)
 
     @property
     def mode(self) -> str:
@@ -163,8 +160,8 @@ class Budget:
 
         Raises
         ------
-        ValueError
-            If ``full`` or ``minimum`` is not a positive integer.
+        TypeError, ValueError
+            If ``full`` or ``minimum`` is not an integer >= 1.
 
         Examples
         --------
@@ -173,9 +170,8 @@ class Budget:
         >>> get_budget(fast=False).scaled(100_000)
         100000
         """
-        for name, value in (("full", full), ("minimum", minimum)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer; got {value!r}")
+        full = validate.integer(full, "full", minimum=1)
+        minimum = validate.integer(minimum, "minimum", minimum=1)
         if not self.fast:
             return full
         return max(minimum, round(full * self.fraction))

@@ -172,10 +172,8 @@ def simulate_shares(
     n = validate.integer(n_accounts, "n_accounts", minimum=1)
     alpha = validate.real(intercept, "intercept")
     if not 0 < alpha < 1:
-        raise ValueError(f"`intercept` must be a share in (0, 1); got {alpha}")
-    scale = validate.real(sigma, "sigma")
-    if scale < 0:
-        raise ValueError(f"`sigma` must be >= 0; got {scale}")
+        raise validate.fail_value("intercept", "a share strictly between 0 and 1", alpha)
+    scale = validate.real(sigma, "sigma", nonnegative=True)
     if coefficients is not None and not isinstance(coefficients, Mapping):
         raise TypeError(
             f"`coefficients` must be a mapping of feature name to effect; got {type(coefficients).__name__}"

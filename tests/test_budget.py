@@ -73,7 +73,7 @@ def test_scaled():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"full": 0}, "`full` must be a positive integer"),
+        ({"full": 0}, "`full` must be an integer >= 1; got 0"),
         ({"full": 10, "minimum": -1}, "`minimum` must be"),
     ],
 )
@@ -84,10 +84,14 @@ def test_scaled_rejects_bad_sizes(kwargs, message):
 
 def test_budget_validates_its_fields():
     base = get_budget(fast=True).as_dict()
-    with pytest.raises(ValueError, match="`draws` must be a positive integer"):
+    with pytest.raises(ValueError, match="`draws` must be an integer >= 1; got 0"):
         Budget(**{**base, "draws": 0})
-    with pytest.raises(ValueError, match="`fraction` must be in"):
+    with pytest.raises(TypeError, match="`draws` must be an integer; got float 2.5"):
+        Budget(**{**base, "draws": 2.5})
+    with pytest.raises(ValueError, match=r"`fraction` must be a number > 0 and <= 1; got 1.5"):
         Budget(**{**base, "fraction": 1.5})
+    with pytest.raises(ValueError, match="`nuts_sampler` must be one of"):
+        Budget(**{**base, "nuts_sampler": "stan"})
 
 
 def test_describe_names_the_mode():

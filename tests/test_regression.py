@@ -120,10 +120,14 @@ def test_simulate_shares_custom_coefficients():
     [
         ({"n_accounts": 0}, ValueError, "`n_accounts` must be an integer >= 1"),
         ({"n_accounts": 2.0}, TypeError, "`n_accounts` must be an integer"),
-        ({"intercept": 1.2}, ValueError, r"`intercept` must be a share in \(0, 1\)"),
+        (
+            {"intercept": 1.2},
+            ValueError,
+            r"`intercept` must be a share strictly between 0 and 1; got 1.2",
+        ),
         ({"intercept": "a"}, TypeError, "`intercept` must be a real number"),
         ({"intercept": np.inf}, ValueError, "`intercept` must be a finite number"),
-        ({"sigma": -0.1}, ValueError, "`sigma` must be >= 0"),
+        ({"sigma": -0.1}, ValueError, "`sigma` must be a number >= 0; got -0.1"),
         ({"coefficients": [0.1]}, TypeError, "`coefficients` must be a mapping"),
         ({"coefficients": {}}, ValueError, "`coefficients` must name at least one feature"),
         ({"messages": 5}, ValueError, r"`messages` must be an array of shape \(2,\)"),
